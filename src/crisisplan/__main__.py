@@ -1,0 +1,3 @@
+from crisisplan.cli import main
+
+main()

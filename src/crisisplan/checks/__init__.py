@@ -1,0 +1,34 @@
+"""Semantic checks: what a plan must say beyond its structure.
+
+Every check module is imported here, which is what registers its checks: this is
+the one list to extend when a group of checks is added.
+"""
+
+from __future__ import annotations
+
+from crisisplan.checks import (  # noqa: F401  (imported to register their checks)
+    drills,
+    moderation,
+    plan_info,
+    references,
+    scenarios,
+    statements,
+    team,
+    timings,
+)
+from crisisplan.checks.base import REGISTRY, Check, Context, Finding
+from crisisplan.diagnostics import Diagnostic
+from crisisplan.model import Plan
+
+__all__ = ["REGISTRY", "Check", "Context", "Finding", "all_checks", "run_checks"]
+
+
+def all_checks() -> list[Check]:
+    return [REGISTRY[code] for code in sorted(REGISTRY)]
+
+
+def run_checks(plan: Plan, context: Context) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for check in all_checks():
+        found.extend(check.run(plan, context))
+    return found

@@ -1,0 +1,213 @@
+"""References by id: every id a plan names must exist, and every id must be unique."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from crisisplan.checks.base import Context, Finding, check
+from crisisplan.loader import JsonPath
+from crisisplan.model import Plan, Ref, Step
+from crisisplan.suggest import did_you_mean, slug
+
+
+def _unknown(
+    plan: Plan, refs: Iterable[tuple[JsonPath, str]], known: Iterable[str], what: str
+) -> Iterator[Finding]:
+    ids = [k for k in known if k]
+    # An id written with capitals or spaces is reported by the schema with the
+    # spelling to use; a reference already spelt that way is not wrong too.
+    respelt = {slug(k) for k in ids}
+    for path, ref in refs:
+        if ref and ref not in ids and ref not in respelt:
+            yield Finding(
+                plan.at(path),
+                f"unknown {what} '{ref}'",
+                did_you_mean(ref, ids, f"{what}s defined") or f"no {what}s are defined in this plan",
+            )
+
+
+def _list_at(data: Any, key: str) -> list[Any]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def role_references(plan: Plan) -> Iterator[tuple[JsonPath, str]]:
+    """Every place the plan names a role, with the id it names."""
+    yield ("plan", "owner"), plan.owner
+    for channel in plan.channels:
+        yield (*channel.path, "owner"), channel.owner
+    for level in plan.severity_levels:
+        for notify in level.notify:
+            yield (*notify.path, "role"), notify.role
+    monitoring = plan.monitoring
+    for index, watcher in enumerate(_list_at(monitoring, "watchers")):
+        if isinstance(watcher, dict) and isinstance(watcher.get("role"), str):
+            yield ("monitoring", "watchers", index, "role"), watcher["role"]
+    for index, signal in enumerate(_list_at(monitoring, "escalate_when")):
+        if isinstance(signal, dict) and isinstance(signal.get("notify"), str):
+            yield ("monitoring", "escalate_when", index, "notify"), signal["notify"]
+    for index, ally in enumerate(plan.allies):
+        if isinstance(ally.get("briefed_by"), str):
+            yield ("allies", index, "briefed_by"), ally["briefed_by"]
+    if plan.review_owner:
+        yield ("post_crisis_review", "owner"), plan.review_owner
+    for step in plan.steps:
+        yield (*step.path, "owner"), step.owner
+    for statement in plan.all_statements():
+        if statement.approved_by:
+            yield (*statement.path, "approval", "by"), statement.approved_by
+    for scenario in plan.scenarios:
+        for action in scenario.first_actions:
+            if isinstance(action, Step):
+                yield (*action.path, "owner"), action.owner
+        for escalation in scenario.escalation:
+            for index, role in enumerate(escalation.notify):
+                yield (*escalation.path, "notify", index), role
+            if escalation.hand_over_to:
+                yield (*escalation.path, "hand_over_to"), escalation.hand_over_to
+            if escalation.by:
+                yield (*escalation.path, "by"), escalation.by
+        for audience in scenario.audiences:
+            yield (*audience.path, "by"), audience.by
+
+
+@check("CP201", "unknown-role")
+def unknown_role(plan: Plan, context: Context) -> Iterator[Finding]:
+    """A role id that no role in roles: has.
+
+    Owners, approvers, escalation steps, audiences and monitoring all name roles
+    by id; a misspelt id would leave a task with nobody to do it.
+
+    Fails: ``owner: socail-lead`` when the role is ``social-lead``.
+    Passes: every role id used is defined under ``roles:``.
+    """
+    yield from _unknown(plan, role_references(plan), (r.id for r in plan.roles), "role")
+
+
+@check("CP202", "unknown-channel")
+def unknown_channel(plan: Plan, context: Context) -> Iterator[Finding]:
+    """A statement written for a channel id that channels: does not define.
+
+    Fails: ``channels: [twitter]`` when the channel's id is ``x``.
+    Passes: every channel a statement names is defined under ``channels:``.
+    """
+    refs = (
+        ((*s.path, "channels", i), c)
+        for s in plan.all_statements()
+        for i, c in enumerate(s.channels)
+    )
+    yield from _unknown(plan, refs, (c.id for c in plan.channels), "channel")
+
+
+@check("CP203", "unknown-severity")
+def unknown_severity(plan: Plan, context: Context) -> Iterator[Finding]:
+    """A scenario or monitoring signal naming a severity level that does not exist.
+
+    Fails: ``severity: level-4`` when the levels are ``level-1`` to ``level-3``.
+    Passes: every severity named is an id under ``severity_levels:``.
+    """
+    refs: list[tuple[JsonPath, str]] = [((*s.path, "severity"), s.severity) for s in plan.scenarios]
+    for index, signal in enumerate(_list_at(plan.monitoring, "escalate_when")):
+        if isinstance(signal, dict) and isinstance(signal.get("severity"), str):
+            refs.append((("monitoring", "escalate_when", index, "severity"), signal["severity"]))
+    yield from _unknown(plan, refs, (s.id for s in plan.severity_levels), "severity level")
+
+
+@check("CP204", "unknown-statement")
+def unknown_statement(plan: Plan, context: Context) -> Iterator[Finding]:
+    """A scenario referring to a shared statement that statements: does not define.
+
+    Fails: ``statements: [recal-notice]`` when the shared statement is ``recall-notice``.
+    Passes: every statement id in a scenario is a shared statement.
+    """
+    refs = (
+        (entry.path, entry.id)
+        for scenario in plan.scenarios
+        for entry in scenario.statements
+        if isinstance(entry, Ref)
+    )
+    yield from _unknown(plan, refs, (s.id for s in plan.statements), "shared statement")
+
+
+@check("CP205", "unknown-language")
+def unknown_language(plan: Plan, context: Context) -> Iterator[Finding]:
+    """A statement text in a language the plan does not declare in plan.languages.
+
+    Fails: ``text: {en: ..., de: ...}`` in a plan whose languages are ``[en, id]``.
+    Passes: every text is keyed by one of the plan's languages.
+    """
+    if not plan.languages_well_formed:
+        return
+    for statement in plan.all_statements():
+        for language in statement.text:
+            if language not in plan.languages:
+                yield Finding(
+                    plan.at_key((*statement.path, "text", language)),
+                    f"statement '{statement.id}' has text in '{language}', which is not one of the plan's languages ({', '.join(plan.languages)})",
+                    did_you_mean(language, plan.languages, "languages declared")
+                    if len(language) > 2
+                    else f"add {language} to plan.languages, or remove this text",
+                )
+
+
+@check("CP206", "unknown-scenario")
+def unknown_scenario(plan: Plan, context: Context) -> Iterator[Finding]:
+    """A drill record naming a scenario the plan does not have.
+
+    Fails: ``scenario: hacked-acount`` in drills: when the scenario is ``hacked-account``.
+    Passes: every drill names an existing scenario.
+    """
+    refs = (((*d.path, "scenario"), d.scenario) for d in plan.drills)
+    yield from _unknown(plan, refs, (s.id for s in plan.scenarios), "scenario")
+
+
+@check("CP207", "unknown-step")
+def unknown_step(plan: Plan, context: Context) -> Iterator[Finding]:
+    """A scenario's first action referring to a shared step that steps: does not define.
+
+    Fails: ``first_actions: [pause-posts]`` when the shared step is ``pause-scheduled-posts``.
+    Passes: every step id in first_actions is a shared step.
+    """
+    refs = (
+        (entry.path, entry.id)
+        for scenario in plan.scenarios
+        for entry in scenario.first_actions
+        if isinstance(entry, Ref)
+    )
+    yield from _unknown(plan, refs, (s.id for s in plan.steps), "shared step")
+
+
+@check("CP210", "duplicate-id")
+def duplicate_id(plan: Plan, context: Context) -> Iterator[Finding]:
+    """Two things of one kind with the same id, so a reference could mean either.
+
+    Roles, channels, severity levels, steps, scenarios and statements (shared and
+    written in scenarios alike) each need ids unique among their kind.
+
+    Fails: two scenarios both with ``id: data-breach``.
+    Passes: each id appears once per kind.
+    """
+    kinds: list[tuple[str, list[tuple[JsonPath, str]]]] = [
+        ("role", [(r.path, r.id) for r in plan.roles]),
+        ("channel", [(c.path, c.id) for c in plan.channels]),
+        ("severity level", [(s.path, s.id) for s in plan.severity_levels]),
+        ("step", [(s.path, s.id) for s in plan.steps]),
+        ("scenario", [(s.path, s.id) for s in plan.scenarios]),
+        ("statement", [(s.path, s.id) for s in plan.all_statements()]),
+    ]
+    for what, entries in kinds:
+        first: dict[str, JsonPath] = {}
+        for path, ident in entries:
+            if not ident:
+                continue
+            if ident in first:
+                earlier, here = plan.at((*first[ident], "id")), plan.at((*path, "id"))
+                place = f"line {earlier.line}" if earlier.path == here.path else f"{earlier.path}:{earlier.line}"
+                yield Finding(
+                    here,
+                    f"{what} id '{ident}' is used twice (first on {place})",
+                    f"give this {what} an id of its own",
+                )
+            else:
+                first[ident] = path

@@ -1,0 +1,54 @@
+"""Every diagnostic code: the loader's and the schema's here, semantic checks from their registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from crisisplan.checks import all_checks
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    doc: str
+
+
+# Problems found before the semantic checks can run: reading the YAML, then its structure.
+_STRUCTURAL = [
+    ("CP001", "yaml-syntax", "The file is not valid YAML (indentation, quotes, brackets)."),
+    ("CP002", "duplicate-key", "A key written twice in one mapping; YAML would silently keep the last."),
+    ("CP003", "forbidden-tag", "A YAML tag such as !!python/object: plans hold plain data only."),
+    ("CP004", "several-documents", "More than one YAML document (a '---' line) in one file."),
+    ("CP005", "alias-bomb", "Aliases that expand to an enormous document (a 'billion laughs' file)."),
+    ("CP006", "too-deep", "Nesting far deeper than any plan needs."),
+    ("CP007", "file-too-large", "A plan file over the size limit (2 MiB)."),
+    ("CP008", "not-utf8", "A file that is not UTF-8 text."),
+    ("CP009", "empty-file", "A file with nothing but blank lines or comments."),
+    ("CP010", "not-a-mapping", "A file whose top level is a list or a single value instead of keys."),
+    ("CP011", "path-not-found", "A path that does not exist or cannot be read."),
+    ("CP012", "no-plans", "A folder with no plan in it."),
+    ("CP101", "missing-key", "A required key is missing."),
+    ("CP102", "unknown-key", "A key the format does not know, usually a misspelling."),
+    ("CP103", "wrong-type", "Text where a list is expected, a number where text is expected, and so on."),
+    ("CP104", "unknown-value", "A value that is not one of the allowed choices."),
+    ("CP105", "bad-format", "A malformed id, duration, date, language code or address."),
+    ("CP106", "empty-or-repeated", "An empty text or list where content is needed, or a repeated entry."),
+    ("CP107", "schema", "Any other structural problem."),
+]
+
+
+@cache
+def all_codes() -> tuple[CodeInfo, ...]:
+    codes = [CodeInfo(code, name, "error", summary, summary) for code, name, summary in _STRUCTURAL]
+    codes += [
+        CodeInfo(c.code, c.name, str(c.severity), c.summary, c.doc) for c in all_checks()
+    ]
+    return tuple(codes)
+
+
+def code_name(code: str) -> str:
+    return next((c.name for c in all_codes() if c.code == code), "")

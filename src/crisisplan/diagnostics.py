@@ -1,0 +1,62 @@
+"""The one problem type: every YAML, schema and semantic problem is a Diagnostic."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a plan file; line and column count from 1, as editors show them."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem found in a plan.
+
+    Field order is the sort order: by file, then line, then column, then code, so a
+    report reads top to bottom through each file.
+    """
+
+    path: str
+    line: int
+    column: int
+    code: str
+    severity: Severity
+    message: str
+    hint: str = ""
+
+    @classmethod
+    def at(
+        cls,
+        where: Location,
+        code: str,
+        message: str,
+        hint: str = "",
+        severity: Severity = Severity.ERROR,
+    ) -> Diagnostic:
+        return cls(where.path, where.line, where.column, code, severity, message, hint)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def with_severity(self, severity: Severity) -> Diagnostic:
+        return Diagnostic(
+            self.path, self.line, self.column, self.code, severity, self.message, self.hint
+        )
+
+
+def fails(diagnostics: list[Diagnostic], strict: bool) -> bool:
+    """Whether these diagnostics fail a run: any error, or any warning under --strict."""
+    return any(d.is_error or strict for d in diagnostics)

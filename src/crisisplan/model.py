@@ -1,0 +1,692 @@
+"""The plan as typed objects, built once from loaded data.
+
+Building is lenient on purpose: a value of the wrong type (already reported by the
+schema) becomes an empty value here, so the semantic checks can still run and an
+author sees every problem of every file in one run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from crisisplan.diagnostics import Location
+from crisisplan.loader import JsonPath, Locator
+
+DEFAULT_CHAR_LIMITS: dict[str, int] = {
+    "x": 280,
+    "bluesky": 300,
+    "threads": 500,
+    "instagram": 2200,
+    "linkedin": 3000,
+    "facebook": 63206,
+    "sms": 160,
+}
+
+PLATFORM_NAMES: dict[str, str] = {
+    "x": "X",
+    "bluesky": "Bluesky",
+    "threads": "Threads",
+    "instagram": "Instagram",
+    "linkedin": "LinkedIn",
+    "facebook": "Facebook",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "whatsapp": "WhatsApp",
+    "sms": "SMS",
+    "website": "Website",
+    "email": "E-mail",
+    "press": "Press",
+    "intranet": "Intranet",
+    "custom": "Custom",
+}
+
+LANGUAGE_NAMES: dict[str, str] = {
+    "en": "English",
+    "id": "Bahasa Indonesia",
+    "ms": "Bahasa Melayu",
+    "da": "Dansk",
+    "nl": "Nederlands",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es": "Español",
+    "pt": "Português",
+    "sv": "Svenska",
+    "nb": "Norsk bokmål",
+    "fi": "Suomi",
+    "it": "Italiano",
+}
+
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+_DURATION = re.compile(r"^(?=\d)(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+
+
+def parse_duration(text: Any) -> int | None:
+    """Minutes in a duration like '1h30m'; None when it is not one."""
+    if not isinstance(text, str):
+        return None
+    match = _DURATION.match(text.strip())
+    if not match:
+        return None
+    weeks, days, hours, minutes = (int(g) if g else 0 for g in match.groups())
+    return ((weeks * 7 + days) * 24 + hours) * 60 + minutes
+
+
+def format_minutes(minutes: int) -> str:
+    """Minutes back into the plan's own notation, largest unit first: 90 -> '1h30m'."""
+    if minutes == 0:
+        return "0m"
+    parts = []
+    for unit, size in (("d", 1440), ("h", 60), ("m", 1)):
+        count, minutes = divmod(minutes, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """A statement with its placeholders replaced; unknown ones are left as written."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def measure(text: str, placeholders: dict[str, Placeholder]) -> int:
+    """A statement's length as published: placeholders at their longest (or example) value.
+
+    Trailing white space is not counted: YAML block text ends with a newline that
+    nobody publishes.
+    """
+
+    def longest(name: str) -> str:
+        spec = placeholders.get(name)
+        if spec is None:
+            return "{" + name + "}"
+        if spec.max_length:
+            return "x" * spec.max_length
+        return spec.example or "{" + name + "}"
+
+    return len(PLACEHOLDER.sub(lambda m: longest(m.group(1)), text.strip()))
+
+
+# --- lenient accessors -------------------------------------------------------------------
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _string(data: dict[str, Any], key: str) -> str:
+    """Only real text: a phone number YAML read as a number is reported by the schema
+    (with a hint to quote it) and must not be checked again as if it were text."""
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _texts(data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        return []
+    return [str(v) for v in value if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
+
+
+def _items(data: dict[str, Any], key: str, path: JsonPath) -> list[tuple[JsonPath, Any]]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        return []
+    return [((*path, key, index), item) for index, item in enumerate(value)]
+
+
+def _int(data: dict[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+# --- the objects -------------------------------------------------------------------------
+
+
+@dataclass
+class Person:
+    path: JsonPath
+    name: str
+    organisation: str = ""
+    phone: str = ""
+    email: str = ""
+    chat: str = ""
+    timezone: str = ""
+    hours: str = ""
+    reachable: bool = False
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> Person:
+        d = _map(data)
+        # A contact written with the wrong type still counts as given: the schema
+        # reports its type, and "unreachable" would only repeat that.
+        reachable = any(d.get(key) not in (None, "") for key in ("phone", "email", "chat"))
+        return cls(
+            path,
+            _text(d, "name"),
+            _text(d, "organisation"),
+            _string(d, "phone"),
+            _string(d, "email"),
+            _string(d, "chat"),
+            _text(d, "timezone"),
+            _text(d, "hours"),
+            reachable,
+        )
+
+    @property
+    def tel(self) -> str:
+        """The number as a tel: URI wants it: + and digits only."""
+        return "+" + re.sub(r"\D", "", self.phone) if self.phone else ""
+
+
+@dataclass
+class ContactPoint:
+    path: JsonPath
+    name: str
+    phone: str
+    email: str
+    url: str
+    hours: str
+    public: bool
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> ContactPoint:
+        d = _map(data)
+        return cls(
+            path,
+            _text(d, "name"),
+            _string(d, "phone"),
+            _string(d, "email"),
+            _text(d, "url"),
+            _text(d, "hours"),
+            _text(d, "visibility") != "internal",
+        )
+
+    @property
+    def tel(self) -> str:
+        return "+" + re.sub(r"\D", "", self.phone) if self.phone else ""
+
+
+@dataclass
+class Role:
+    path: JsonPath
+    id: str
+    title: str
+    duties: list[str]
+    primary: Person | None
+    deputies: list[Person]
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> Role:
+        d = _map(data)
+        primary = Person.build((*path, "primary"), d["primary"]) if isinstance(d.get("primary"), dict) else None
+        deputies = [Person.build(p, item) for p, item in _items(d, "deputies", path) if isinstance(item, dict)]
+        return cls(path, _text(d, "id"), _text(d, "title"), _texts(d, "duties"), primary, deputies)
+
+    @property
+    def people(self) -> list[Person]:
+        return ([self.primary] if self.primary else []) + self.deputies
+
+
+@dataclass
+class Channel:
+    path: JsonPath
+    id: str
+    platform: str
+    name: str
+    handle: str
+    url: str
+    owner: str
+    char_limit: int | None
+    tone: str
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> Channel:
+        d = _map(data)
+        return cls(
+            path,
+            _text(d, "id"),
+            _text(d, "platform"),
+            _text(d, "name"),
+            _text(d, "handle"),
+            _text(d, "url"),
+            _text(d, "owner"),
+            _int(d, "char_limit"),
+            _text(d, "tone"),
+        )
+
+    @property
+    def limit(self) -> int | None:
+        """The most characters a post may hold: stated, else the platform's default."""
+        return self.char_limit or DEFAULT_CHAR_LIMITS.get(self.platform)
+
+    @property
+    def label(self) -> str:
+        return self.name or PLATFORM_NAMES.get(self.platform, self.platform or self.id)
+
+
+@dataclass
+class Notify:
+    path: JsonPath
+    role: str
+    within: str
+
+
+@dataclass
+class SeverityLevel:
+    path: JsonPath
+    id: str
+    name: str
+    description: str
+    criteria: dict[str, str]
+    triggers: str
+    acknowledge: str
+    first_statement: str
+    update_every: str
+    notify: list[Notify]
+    rank: int
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any, rank: int) -> SeverityLevel:
+        d = _map(data)
+        criteria = {k: str(v) for k, v in _map(d.get("criteria")).items() if isinstance(v, str)}
+        targets = _map(d.get("targets"))
+        notify = [
+            Notify(p, _text(_map(item), "role"), _text(_map(item), "within"))
+            for p, item in _items(d, "notify", path)
+        ]
+        return cls(
+            path,
+            _text(d, "id"),
+            _text(d, "name"),
+            _text(d, "description"),
+            criteria,
+            _text(d, "triggers"),
+            _text(targets, "acknowledge"),
+            _text(targets, "first_statement"),
+            _text(targets, "update_every"),
+            notify,
+            rank,
+        )
+
+
+@dataclass
+class Placeholder:
+    path: JsonPath
+    name: str
+    description: str
+    example: str
+    max_length: int | None
+
+    @classmethod
+    def build_all(cls, path: JsonPath, data: Any) -> dict[str, Placeholder]:
+        return {
+            str(name): cls(
+                (*path, name),
+                str(name),
+                _text(_map(spec), "description"),
+                _text(_map(spec), "example"),
+                _int(_map(spec), "max_length"),
+            )
+            for name, spec in _map(data).items()
+        }
+
+
+@dataclass
+class Statement:
+    path: JsonPath
+    id: str
+    title: str
+    channels: list[str]
+    text: dict[str, str]
+    placeholders: dict[str, Placeholder]
+    status: str
+    approved_by: str
+    approved_on: str
+    notes: str
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> Statement:
+        d = _map(data)
+        approval = _map(d.get("approval"))
+        text = {str(k): v for k, v in _map(d.get("text")).items() if isinstance(v, str)}
+        return cls(
+            path,
+            _text(d, "id"),
+            _text(d, "title"),
+            _texts(d, "channels"),
+            text,
+            Placeholder.build_all((*path, "placeholders"), d.get("placeholders")),
+            _text(approval, "status") or "draft",
+            _text(approval, "by"),
+            _text(approval, "date"),
+            _text(d, "notes"),
+        )
+
+    @property
+    def approved(self) -> bool:
+        return self.status == "approved"
+
+
+@dataclass
+class Step:
+    path: JsonPath
+    id: str
+    do: str
+    owner: str
+    at: str
+    details: str
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> Step:
+        d = _map(data)
+        return cls(path, _text(d, "id"), _text(d, "do"), _text(d, "owner"), _text(d, "at"), _text(d, "details"))
+
+    @property
+    def minutes(self) -> int:
+        return parse_duration(self.at) or 0
+
+
+@dataclass
+class Ref:
+    """A reference by id to a shared statement or step, where it was written."""
+
+    path: JsonPath
+    id: str
+
+
+@dataclass
+class EscalationStep:
+    path: JsonPath
+    at: str
+    notify: list[str]
+    hand_over_to: str
+    by: str
+    when: str
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> EscalationStep:
+        d = _map(data)
+        return cls(path, _text(d, "at"), _texts(d, "notify"), _text(d, "hand_over_to"), _text(d, "by"), _text(d, "when"))
+
+    @property
+    def minutes(self) -> int | None:
+        return parse_duration(self.at)
+
+
+@dataclass
+class Audience:
+    path: JsonPath
+    audience: str
+    by: str
+    within: str
+    how: str
+    message: str
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> Audience:
+        d = _map(data)
+        return cls(path, _text(d, "audience"), _text(d, "by"), _text(d, "within"), _text(d, "how"), _text(d, "message"))
+
+
+@dataclass
+class ModerationRule:
+    path: JsonPath
+    action: str
+    content: str
+    note: str
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> ModerationRule:
+        d = _map(data)
+        return cls(path, _text(d, "action"), _text(d, "content"), _text(d, "note"))
+
+
+@dataclass
+class Drill:
+    path: JsonPath
+    date: str
+    scenario: str
+    facilitator: str
+    participants: list[str]
+    findings: list[str]
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> Drill:
+        d = _map(data)
+        return cls(path, _text(d, "date"), _text(d, "scenario"), _text(d, "facilitator"), _texts(d, "participants"), _texts(d, "findings"))
+
+
+@dataclass
+class Scenario:
+    path: JsonPath
+    id: str
+    title: str
+    category: str
+    description: str
+    severity: str
+    likelihood: str
+    impact: str
+    triggers: list[str]
+    signals: list[str]
+    keywords: list[str]
+    worst_case: str
+    has_worst_case_key: bool
+    first_actions: list[Step | Ref]
+    escalation: list[EscalationStep]
+    statements: list[Statement | Ref]
+    audiences: list[Audience]
+    response_rules: dict[str, str]
+    moderation: list[ModerationRule]
+    dos: list[str]
+    donts: list[str]
+    recovery: list[str]
+    review: list[str]
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> Scenario:
+        d = _map(data)
+        actions: list[Step | Ref] = [
+            Ref(p, item) if isinstance(item, str) else Step.build(p, item)
+            for p, item in _items(d, "first_actions", path)
+            if isinstance(item, (str, dict))
+        ]
+        statements: list[Statement | Ref] = [
+            Ref(p, item) if isinstance(item, str) else Statement.build(p, item)
+            for p, item in _items(d, "statements", path)
+            if isinstance(item, (str, dict))
+        ]
+        return cls(
+            path,
+            _text(d, "id"),
+            _text(d, "title"),
+            _text(d, "category"),
+            _text(d, "description"),
+            _text(d, "severity"),
+            _text(d, "likelihood"),
+            _text(d, "impact"),
+            _texts(d, "triggers"),
+            _texts(d, "signals"),
+            _texts(d, "keywords"),
+            _text(d, "worst_case"),
+            "worst_case" in d,
+            actions,
+            [EscalationStep.build(p, i) for p, i in _items(d, "escalation", path)],
+            statements,
+            [Audience.build(p, i) for p, i in _items(d, "audiences", path)],
+            {k: v for k, v in _map(d.get("response_rules")).items() if isinstance(v, str)},
+            [ModerationRule.build(p, i) for p, i in _items(d, "moderation", path)],
+            _texts(d, "dos"),
+            _texts(d, "donts"),
+            _texts(d, "recovery"),
+            _texts(d, "review"),
+        )
+
+
+@dataclass
+class Plan:
+    """One plan, with lookups by id and the locator to place any of its values."""
+
+    source: str
+    locator: Locator
+    organisation: str
+    title: str
+    owner: str
+    version: str
+    languages: list[str]
+    last_reviewed: str
+    next_review: str
+    drill_cadence: str
+    classification: str
+    channels: list[Channel]
+    contact_points: list[ContactPoint]
+    roles: list[Role]
+    severity_levels: list[SeverityLevel]
+    monitoring: dict[str, Any]
+    allies: list[dict[str, Any]]
+    placeholders: dict[str, Placeholder]
+    steps: list[Step]
+    statements: list[Statement]
+    response_rules: dict[str, str]
+    moderation: list[ModerationRule]
+    review_within: str
+    review_owner: str
+    review_checklist: list[str]
+    drills: list[Drill]
+    scenarios: list[Scenario]
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    @classmethod
+    def build(cls, source: str, data: dict[str, Any], locator: Locator) -> Plan:
+        info = _map(data.get("plan"))
+        review = _map(data.get("post_crisis_review"))
+        levels = [
+            SeverityLevel.build(p, item, rank)
+            for rank, (p, item) in enumerate(_items(data, "severity_levels", ()))
+        ]
+        return cls(
+            source=source,
+            locator=locator,
+            organisation=_text(info, "organisation"),
+            title=_text(info, "title") or "Crisis plan",
+            owner=_text(info, "owner"),
+            version=_text(info, "version"),
+            languages=_texts(info, "languages") or ["en"],
+            last_reviewed=_text(info, "last_reviewed"),
+            next_review=_text(info, "next_review"),
+            drill_cadence=_text(info, "drill_cadence"),
+            classification=_text(info, "classification"),
+            channels=[Channel.build(p, i) for p, i in _items(data, "channels", ())],
+            contact_points=[ContactPoint.build(p, i) for p, i in _items(data, "contact_points", ())],
+            roles=[Role.build(p, i) for p, i in _items(data, "roles", ())],
+            severity_levels=levels,
+            monitoring=_map(data.get("monitoring")),
+            allies=[_map(i) for _, i in _items(data, "allies", ())],
+            placeholders=Placeholder.build_all(("placeholders",), data.get("placeholders")),
+            steps=[Step.build(p, i) for p, i in _items(data, "steps", ())],
+            statements=[Statement.build(p, i) for p, i in _items(data, "statements", ())],
+            response_rules={k: v for k, v in _map(data.get("response_rules")).items() if isinstance(v, str)},
+            moderation=[ModerationRule.build(p, i) for p, i in _items(data, "moderation", ())],
+            review_within=_text(review, "within"),
+            review_owner=_text(review, "owner"),
+            review_checklist=_texts(review, "checklist"),
+            drills=[Drill.build(p, i) for p, i in _items(data, "drills", ())],
+            scenarios=[Scenario.build(p, i) for p, i in _items(data, "scenarios", ())],
+            raw=data,
+        )
+
+    # --- places ---------------------------------------------------------------------------
+
+    def at(self, path: JsonPath) -> Location:
+        return self.locator.value(path)
+
+    def at_key(self, path: JsonPath) -> Location:
+        return self.locator.key(path)
+
+    # --- lookups --------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return f"{self.organisation}: {self.title}" if self.organisation else self.title
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def role(self, role_id: str) -> Role | None:
+        return next((r for r in self.roles if r.id == role_id), None)
+
+    def channel(self, channel_id: str) -> Channel | None:
+        return next((c for c in self.channels if c.id == channel_id), None)
+
+    def severity(self, severity_id: str) -> SeverityLevel | None:
+        return next((s for s in self.severity_levels if s.id == severity_id), None)
+
+    def scenario(self, scenario_id: str) -> Scenario | None:
+        return next((s for s in self.scenarios if s.id == scenario_id), None)
+
+    def shared_statement(self, statement_id: str) -> Statement | None:
+        return next((s for s in self.statements if s.id == statement_id), None)
+
+    def shared_step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    @property
+    def languages_well_formed(self) -> bool:
+        """Whether plan.languages are all codes. If not, the schema says so, and
+        comparing statements against them would only repeat it."""
+        return all(LANGUAGE_CODE.match(language) for language in self.languages)
+
+    def all_statements(self) -> list[Statement]:
+        """Shared statements and those written inside scenarios, each once."""
+        found = list(self.statements)
+        for scenario in self.scenarios:
+            found.extend(e for e in scenario.statements if isinstance(e, Statement))
+        return found
+
+    def statements_of(self, scenario: Scenario) -> list[Statement]:
+        """A scenario's statements with references replaced by the shared statements."""
+        found: list[Statement] = []
+        for entry in scenario.statements:
+            statement = self.shared_statement(entry.id) if isinstance(entry, Ref) else entry
+            if statement is not None:
+                found.append(statement)
+        return found
+
+    def actions_of(self, scenario: Scenario) -> list[Step]:
+        """A scenario's first actions, shared steps filled in, in time order."""
+        found: list[Step] = []
+        for entry in scenario.first_actions:
+            step = self.shared_step(entry.id) if isinstance(entry, Ref) else entry
+            if step is not None:
+                found.append(step)
+        return sorted(found, key=lambda s: s.minutes)
+
+    def moderation_of(self, scenario: Scenario) -> list[ModerationRule]:
+        return self.moderation + scenario.moderation
+
+    def response_rules_of(self, scenario: Scenario) -> dict[str, str]:
+        return {**self.response_rules, **scenario.response_rules}
+
+    def review_of(self, scenario: Scenario) -> list[str]:
+        return self.review_checklist + scenario.review
+
+    def placeholders_for(self, statement: Statement) -> dict[str, Placeholder]:
+        return {**self.placeholders, **statement.placeholders}
+
+    def crisis_lead(self) -> Role | None:
+        """Who to call first: the plan owner's role, else the first role."""
+        return self.role(self.owner) or (self.roles[0] if self.roles else None)

@@ -1,0 +1,288 @@
+"""JSON Schema validation, with each error mapped back to the YAML node that caused it.
+
+jsonschema speaks of ``$.scenarios[3].statements[0]`` and ``'x' is a required
+property``; an author needs the line, what is wrong in plain words, and what to
+write instead. Each kind of schema error gets its own stable code and wording.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from crisisplan.diagnostics import Diagnostic
+from crisisplan.loader import JsonPath, Locator
+from crisisplan.model import LANGUAGE_NAMES
+from crisisplan.suggest import closest, did_you_mean, slug
+
+SCHEMA_RESOURCE = "plan.schema.json"
+
+_TYPE_WORDS = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of keys",
+    "null": "nothing",
+}
+
+
+def schema_text() -> str:
+    return resources.files("crisisplan.schemas").joinpath(SCHEMA_RESOURCE).read_text("utf-8")
+
+
+@cache
+def plan_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(schema_text())
+    return schema
+
+
+@cache
+def _validator() -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(
+        plan_schema(), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+
+
+def validate(data: dict[str, Any], locator: Locator) -> list[Diagnostic]:
+    found: set[Diagnostic] = set()
+    for error in _validator().iter_errors(data):
+        found.update(_diagnose(error, locator))
+    return sorted(found)
+
+
+def _resolve(schema: Any) -> dict[str, Any]:
+    """Follow local $refs, so titles and examples of the target can be read."""
+    seen = 0
+    while isinstance(schema, dict) and "$ref" in schema and seen < 10:
+        ref = schema["$ref"]
+        # Keep the referring schema's own title/description: they are more specific.
+        target: Any = plan_schema()
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part]
+        merged = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+        schema = merged
+        seen += 1
+    return schema if isinstance(schema, dict) else {}
+
+
+_LANGUAGE_WORDS = {
+    **{name.lower(): code for code, name in LANGUAGE_NAMES.items()},
+    "english": "en",
+    "indonesian": "id",
+    "bahasa": "id",
+    "malay": "ms",
+    "danish": "da",
+    "dutch": "nl",
+    "german": "de",
+    "french": "fr",
+    "spanish": "es",
+}
+
+
+def language_code(name: str) -> str | None:
+    """'English' -> 'en', for authors who write the language instead of its code."""
+    return _LANGUAGE_WORDS.get(name.strip().lower())
+
+
+def _found_words(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping of keys"
+    return "nothing"
+
+
+def _what(schema: dict[str, Any], instance: Any) -> str:
+    """'scenario 'hacked-account'' or 'role' or 'this mapping'."""
+    title = str(schema.get("title", "")).lower() or "this mapping"
+    if isinstance(instance, dict):
+        ident = instance.get("id") or instance.get("name")
+        if isinstance(ident, str) and ident:
+            return f"{title} '{ident}'"
+    return title
+
+
+def _example(schema: dict[str, Any]) -> str:
+    examples = schema.get("examples") or []
+    shown = [e for e in examples if isinstance(e, (str, int, float))][:3]
+    return ", ".join(str(e) for e in shown)
+
+
+def _field_name(path: JsonPath) -> str:
+    for part in reversed(path):
+        if isinstance(part, str):
+            return part
+    return "value"
+
+
+def _diagnose(error: ValidationError, locator: Locator) -> Iterator[Diagnostic]:
+    path: JsonPath = tuple(error.absolute_path)
+    schema = _resolve(error.schema)
+    kind = error.validator
+    value = error.instance
+    expected: Any = error.validator_value
+    where = locator.value(path)
+
+    if kind == "required":
+        if not isinstance(value, dict):
+            return
+        properties = schema.get("properties", {})
+        unknown = [k for k in value if k not in properties]
+        for name in expected:
+            if name in value:
+                continue
+            if any(closest(k, [name]) == name for k in unknown):
+                # A misspelt key is reported as unknown with "did you mean"; saying
+                # the right key is also missing would only repeat it.
+                continue
+            wanted = _resolve(properties.get(name, {}))
+            about = wanted.get("description") or ""
+            example = _example(wanted)
+            hint = f"add {name}:" + (f" ({about.rstrip('.')})" if about else "")
+            if example:
+                hint += f", like {name}: {example.split(', ')[0]}"
+            yield Diagnostic.at(where, "CP101", f"{_what(schema, value)} has no '{name}'", hint)
+        return
+
+    if kind == "additionalProperties":
+        if not isinstance(value, dict):
+            return
+        allowed = list(schema.get("properties", {}))
+        for name in value:
+            if name in allowed:
+                continue
+            best = closest(name, allowed)
+            hint = (
+                f"did you mean '{best}'?"
+                if best
+                else "keys allowed here: " + ", ".join(allowed)
+            )
+            yield Diagnostic.at(
+                locator.key((*path, name)),
+                "CP102",
+                f"unknown key '{name}' in {_what(schema, value)}",
+                hint,
+            )
+        return
+
+    if kind == "type":
+        types: list[str] = [expected] if isinstance(expected, str) else list(expected)
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        raw = locator.source.get(path)
+        hint = ""
+        if "string" in types and raw is not None:
+            hint = f'write it in quotes: "{raw}"'
+        elif "array" in types:
+            hint = f"write {_field_name(path)}: on its own line, then one item per line starting with '- '"
+        elif "object" in types:
+            hint = "write keys and values indented under it, like name: value"
+        yield Diagnostic.at(
+            where,
+            "CP103",
+            f"'{_field_name(path)}' must be {words}, not {_found_words(value)}",
+            hint,
+        )
+        return
+
+    if kind in ("enum", "const"):
+        choices = [str(c) for c in (expected if kind == "enum" else [expected])]
+        title = str(schema.get("title", _field_name(path))).lower()
+        yield Diagnostic.at(
+            where,
+            "CP104",
+            f"'{value}' is not a known {title}",
+            did_you_mean(str(value), choices),
+        )
+        return
+
+    if kind == "propertyNames":
+        # The error's instance is the offending key itself.
+        name = str(value)
+        inner = _resolve(error.schema.get("propertyNames", {}) if isinstance(error.schema, dict) else {})
+        title = str(inner.get("title", "key")).lower()
+        example = _example(inner)
+        yield Diagnostic.at(
+            locator.key((*path, name)),
+            "CP105",
+            f"'{name}' is not a valid {title}",
+            f"write it like {example}" if example else str(inner.get("description", "")),
+        )
+        return
+
+    if kind in ("pattern", "format"):
+        title = str(schema.get("title", _field_name(path))).lower()
+        example = _example(schema)
+        if kind == "format" and expected == "date":
+            message = f"'{value}' is not a real date"
+        else:
+            message = f"'{value}' is not a valid {title}"
+        if title in ("id", "role", "channel") and isinstance(value, str) and slug(value):
+            hint = f"ids use lowercase letters, digits and hyphens: write '{slug(value)}'"
+        elif title == "language" and isinstance(value, str) and language_code(value):
+            hint = f"write the language's code: {language_code(value)}"
+        elif example:
+            hint = f"write it like {example}"
+        else:
+            hint = str(schema.get("description", ""))
+        yield Diagnostic.at(where, "CP105", message, hint)
+        return
+
+    if kind in ("minItems", "minLength", "minProperties"):
+        field = _field_name(path)
+        if kind == "minLength":
+            message = f"'{field}' is empty"
+            hint = f"write the {field.replace('_', ' ')}, or remove the line"
+        else:
+            count = expected
+            message = f"'{field}' needs at least {count} {'entry' if count == 1 else 'entries'}"
+            hint = str(schema.get("description", "")) or f"add an entry under {field}:"
+        yield Diagnostic.at(where, "CP106", message, hint)
+        return
+
+    if kind == "uniqueItems":
+        yield Diagnostic.at(
+            where,
+            "CP106",
+            f"'{_field_name(path)}' lists the same entry twice",
+            "remove the repeated entry",
+        )
+        return
+
+    if kind in ("minimum", "exclusiveMinimum", "maximum"):
+        yield Diagnostic.at(
+            where,
+            "CP105",
+            f"'{_field_name(path)}' is {value}, which is out of range",
+            f"use a number of at least {expected}" if kind != "maximum" else "",
+        )
+        return
+
+    if kind == "anyOf" and isinstance(value, dict):
+        options = [
+            name
+            for sub in expected
+            for name in sub.get("required", [])
+        ]
+        yield Diagnostic.at(
+            where,
+            "CP101",
+            f"{_what(schema, value)} needs one of: {', '.join(options)}",
+            str(schema.get("description", "")),
+        )
+        return
+
+    yield Diagnostic.at(where, "CP107", error.message, str(schema.get("description", "")))
