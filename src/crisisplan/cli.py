@@ -6,10 +6,14 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from crisisplan import __version__
+
+if TYPE_CHECKING:
+    from crisisplan.build import BuildOptions
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PLANS = Path("plans")
@@ -76,6 +80,143 @@ def check(paths: tuple[Path, ...], output_format: str, strict: bool) -> None:
     report = check_paths(_plan_paths(paths), today=_today())
     click.echo(REPORTERS[output_format]().render(report), nl=False)
     sys.exit(EXIT_PROBLEMS if report.failed(strict) else EXIT_OK)
+
+
+def _print_progress(done: int, total: int, name: str) -> None:
+    line = f"Rendering PDFs [{done}/{total}] {name}"
+    if sys.stderr.isatty():
+        click.echo(f"\r\033[K{line}", err=True, nl=done == total)
+    else:
+        click.echo(line, err=True)
+
+
+def _build_options(
+    paths: tuple[Path, ...], site_dir: Path, strict: bool, no_pdf: bool, paper: str, config_file: Path | None
+) -> BuildOptions:
+    from crisisplan.build import BuildOptions
+
+    if config_file is None and Path("mkdocs.yml").is_file():
+        config_file = Path("mkdocs.yml")
+    return BuildOptions(
+        paths=_plan_paths(paths),
+        site_dir=site_dir,
+        config_file=config_file,
+        strict=strict,
+        pdf=not no_pdf,
+        paper=paper,
+        today=_today(),
+    )
+
+
+site_dir_option = click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Where to publish the site. It is replaced only when the whole build succeeds.",
+)
+no_pdf_option = click.option("--no-pdf", is_flag=True, help="Skip the PDF runbooks (faster).")
+paper_option = click.option(
+    "--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="PDF paper size."
+)
+config_option = click.option(
+    "--config-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The MkDocs configuration (default: mkdocs.yml here, if there is one).",
+)
+
+
+@cli.command(name="build")
+@paths_argument
+@strict_option
+@no_pdf_option
+@site_dir_option
+@paper_option
+@config_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="How to report plan problems, as for 'check'.",
+)
+def build_command(
+    paths: tuple[Path, ...],
+    strict: bool,
+    no_pdf: bool,
+    site_dir: Path,
+    paper: str,
+    config_file: Path | None,
+    output_format: str,
+) -> None:
+    """Check the plans, then publish the runbook site and PDF runbooks.
+
+    Nothing is published when a plan has errors (or warnings, with --strict): the
+    previous site is left exactly as it was, as it is when a build fails or is
+    interrupted.
+    """
+    from crisisplan.build import BuildError, build
+    from crisisplan.reporters import REPORTERS
+
+    options = _build_options(paths, site_dir, strict, no_pdf, paper, config_file)
+    try:
+        result = build(options, progress=_print_progress)
+    except BuildError as exc:
+        raise click.ClickException(f"{exc}\n{site_dir}/ was left as it was.") from None
+    report = result.report
+    if report.diagnostics or not result.built:
+        click.echo(REPORTERS[output_format]().render(report), nl=False)
+    if not result.built:
+        click.echo(f"Nothing published: fix the problems above. {site_dir}/ was left as it was.", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    pdfs = f", {result.pdfs} PDFs ({result.pdf_pages} pages, {result.pdf_seconds:.1f}s)" if result.pdfs else ""
+    click.echo(f"Built {site_dir}/ in {result.seconds:.1f}s: {result.pages} pages{pdfs}")
+    for warning in result.warnings:
+        click.echo(f"mkdocs: {warning}", err=True)
+
+
+@cli.command()
+@paths_argument
+@paper_option
+@config_option
+@click.option("--pdf", "with_pdf", is_flag=True, help="Render the PDF runbooks on every rebuild too.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port on localhost.")
+def serve(paths: tuple[Path, ...], paper: str, config_file: Path | None, with_pdf: bool, port: int) -> None:
+    """Preview the site on localhost, rebuilding when a plan file changes.
+
+    The preview is built in a private folder; the published site/ is not touched.
+    Stop with Ctrl-C.
+    """
+    import tempfile
+
+    from crisisplan.build import BuildError
+    from crisisplan.reporters import TextReporter
+    from crisisplan.serve import rebuilds, start_server
+
+    with tempfile.TemporaryDirectory(prefix="crisisplan-preview-") as preview:
+        site = Path(preview) / "site"
+        site.mkdir()
+        options = _build_options(paths, site, False, not with_pdf, paper, config_file)
+        try:
+            server = start_server(site, "127.0.0.1", port)
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on port {port}: {exc.strerror}") from None
+        click.echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        watch = [p for p in (options.config_file, Path("docs")) if p is not None]
+        try:
+            for result in rebuilds(options, watch):
+                if result.report.diagnostics:
+                    click.echo(TextReporter().render(result.report), nl=False)
+                if result.built:
+                    click.echo(f"Rebuilt in {result.seconds:.1f}s: {result.pages} pages")
+                else:
+                    click.echo("Not rebuilt: fix the problems above; the preview shows the last good build.")
+        except BuildError as exc:
+            raise click.ClickException(str(exc)) from None
+        finally:
+            server.shutdown()
 
 
 @cli.command()

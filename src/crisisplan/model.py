@@ -298,9 +298,10 @@ class SeverityLevel:
     update_every: str
     notify: list[Notify]
     rank: int
+    of: int = 1
 
     @classmethod
-    def build(cls, path: JsonPath, data: Any, rank: int) -> SeverityLevel:
+    def build(cls, path: JsonPath, data: Any, rank: int, of: int = 1) -> SeverityLevel:
         d = _map(data)
         criteria = {k: str(v) for k, v in _map(d.get("criteria")).items() if isinstance(v, str)}
         targets = _map(d.get("targets"))
@@ -320,7 +321,16 @@ class SeverityLevel:
             _text(targets, "update_every"),
             notify,
             rank,
+            of,
         )
+
+    @property
+    def band(self) -> str:
+        """low, mid or high: where this level sits among the plan's levels."""
+        if self.of <= 1:
+            return "high"
+        position = self.rank / (self.of - 1)
+        return "low" if position < 0.34 else "mid" if position < 0.67 else "high"
 
 
 @dataclass
@@ -573,9 +583,10 @@ class Plan:
     def build(cls, source: str, data: dict[str, Any], locator: Locator) -> Plan:
         info = _map(data.get("plan"))
         review = _map(data.get("post_crisis_review"))
+        level_items = _items(data, "severity_levels", ())
         levels = [
-            SeverityLevel.build(p, item, rank)
-            for rank, (p, item) in enumerate(_items(data, "severity_levels", ()))
+            SeverityLevel.build(p, item, rank, len(level_items))
+            for rank, (p, item) in enumerate(level_items)
         ]
         return cls(
             source=source,

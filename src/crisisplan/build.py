@@ -1,0 +1,160 @@
+"""`crisisplan build`: check, generate the site and PDFs in a temporary folder, then
+replace the published site in one step.
+
+A failed or interrupted build (an error in a plan, a broken mkdocs.yml, Ctrl-C)
+leaves the previous site exactly as it was: nothing is written into it until
+everything has been built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crisisplan.checker import Report, check_paths
+from crisisplan.pdf import PdfJob, Progress, plan_html, render_all, runbook_html
+from crisisplan.site.mkdocs_site import SiteBuildError, build_site
+from crisisplan.site.pages import SitePlan, generate, nav_title
+from crisisplan.views import slugify
+
+
+class BuildError(Exception):
+    """The site could not be built for a reason other than a plan problem."""
+
+
+@dataclass
+class BuildOptions:
+    paths: Sequence[Path]
+    site_dir: Path = Path("site")
+    config_file: Path | None = None
+    strict: bool = False
+    pdf: bool = True
+    paper: str = "a4"
+    today: dt.date | None = None
+    public: bool = False
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    built: bool = False
+    pages: int = 0
+    pdfs: int = 0
+    pdf_pages: int = 0
+    seconds: float = 0.0
+    pdf_seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _site_plans(report: Report) -> list[SitePlan]:
+    entries: list[SitePlan] = []
+    used: set[str] = set()
+    for checked in report.plans:
+        if checked.plan is None:
+            continue
+        base = slugify(checked.source.path.stem if not checked.source.is_folder else checked.source.path.name)
+        slug, n = base, 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        entries.append(SitePlan(checked.plan, slug))
+    return sorted(entries, key=lambda e: e.slug)
+
+
+@contextmanager
+def _reproducible_dates(entries: list[SitePlan]) -> Iterator[None]:
+    """Without SOURCE_DATE_EPOCH, MkDocs stamps today's date into sitemap.xml; pin it
+    to the plans' last review so that the same plans give the same files."""
+    if os.environ.get("SOURCE_DATE_EPOCH") or not entries:
+        yield
+        return
+    dates = []
+    for entry in entries:
+        try:
+            dates.append(dt.date.fromisoformat(entry.plan.last_reviewed))
+        except ValueError:
+            continue
+    stamp = max(dates) if dates else dt.date(2000, 1, 1)
+    epoch = int(dt.datetime(stamp.year, stamp.month, stamp.day, tzinfo=dt.UTC).timestamp())
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _pdf_jobs(entries: list[SitePlan], out: Path, paper: str, public: bool) -> list[PdfJob]:
+    jobs = []
+    for entry in entries:
+        folder = out / "pdf" / entry.slug
+        jobs.append(PdfJob(plan_html(entry.plan, paper, public), folder / f"{entry.slug}-plan.pdf", out))
+        for scenario in entry.plan.scenarios:
+            jobs.append(PdfJob(runbook_html(entry.plan, scenario, paper, public), folder / f"{scenario.id}.pdf", out))
+    return jobs
+
+
+def _swap_in(new: Path, site_dir: Path, scratch: Path) -> None:
+    """Replace site_dir by new with two renames, so readers never see half a site."""
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    old = scratch / "previous-site"
+    if site_dir.exists():
+        os.replace(site_dir, old)
+    try:
+        os.replace(new, site_dir)
+    except BaseException:
+        # Interrupted between the two renames: put the previous site back.
+        if old.exists() and not site_dir.exists():
+            os.replace(old, site_dir)
+        raise
+
+
+def build(options: BuildOptions, progress: Progress | None = None, clock: Callable[[], float] = time.perf_counter) -> BuildResult:
+    """Check the plans and, if they pass, publish the site and PDFs into site_dir."""
+    started = clock()
+    report = check_paths(options.paths, today=options.today)
+    result = BuildResult(report)
+    if report.failed(options.strict):
+        return result
+    entries = _site_plans(report)
+    site_dir = options.site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    # The scratch folder sits next to site/ so the final rename stays on one file system.
+    scratch = Path(tempfile.mkdtemp(prefix=".crisisplan-build-", dir=site_dir.parent))
+    try:
+        out = scratch / "site"
+        today = options.today or dt.date.today()
+        pages = generate(entries, today, public=options.public, pdf=options.pdf)
+        language = entries[0].plan.default_language if entries else "en"
+        # Material prints site_name as raw HTML: escape what comes from a plan.
+        name = nav_title(entries[0].plan.organisation + " crisis runbook") if len(entries) == 1 else "Crisis runbook"
+        with _reproducible_dates(entries):
+            try:
+                result.warnings = build_site(pages, scratch, out, options.config_file, language, name)
+            except SiteBuildError as exc:
+                raise BuildError(f"MkDocs could not build the site: {exc}") from exc
+        result.pages = len(pages.files)
+        if options.pdf:
+            pdf_started = clock()
+            jobs = _pdf_jobs(entries, out, options.paper, options.public)
+
+            def published(done: int, total: int, name: str) -> None:
+                # Name each PDF where it will be published, not in the scratch folder.
+                if progress:
+                    progress(done, total, str(options.site_dir / Path(name).relative_to(out)))
+
+            result.pdf_pages = render_all(jobs, published)
+            result.pdfs = len(jobs)
+            result.pdf_seconds = clock() - pdf_started
+        _swap_in(out, site_dir, scratch)
+        result.built = True
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    result.seconds = clock() - started
+    return result

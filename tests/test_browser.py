@@ -1,0 +1,85 @@
+"""End to end in headless Chromium: the published site from file:// with no network."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from crisisplan.build import BuildOptions, build
+from tests.browser import offline_browser, screenshot
+from tests.conftest import ROOT, TODAY
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("browser") / "site"
+    result = build(
+        BuildOptions(
+            paths=[ROOT / "plans"],
+            site_dir=target,
+            config_file=ROOT / "mkdocs.yml",
+            pdf=False,
+            today=dt.date.fromisoformat(TODAY),
+        )
+    )
+    assert result.built
+    return target
+
+
+def test_search_a_trigger_open_the_scenario_find_the_statement(site: Path) -> None:
+    with offline_browser() as (page, blocked):
+        page.goto((site / "index.html").as_uri())
+        search = page.locator("input.md-search__input")
+        search.click()
+        # Typed key by key, as a person does: Material searches on key events.
+        search.press_sequentially("giveaway", delay=40)
+        result = page.locator(".md-search-result__item a[href*='hacked-account']").first
+        result.wait_for(timeout=15_000)
+        screenshot(page, "browser-search-results.png")
+        result.click()
+        page.wait_for_url("**/brightbrew/scenarios/hacked-account.html*")
+        heading = page.locator("h1").first
+        assert heading.inner_text().rstrip("¶ ") == "A brand social media account is hacked"
+        statement = page.locator("#statement-hacked-warning .cp-text").first
+        statement.scroll_into_view_if_needed()
+        assert statement.is_visible()
+        assert "never send money or card details" in statement.inner_text()
+        shot = screenshot(page, "browser-scenario-from-search.png")
+        assert shot.stat().st_size > 10_000
+        assert blocked == [], f"the site tried to reach the network: {blocked}"
+
+
+def test_scenario_page_on_a_phone(site: Path) -> None:
+    with offline_browser(width=375, height=812) as (page, blocked):
+        page.goto((site / "brightbrew" / "scenarios" / "product-recall.html").as_uri())
+        # Nothing wider than the screen: no sideways scrolling on a phone.
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1
+        first_action = page.locator(".cp-actions li").first
+        assert first_action.is_visible()
+        assert first_action.bounding_box()["y"] < 812 * 1.5  # first actions near the top
+        call = page.locator("a.cp-tel").first
+        assert (call.get_attribute("href") or "").startswith("tel:+44")
+        screenshot(page, "browser-phone-scenario.png")
+        assert blocked == []
+
+
+def test_copy_button_copies_the_statement(site: Path) -> None:
+    with offline_browser() as (page, blocked):
+        page.goto((site / "segarkita" / "scenarios" / "keluhan-viral.html").as_uri())
+        card = page.locator("#statement-balasan-keluhan")
+        # The English tab shows the English text.
+        card.locator("label.cp-tab-label", has_text="English").click()
+        english = card.locator(".cp-variant[lang=en] .cp-text")
+        assert english.is_visible()
+        button = card.locator(".cp-variant[lang=en] .cp-copy")
+        assert button.inner_text() == "Salin"  # the plan's language: Bahasa Indonesia
+        button.click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith("Hi {nama}, we're sorry about your order.")
+        assert copied == english.inner_text()
+        assert blocked == []

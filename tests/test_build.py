@@ -1,0 +1,251 @@
+"""Real builds of the example plans: what a reader sees in pages, search and PDFs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from crisisplan.build import BuildOptions, BuildResult, build
+from tests.conftest import CASES, ROOT, TODAY
+
+HOSTED = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?(?:https?:)?//""", re.I)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
+    site = tmp_path_factory.mktemp("build") / "site"
+    result = build(
+        BuildOptions(
+            paths=[ROOT / "plans"],
+            site_dir=site,
+            config_file=ROOT / "mkdocs.yml",
+            today=dt.date.fromisoformat(TODAY),
+        )
+    )
+    assert result.built, result.report.diagnostics
+    return site, result
+
+
+def page(site: Path, relative: str) -> str:
+    return (site / relative).read_text("utf-8")
+
+
+def test_every_scenario_has_a_page_and_a_pdf(built: tuple[Path, BuildResult]) -> None:
+    site, result = built
+    for plan, scenarios in {
+        "brightbrew": ["viral-complaint", "offensive-post", "hacked-account", "product-recall", "data-breach", "executive-misconduct"],
+        "segarkita": ["keluhan-viral", "hoaks-produk", "kebocoran-data"],
+    }.items():
+        for scenario in scenarios:
+            html = page(site, f"{plan}/scenarios/{scenario}.html")
+            assert f'href="../../pdf/{plan}/{scenario}.pdf"' in html
+            assert (site / "pdf" / plan / f"{scenario}.pdf").stat().st_size > 10_000
+        assert (site / "pdf" / plan / f"{plan}-plan.pdf").is_file()
+    assert result.pdfs == 11
+    assert result.pages == 20
+
+
+def test_scenario_page_shows_what_to_do_who_to_call_and_what_to_say(built: tuple[Path, BuildResult]) -> None:
+    site, _ = built
+    html = page(site, "brightbrew/scenarios/hacked-account.html")
+    assert "A brand social media account is hacked" in html
+    assert "Level 3: crisis" in html
+    assert "T+10m" in html and "change the password and sign out all other sessions" in html
+    assert 'href="tel:+447700900101"' in html  # the crisis lead, tap to call
+    assert 'href="mailto:maya.okafor@brightbrew.example"' in html
+    assert "never send money or card details" in html
+    assert 'class="cp-copy' in html
+    assert "200 / 280 characters (X)" in html
+    assert 'class="cp-timeline"' in html and "T+30m" in html
+
+
+def test_start_page_lists_every_scenario_with_severity_and_who_to_call(built: tuple[Path, BuildResult]) -> None:
+    site, _ = built
+    html = page(site, "index.html")
+    assert "What is happening?" in html
+    for title in ("A customer complaint goes viral", "Keluhan pelanggan viral (viral customer complaint)"):
+        assert title in html
+    assert 'href="brightbrew/scenarios/hacked-account.html"' in html
+    assert 'href="tel:+447700900101"' in html
+
+
+def test_indonesian_plan_pages_speak_indonesian(built: tuple[Path, BuildResult]) -> None:
+    site, _ = built
+    html = page(site, "segarkita/scenarios/keluhan-viral.html")
+    assert "Langkah pertama" in html and "Siapa yang dihubungi" in html
+    assert 'lang="id"' in html and "Bahasa Indonesia" in html
+
+
+def test_search_index_covers_triggers_statements_and_roles(built: tuple[Path, BuildResult]) -> None:
+    site, _ = built
+    index = json.loads(page(site, "search/search_index.json"))
+    text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
+    assert "password-reset or login e-mail nobody asked for" in text  # a trigger
+    assert "never send money or card details" in text  # a statement
+    assert "Maya Okafor" in text and "IT security lead" in text  # a person and a role
+    assert index["config"]["lang"] == ["en"]
+    # The offline plugin inlines the index so that search works from file://.
+    assert page(site, "search/search_index.js").startswith("var __index = ")
+
+
+def test_site_language_follows_the_first_plan(built: tuple[Path, BuildResult]) -> None:
+    site, _ = built
+    assert '<html lang="en"' in page(site, "index.html")
+
+
+def test_no_page_or_stylesheet_loads_anything_from_another_host(built: tuple[Path, BuildResult]) -> None:
+    site, _ = built
+    offenders = []
+    for file in site.rglob("*"):
+        if file.suffix in (".html", ".css"):
+            text = file.read_text("utf-8", errors="replace")
+            for match in HOSTED.finditer(text):
+                offenders.append(f"{file.relative_to(site)}: {match.group(0)}")
+            if file.suffix == ".css":
+                offenders += [f"{file.name}: {u}" for u in re.findall(r"url\(\s*['\"]?(?:https?:)?//[^)]*\)", text)]
+                offenders += [f"{file.name}: {u}" for u in re.findall(r"@import\s+['\"]?(?:url\()?['\"]?(?:https?:)?//", text)]
+    assert offenders == []
+    # Material's bundle still names two CDN scripts, loaded only for Mermaid diagrams
+    # and for browsers without ResizeObserver; the runbook has no diagrams, and the
+    # browser test blocks the network and sees no request leave file://.
+    assert not any('class="mermaid"' in f.read_text("utf-8") for f in site.rglob("*.html"))
+
+
+def test_pdf_runbook_opens_with_a_quick_card(built: tuple[Path, BuildResult]) -> None:
+    site, _ = built
+    reader = PdfReader(site / "pdf" / "brightbrew" / "hacked-account.pdf")
+    first = reader.pages[0].extract_text()
+    assert "QUICK CARD" in first.upper()
+    assert "A brand social media account is hacked" in first
+    assert "T+10m" in first and "First actions" in first
+    assert "Maya Okafor" in first and "+44 7700 900101" in first
+    assert "Main holding statement" in first and "hacked" in first
+    assert "Printed copies go out of date" in first
+    assert re.search(r"Page 1 of \d+", first)
+    assert "Version 4.1" in first
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "A brand social media account is hacked" in titles
+    links = {
+        annotation.get_object()["/A"].get("/URI")
+        for annotation in reader.pages[0].get("/Annots", [])
+        if "/A" in annotation.get_object()
+    }
+    assert "tel:+447700900101" in links
+
+
+def test_full_plan_pdf_has_every_scenario_in_its_outline(built: tuple[Path, BuildResult]) -> None:
+    site, _ = built
+    reader = PdfReader(site / "pdf" / "brightbrew" / "brightbrew-plan.pdf")
+
+    def titles(items: Sequence[object]) -> list[str]:
+        found: list[str] = []
+        for item in items:
+            if isinstance(item, list):
+                found += titles(item)
+            else:
+                found.append(str(getattr(item, "title", "")))
+        return found
+
+    outline = titles(reader.outline)
+    for title in ("Hacked", "Product recall", "Customer data breach", "Executive misconduct"):
+        assert any(title.lower() in t.lower() for t in outline), title
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "Severity levels" in text and "Team directory" in text
+    assert reader.metadata is not None
+    assert "/CreationDate" not in reader.metadata  # same plan, same bytes
+
+
+def test_letter_paper(tmp_path: Path) -> None:
+    from crisisplan.checker import check_paths
+    from crisisplan.pdf import PdfJob, render_pdf, runbook_html
+
+    plan = check_paths([CASES / "valid" / "minimal"]).plans[0].plan
+    assert plan is not None
+    target, _ = render_pdf(PdfJob(runbook_html(plan, plan.scenarios[0], "letter"), tmp_path / "a.pdf", tmp_path))
+    box = PdfReader(target).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_same_plans_give_the_same_site(tmp_path: Path) -> None:
+    def digest(site: Path) -> dict[str, str]:
+        return {
+            str(f.relative_to(site)): hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted(site.rglob("*"))
+            if f.is_file()
+        }
+
+    sites = []
+    for name in ("one", "two"):
+        options = BuildOptions(paths=[ROOT / "plans"], site_dir=tmp_path / name, config_file=ROOT / "mkdocs.yml", pdf=False)
+        assert build(options).built
+        sites.append(digest(tmp_path / name))
+    assert sites[0] == sites[1]
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "crisisplan", *args], cwd=cwd, capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+def test_broken_plan_publishes_nothing_and_leaves_the_site_as_it_was(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    site = tmp_path / "site"
+    (site / "sub").mkdir(parents=True)
+    (site / "index.html").write_bytes(b"<p>the previous, good site</p>")
+    (site / "sub" / "page.html").write_bytes(b"\x00\x01 bytes")
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    scenario = tmp_path / "plans" / "brightbrew" / "scenarios" / "hacked-account.yaml"
+    scenario.write_text(scenario.read_text().replace("owner: social-lead", "owner: socail-lead"))
+    result = run_cli("build", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert "error CP201: unknown role 'socail-lead'" in result.stdout
+    assert "hint: did you mean 'social-lead'?" in result.stdout
+    assert "Nothing published" in result.stderr and "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert not list(tmp_path.glob(".crisisplan-build-*")), "the scratch folder is cleaned up"
+
+
+def test_build_replaces_the_site_and_reports_a_summary(tmp_path: Path) -> None:
+    shutil.copytree(CASES / "valid" / "minimal", tmp_path / "plans")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "stale.html").write_text("old")
+    result = run_cli("build", "--no-pdf", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.fullmatch(r"Built site/ in \d+\.\ds: 7 pages\n", result.stdout)
+    assert not (tmp_path / "site" / "stale.html").exists()
+    assert (tmp_path / "site" / "plans" / "scenarios" / "outage.html").is_file()
+    # Without PDFs, pages do not link to PDFs that do not exist.
+    assert ".pdf" not in (tmp_path / "site" / "plans" / "scenarios" / "outage.html").read_text()
+
+
+def test_strict_build_fails_on_warnings(tmp_path: Path) -> None:
+    shutil.copytree(CASES / "invalid" / "cp605-not-approved", tmp_path / "plans")
+    result = run_cli("build", "--no-pdf", "--strict", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "warning CP605" in result.stdout
+    assert not (tmp_path / "site").exists()
+    assert run_cli("build", "--no-pdf", cwd=tmp_path).returncode == 0
+
+
+def test_broken_mkdocs_config_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    shutil.copytree(CASES / "valid" / "minimal", tmp_path / "plans")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\ntheme:\n  name: no-such-theme\n")
+    result = run_cli("build", "--no-pdf", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "MkDocs could not build the site" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists()
