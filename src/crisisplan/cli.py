@@ -206,17 +206,19 @@ def serve(paths: tuple[Path, ...], paper: str, config_file: Path | None, with_pd
         click.echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
         watch = [p for p in (options.config_file, Path("docs")) if p is not None]
         try:
-            for result in rebuilds(options, watch):
+            for count, result in enumerate(rebuilds(options, watch)):
                 if result.report.diagnostics:
                     click.echo(TextReporter().render(result.report), nl=False)
                 if result.built:
-                    click.echo(f"Rebuilt in {result.seconds:.1f}s: {result.pages} pages")
+                    verb = "Rebuilt" if count else "Built"
+                    click.echo(f"{verb} in {result.seconds:.1f}s: {result.pages} pages")
                 else:
                     click.echo("Not rebuilt: fix the problems above; the preview shows the last good build.")
         except BuildError as exc:
             raise click.ClickException(str(exc)) from None
         finally:
             server.shutdown()
+        server.server_close()
 
 
 @cli.command()
