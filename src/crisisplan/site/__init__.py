@@ -1,0 +1,1 @@
+"""Plans -> a MkDocs Material site: plain Markdown pages plus the user's mkdocs.yml."""

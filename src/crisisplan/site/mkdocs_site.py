@@ -1,0 +1,167 @@
+"""Build the MkDocs site: the user's mkdocs.yml plus generated pages, via MkDocs' own API.
+
+The generated site stays close to stock (plain Markdown pages and the config), so that
+moving to another MkDocs-compatible generator later stays cheap. crisisplan overrides
+only what it must for a runbook that works offline and from file://.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from crisisplan.site.pages import NavItem, Pages
+
+ASSET_DIR = "assets/crisisplan"
+SHIM = f"{ASSET_DIR}/vendor/iframe-worker/shim.js"
+DEFAULT_CONFIG = "site_name: Crisis runbook\ntheme:\n  name: material\n"
+
+
+class SiteBuildError(Exception):
+    """MkDocs could not build the site (a broken mkdocs.yml, a theme error...)."""
+
+
+def _material_languages() -> tuple[set[str], set[str]]:
+    """Languages Material translates its interface into, and those its search can stem."""
+    import material
+
+    base = Path(material.__file__).parent / "templates"
+    ui = {p.stem for p in (base / "partials" / "languages").glob("*.html")}
+    search = {p.name.split(".")[1] for p in (base / "assets" / "javascripts" / "lunr" / "min").glob("lunr.*.min.js")}
+    return ui, search | {"en"}
+
+
+def _user_config(config_file: Path | None) -> dict[str, Any]:
+    if config_file is None:
+        return {}
+    from mkdocs.utils.yaml import yaml_load
+
+    with config_file.open("rb") as handle:
+        loaded = yaml_load(handle)
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _plugins(user: dict[str, Any], search_lang: list[str]) -> list[Any]:
+    """The user's plugins, with search (in the plan's languages) and offline ensured."""
+    plugins: list[Any] = list(user.get("plugins") or [])
+    names = [p if isinstance(p, str) else next(iter(p), "") for p in plugins]
+    result: list[Any] = []
+    for plugin, name in zip(plugins, names, strict=True):
+        if name == "search":
+            options = plugin.get("search") or {} if isinstance(plugin, dict) else {}
+            result.append({"search": {"lang": search_lang, **options}})
+        else:
+            result.append(plugin)
+    if "search" not in names:
+        result.insert(0, {"search": {"lang": search_lang}})
+    if "offline" not in names:
+        result.append("offline")
+    return result
+
+
+def _user_pages(docs: Path) -> list[str]:
+    if not docs.is_dir():
+        return []
+    return sorted(str(p.relative_to(docs).as_posix()) for p in docs.rglob("*.md"))
+
+
+@contextmanager
+def _capture_mkdocs_log() -> Iterator[list[str]]:
+    """MkDocs reports through logging; keep its warnings for our own report."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.WARNING:
+                messages.append(record.getMessage())
+
+    logger = logging.getLogger("mkdocs")
+    handler = Collect()
+    previous = (logger.level, logger.propagate)
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous[0])
+        logger.propagate = previous[1]
+
+
+def build_site(
+    pages: Pages,
+    work_dir: Path,
+    site_dir: Path,
+    config_file: Path | None,
+    language: str,
+    site_name: str,
+) -> list[str]:
+    """Write the pages and assets into work_dir/docs and build the site into site_dir.
+
+    Returns MkDocs' warnings. Raises SiteBuildError when MkDocs fails.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    user = _user_config(config_file)
+    docs = work_dir / "docs"
+    user_docs = (config_file.parent if config_file else Path.cwd()) / str(user.get("docs_dir", "docs"))
+    if user_docs.is_dir():
+        shutil.copytree(user_docs, docs, dirs_exist_ok=True)
+    # Generated pages win over a user page at the same path: the start page must be
+    # the scenario chooser.
+    for relative, text in pages.files.items():
+        target = docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    assets = resources.files("crisisplan").joinpath("assets")
+    with resources.as_file(assets) as assets_path:
+        shutil.copytree(assets_path, docs / ASSET_DIR, dirs_exist_ok=True)
+
+    ui_languages, search_languages = _material_languages()
+    theme = dict(user.get("theme") or {"name": "material"}) if isinstance(user.get("theme"), dict) else {"name": "material"}
+    theme.setdefault("language", language if language in ui_languages else "en")
+    theme.setdefault("font", False)
+    search_lang = [language] if language in search_languages else ["en"]
+
+    nav: list[NavItem] = list(pages.nav)
+    if user.get("nav"):
+        nav.extend(user["nav"])
+    else:
+        generated = set(pages.files)
+        nav.extend(p for p in _user_pages(user_docs) if p not in generated and p.lower() != "readme.md")
+
+    extra = dict(user.get("extra") or {})
+    # Listing the shim stops Material's offline plugin from adding its CDN copy.
+    extra["polyfills"] = [SHIM, *[p for p in extra.get("polyfills", []) if "iframe-worker" not in p]]
+    overrides: dict[str, Any] = {
+        "docs_dir": str(docs),
+        "site_dir": str(site_dir),
+        "use_directory_urls": False,
+        "nav": nav,
+        "theme": theme,
+        "plugins": _plugins(user, search_lang),
+        "extra": extra,
+        "extra_css": [*(user.get("extra_css") or []), f"{ASSET_DIR}/crisisplan.css"],
+        "extra_javascript": [*(user.get("extra_javascript") or []), f"{ASSET_DIR}/crisisplan.js"],
+        "site_name": user.get("site_name") or site_name,
+    }
+    with _capture_mkdocs_log() as warnings:
+        try:
+            if config_file is not None:
+                config = load_config(config_file=str(config_file), **overrides)
+            else:
+                fallback = work_dir / "mkdocs.yml"
+                fallback.write_text(DEFAULT_CONFIG, encoding="utf-8")
+                config = load_config(config_file=str(fallback), **overrides)
+            build(config)
+        except (MkDocsException, OSError, ValueError, KeyError, TypeError) as exc:
+            raise SiteBuildError(str(exc) or type(exc).__name__) from exc
+    return warnings

@@ -1,0 +1,146 @@
+"""Plans -> Markdown pages for MkDocs, and the navigation that lists them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from crisisplan.labels import labels_for
+from crisisplan.model import Plan, Scenario
+from crisisplan.templating import environment, relative_link
+from crisisplan.views import (
+    review_overdue,
+    statement_views,
+    timeline,
+    who_to_call,
+)
+
+NavItem = str | dict[str, Any]
+
+
+@dataclass
+class SitePlan:
+    plan: Plan
+    slug: str
+
+
+@dataclass
+class Pages:
+    files: dict[str, str]
+    nav: list[NavItem]
+
+
+def nav_title(text: str) -> str:
+    """Plan text used as a nav title or site name, safe for how Material prints it.
+
+    Material prints nav titles as raw HTML, and in <title> through `striptags`,
+    which unescapes entities again; so escaping alone is not enough. Angle
+    brackets, the only characters that could open a tag there, become look-alike
+    guillemets; the rest is escaped.
+    """
+    text = " ".join(text.split()).replace("<", "\u2039").replace(">", "\u203a")
+    return html.escape(text, quote=False)
+
+
+def _render(template: str, page: str, **context: Any) -> str:
+    return environment().get_template(template).render(
+        link=lambda target: relative_link(page, target), **context
+    )
+
+
+def _scenario_page(entry: SitePlan, scenario: Scenario, today: dt.date, public: bool, pdf: bool) -> str:
+    plan = entry.plan
+    words = labels_for(plan.default_language)
+    page = f"{entry.slug}/scenarios/{scenario.id}.md"
+    return _render(
+        "site/scenario.md.j2",
+        page,
+        plan=plan,
+        slug=entry.slug,
+        w=words,
+        overdue=review_overdue(plan, today),
+        public=public,
+        pdf=pdf,
+        scenario=scenario,
+        level=plan.severity(scenario.severity),
+        steps=plan.actions_of(scenario),
+        callers=who_to_call(plan, scenario),
+        statements=statement_views(plan, scenario),
+        timeline=timeline(plan, scenario, words),
+        rules=plan.response_rules_of(scenario),
+        moderation=plan.moderation_of(scenario),
+        review=plan.review_of(scenario),
+    )
+
+
+def generate(entries: list[SitePlan], today: dt.date, public: bool = False, pdf: bool = True) -> Pages:
+    """Every page of the site, keyed by its path under docs/."""
+    files: dict[str, str] = {}
+    nav: list[NavItem] = []
+    site_words = labels_for(entries[0].plan.default_language) if entries else labels_for("en")
+
+    home_entries = [
+        {
+            "plan": e.plan,
+            "slug": e.slug,
+            "w": labels_for(e.plan.default_language),
+            "lead": e.plan.crisis_lead(),
+            "overdue": review_overdue(e.plan, today),
+        }
+        for e in entries
+    ]
+    files["index.md"] = _render(
+        "site/home.md.j2",
+        "index.md",
+        entries=home_entries,
+        w=site_words,
+        public=public,
+    )
+    nav.append({site_words["what_is_happening"]: "index.md"})
+
+    for entry in entries:
+        plan, slug = entry.plan, entry.slug
+        words = labels_for(plan.default_language)
+        common = {
+            "plan": plan,
+            "slug": slug,
+            "w": words,
+            "overdue": review_overdue(plan, today),
+            "public": public,
+            "pdf": pdf,
+        }
+        files[f"{slug}/index.md"] = _render(
+            "site/plan_index.md.j2", f"{slug}/index.md", lead=plan.crisis_lead(), **common
+        )
+        scenario_nav: list[NavItem] = []
+        for scenario in plan.scenarios:
+            path = f"{slug}/scenarios/{scenario.id}.md"
+            files[path] = _scenario_page(entry, scenario, today, public, pdf)
+            scenario_nav.append({nav_title(scenario.title): path})
+        for name, template in (
+            ("team", "site/team.md.j2"),
+            ("statements", "site/statements.md.j2"),
+            ("monitoring", "site/monitoring.md.j2"),
+            ("about", "site/about.md.j2"),
+        ):
+            extra: dict[str, Any] = {}
+            if name == "statements":
+                extra["by_scenario"] = [
+                    {"scenario": s, "views": statement_views(plan, s)} for s in plan.scenarios
+                ]
+            files[f"{slug}/{name}.md"] = _render(template, f"{slug}/{name}.md", **common, **extra)
+        nav.append(
+            {
+                nav_title(plan.name): [
+                    {words["overview"]: f"{slug}/index.md"},
+                    {words["scenarios"]: scenario_nav},
+                    {words["team"]: f"{slug}/team.md"},
+                    {words["statement_library"]: f"{slug}/statements.md"},
+                    {words["monitoring"]: f"{slug}/monitoring.md"},
+                    {words["plan_info"]: f"{slug}/about.md"},
+                ]
+            }
+        )
+    return Pages(files, nav)
