@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -14,6 +14,7 @@ from crisisplan import __version__
 
 if TYPE_CHECKING:
     from crisisplan.build import BuildOptions
+    from crisisplan.model import Plan, Scenario
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PLANS = Path("plans")
@@ -219,6 +220,147 @@ def serve(paths: tuple[Path, ...], paper: str, config_file: Path | None, with_pd
         finally:
             server.shutdown()
         server.server_close()
+
+
+def _load_plans(paths: list[Path]) -> list[Plan]:
+    """Plans for the incident tools: usable even if a check fails elsewhere in them."""
+    from crisisplan.checker import check_paths
+    from crisisplan.reporters import TextReporter
+
+    report = check_paths(paths, today=_today())
+    plans = [checked.plan for checked in report.plans if checked.plan is not None]
+    if not plans:
+        click.echo(TextReporter().render(report), nl=False, err=True)
+        sys.exit(EXIT_PROBLEMS)
+    if report.errors:
+        click.echo(
+            f"note: the plans have {report.errors} error(s); 'crisisplan check' shows them", err=True
+        )
+    return plans
+
+
+def _fail(message: str, hint: str = "", code: int = EXIT_PROBLEMS) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    if hint:
+        click.echo(f"  hint: {hint}", err=True)
+    sys.exit(code)
+
+
+@cli.command()
+@paths_argument
+@click.option("--search", "-s", "words", default="", help="Words to look for: a trigger, a hashtag, a product.")
+def scenarios(paths: tuple[Path, ...], words: str) -> None:
+    """List the scenarios with severity and triggers; with --search, best matches first."""
+    from crisisplan.incident import find_scenarios
+
+    plans = _load_plans(_plan_paths(paths))
+    matches = find_scenarios(plans, words)
+    if not matches:
+        _fail(f"no scenario matches '{words}'", "try another word, or 'crisisplan scenarios' for the full list")
+    several = len(plans) > 1
+    width = max(len(m.scenario.id) for m in matches)
+    for match in matches:
+        scenario, plan = match.scenario, match.plan
+        level = plan.severity(scenario.severity)
+        label = f"[{level.name}]" if level else ""
+        owner = f"  ({plan.organisation})" if several else ""
+        click.echo(f"{scenario.id:<{width}}  {label}  {scenario.title}{owner}")
+        if scenario.triggers:
+            click.echo(f"{'':<{width}}  triggers: {' · '.join(scenario.triggers)}")
+        if match.matched:
+            where = "; ".join(f"{term} ({', '.join(dict.fromkeys(fields))})" for term, fields in match.matched.items())
+            click.echo(f"{'':<{width}}  matched: {where}")
+    if words:
+        click.echo("\nNext: " + next_command(matches[0].plan, matches[0].scenario), err=True)
+
+
+def next_command(plan: Plan, scenario: Scenario) -> str:
+    """The statement command for a scenario's main statement, to copy and complete."""
+    import shlex
+
+    from crisisplan.model import PLACEHOLDER
+
+    statements = plan.statements_of(scenario)
+    if not statements:
+        return f"crisisplan statement {scenario.id}"
+    main = statements[0]
+    names = dict.fromkeys(PLACEHOLDER.findall(main.text.get(plan.default_language, "")))
+    channels = "|".join(main.channels)
+    sets = " ".join(f"--set {shlex.quote(n)}=..." for n in names)
+    return f"crisisplan statement {scenario.id} --channel {channels} {sets}".rstrip()
+
+
+def _values(pairs: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"'{pair}' is not name=value, like --set product=\"Oat Latte\"", param_hint="--set")
+        values[name.strip().strip("{}")] = value
+    return values
+
+
+@cli.command()
+@click.argument("scenario_id", metavar="SCENARIO", required=False)
+@click.option("--channel", "-c", help="The channel id to post on; its character limit applies.")
+@click.option("--lang", "-l", "language", help="The language (default: the plan's first).")
+@click.option("--statement", "statement_id", help="Which of the scenario's statements (default: the main one).")
+@click.option("--set", "pairs", multiple=True, metavar="NAME=VALUE", help="A placeholder's value; repeat for each.")
+@click.option("--list", "list_all", is_flag=True, help="List every statement: scenario, channel, language, status.")
+@click.option(
+    "--plan",
+    "plan_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="The plan (default: every plan under plans/).",
+)
+def statement(
+    scenario_id: str | None,
+    channel: str | None,
+    language: str | None,
+    statement_id: str | None,
+    pairs: tuple[str, ...],
+    list_all: bool,
+    plan_paths: tuple[Path, ...],
+) -> None:
+    """Print a scenario's holding statement, filled in and ready to paste.
+
+    The text goes to standard output (pipe it to the clipboard); its length against
+    the channel's limit, and any warning, to standard error. Refuses when a
+    placeholder has no value, and fails when the text is over the channel's limit.
+    """
+    from crisisplan.incident import IncidentError, compose, locate_scenario, statement_rows
+
+    plans = _load_plans(_plan_paths(plan_paths))
+    if list_all:
+        rows = statement_rows(plans, scenario_id)
+        header = ("SCENARIO", "STATEMENT", "CHANNEL", "LANGUAGE", "STATUS")
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+        for row in [header, *rows]:
+            click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        return
+    if not scenario_id:
+        raise click.UsageError("name a scenario (crisisplan scenarios lists them), or use --list")
+    try:
+        plan, scenario = locate_scenario(plans, scenario_id)
+        done = compose(plan, scenario, _values(pairs), channel, language, statement_id)
+    except IncidentError as exc:
+        _fail(exc.message, exc.hint, EXIT_USAGE)
+    if done.missing:
+        lines = [f"--set {p.name}=...   {p.description}".rstrip() for p in done.missing]
+        _fail(
+            f"statement '{done.statement.id}' needs a value for "
+            + ", ".join("{" + p.name + "}" for p in done.missing),
+            "add " + "\n        ".join(lines),
+        )
+    click.echo(done.text)
+    where = f" on {done.channel.label} ({done.channel.id})" if done.channel else ""
+    limit = f" of {done.limit}" if done.limit else ""
+    click.echo(f"{done.statement.id} ({done.language}){where}: {done.length}{limit} characters", err=True)
+    if not done.approved:
+        click.echo(f"warning: statement '{done.statement.id}' is not approved (status: {done.statement.status}); have it approved before publishing", err=True)
+    if not done.fits:
+        _fail(f"{done.length - (done.limit or 0)} characters over the limit{where}", "shorten the values you set, or use a statement for a longer channel")
 
 
 @cli.command()
