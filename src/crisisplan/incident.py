@@ -54,7 +54,7 @@ class Match:
 
 
 def _fields(plan: Plan, scenario: Scenario) -> dict[str, str]:
-    parts = []
+    parts: list[str] = []
     for statement in plan.statements_of(scenario):
         parts.extend(statement.text.values())
         # Placeholder examples name products and places people search for.
