@@ -78,8 +78,61 @@ def test_copy_button_copies_the_statement(site: Path) -> None:
         assert english.is_visible()
         button = card.locator(".cp-variant[lang=en] .cp-copy")
         assert button.inner_text() == "Salin"  # the plan's language: Bahasa Indonesia
+        card.locator("input[data-ph=nama]").fill("Budi")
         button.click()
         copied = page.evaluate("navigator.clipboard.readText()")
-        assert copied.startswith("Hi {nama}, we're sorry about your order.")
+        assert copied.startswith("Hi Budi, we're sorry about your order.")
         assert copied == english.inner_text()
+        # The same value fills the Bahasa Indonesia text too.
+        card.locator("label.cp-tab-label", has_text="Bahasa Indonesia").click()
+        assert card.locator(".cp-variant[lang=id] .cp-text").inner_text().startswith("Halo Budi,")
         assert blocked == []
+
+
+def test_composer_fills_the_statement_counts_and_copies_the_filled_text(site: Path) -> None:
+    with offline_browser() as (page, blocked):
+        page.goto((site / "brightbrew" / "scenarios" / "hacked-account.html").as_uri())
+        card = page.locator("#statement-hacked-warning")
+        text = card.locator(".cp-variant[lang=en] .cp-text")
+        count = card.locator(".cp-variant[lang=en] .cp-length")
+        button = card.locator(".cp-variant[lang=en] .cp-copy")
+        # Before filling: the length counts {platform} at its longest (10) and {time}
+        # as its example, as the checker does.
+        assert count.inner_text() == "200"
+        card.locator("input[data-ph=platform]").fill("Instagram")
+        # Refused while {time} is empty, naming it, and nothing is copied.
+        page.evaluate("navigator.clipboard.writeText('before')")
+        button.click()
+        assert button.inner_text() == "Fill in {time} first"
+        assert page.evaluate("document.activeElement.dataset.ph") == "time"
+        assert page.evaluate("navigator.clipboard.readText()") == "before"
+        card.locator("input[data-ph=time]").press_sequentially("16:00 GMT")
+        expected = (
+            "Our Instagram account has been hacked. Please don't click links or reply to messages "
+            "from it, and never send money or card details. We're working to get it back and will "
+            "update you here by 16:00 GMT."
+        )
+        assert text.inner_text() == expected
+        assert count.inner_text() == "199"  # the same count as `crisisplan statement`
+        assert button.inner_text() == "Copy"  # typing answered the "fill in" message
+        screenshot(page, "browser-composer.png")
+        button.click()
+        assert page.evaluate("navigator.clipboard.readText()") == expected
+        assert blocked == []
+
+
+def test_composer_shows_when_a_value_makes_it_too_long(site: Path) -> None:
+    with offline_browser() as (page, _):
+        page.goto((site / "segarkita" / "scenarios" / "hoaks-produk.html").as_uri())
+        card = page.locator("#statement-klarifikasi-hoaks")
+        # maxlength keeps each value within the length the checker measured with...
+        field = card.locator("input[data-ph=fakta]")
+        assert field.get_attribute("maxlength") == "100"
+        field.fill("Fakta. " * 30)
+        assert len(field.input_value()) == 100
+        # ...so even the longest values fit the tightest channel (X, 280).
+        card.locator("input[data-ph=produk]").fill("P" * 40)
+        card.locator("input[data-ph=tautan]").fill("t" * 30)
+        length = int(card.locator(".cp-variant[lang=id] .cp-length").inner_text())
+        assert length <= 280
+        assert "cp-over" not in (card.locator(".cp-variant[lang=id] .cp-count").get_attribute("class") or "")

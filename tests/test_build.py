@@ -65,7 +65,7 @@ def test_scenario_page_shows_what_to_do_who_to_call_and_what_to_say(built: tuple
     assert 'href="mailto:maya.okafor@brightbrew.example"' in html
     assert "never send money or card details" in html
     assert 'class="cp-copy' in html
-    assert "200 / 280 characters (X)" in html
+    assert re.search(r"<span class=\"cp-length\">200</span> / 280 characters \(X\)", html)
     assert 'class="cp-timeline"' in html and "T+30m" in html
 
 

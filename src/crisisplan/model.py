@@ -102,11 +102,7 @@ def measure(text: str, placeholders: dict[str, Placeholder]) -> int:
 
     def longest(name: str) -> str:
         spec = placeholders.get(name)
-        if spec is None:
-            return "{" + name + "}"
-        if spec.max_length:
-            return "x" * spec.max_length
-        return spec.example or "{" + name + "}"
+        return spec.stand_in if spec else "{" + name + "}"
 
     return len(PLACEHOLDER.sub(lambda m: longest(m.group(1)), text.strip()))
 
@@ -353,6 +349,13 @@ class Placeholder:
             )
             for name, spec in _map(data).items()
         }
+
+    @property
+    def stand_in(self) -> str:
+        """What the placeholder counts as while empty: its longest value, else its example."""
+        if self.max_length:
+            return "x" * self.max_length
+        return self.example or "{" + self.name + "}"
 
 
 @dataclass

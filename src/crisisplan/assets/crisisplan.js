@@ -1,7 +1,70 @@
-/* crisisplan: copy buttons for holding statements. Plain JavaScript, no network,
-   works from file://. */
+/* crisisplan: the statement composer and copy buttons. Plain JavaScript with no
+   network and no libraries, so it works from file:// on a USB stick. */
 (function () {
   "use strict";
+
+  var PLACEHOLDER = /\{([a-z][a-z0-9_]*)\}/g;
+
+  // Characters as Python counts them (code points), so the site and the checker agree.
+  function length(text) {
+    return Array.from(text).length;
+  }
+
+  function fields(card) {
+    var values = {};
+    card.querySelectorAll(".cp-input").forEach(function (input) {
+      values[input.getAttribute("data-ph")] = { value: input.value.trim(), measure: input.getAttribute("data-measure"), input: input };
+    });
+    return values;
+  }
+
+  // Render one variant: filled text, empty placeholders highlighted, the live count.
+  function render(variant, values) {
+    var template = variant.getAttribute("data-template");
+    if (template === null) return;
+    var box = variant.querySelector(".cp-text");
+    var filled = "";
+    var measured = "";
+    var last = 0;
+    box.textContent = "";
+    template.replace(PLACEHOLDER, function (token, name, offset) {
+      var before = template.slice(last, offset);
+      box.appendChild(document.createTextNode(before));
+      filled += before;
+      measured += before;
+      var field = values[name];
+      if (field && field.value) {
+        box.appendChild(document.createTextNode(field.value));
+        filled += field.value;
+        measured += field.value;
+      } else {
+        var mark = document.createElement("span");
+        mark.className = "cp-ph";
+        mark.textContent = token;
+        box.appendChild(mark);
+        filled += token;
+        measured += field ? field.measure : token;
+      }
+      last = offset + token.length;
+      return token;
+    });
+    var rest = template.slice(last);
+    box.appendChild(document.createTextNode(rest));
+    filled += rest;
+    measured += rest;
+    var count = length(measured.trim());
+    var limit = parseInt(variant.getAttribute("data-limit"), 10);
+    var shown = variant.querySelector(".cp-length");
+    if (shown) shown.textContent = String(count);
+    var counter = variant.querySelector(".cp-count");
+    if (counter) counter.classList.toggle("cp-over", !isNaN(limit) && count > limit);
+    variant.setAttribute("data-filled", filled);
+  }
+
+  function update(card) {
+    var values = fields(card);
+    card.querySelectorAll(".cp-variant").forEach(function (variant) { render(variant, values); });
+  }
 
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
@@ -26,25 +89,63 @@
     });
   }
 
+  function flash(button, text) {
+    if (!button.hasAttribute("data-label")) button.setAttribute("data-label", button.textContent);
+    button.textContent = text;
+    clearTimeout(button._cpTimer);
+    button._cpTimer = setTimeout(function () { button.textContent = button.getAttribute("data-label"); }, 2500);
+  }
+
+  document.addEventListener("input", function (event) {
+    var card = event.target.closest && event.target.closest(".cp-statement");
+    if (!card || !event.target.classList.contains("cp-input")) return;
+    update(card);
+    // A "fill in ... first" message is answered by typing: put the labels back.
+    card.querySelectorAll(".cp-copy[data-label]").forEach(function (button) {
+      clearTimeout(button._cpTimer);
+      button.textContent = button.getAttribute("data-label");
+    });
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".cp-copy");
     if (!button) return;
+    var card = button.closest(".cp-statement");
     var variant = button.closest(".cp-variant");
-    var text = variant && variant.querySelector(".cp-text");
-    if (!text) return;
-    var label = button.textContent;
-    copyText(text.textContent).then(function () {
-      button.textContent = button.getAttribute("data-copied") || "Copied";
-      button.setAttribute("data-state", "copied");
-      document.documentElement.setAttribute("data-cp-last-copied", text.textContent);
-      setTimeout(function () { button.textContent = label; button.removeAttribute("data-state"); }, 2000);
+    if (!card || !variant) return;
+    update(card);
+    var values = fields(card);
+    var template = variant.getAttribute("data-template") || "";
+    var empty = [];
+    template.replace(PLACEHOLDER, function (token, name) {
+      if (values[name] && !values[name].value && empty.indexOf(name) < 0) empty.push(name);
+      return token;
+    });
+    if (empty.length) {
+      // Never paste "{time}" into a public post: name the empty field and go to it.
+      flash(button, (button.getAttribute("data-fill-first") || "Fill in {name} first").replace("{name}", "{" + empty[0] + "}"));
+      values[empty[0]].input.focus();
+      return;
+    }
+    var text = variant.getAttribute("data-filled") || variant.querySelector(".cp-text").textContent;
+    copyText(text).then(function () {
+      flash(button, button.getAttribute("data-copied") || "Copied");
     }, function () {
-      // Copy refused: select the text so the reader can copy it by hand.
+      // Copy refused by the browser: select the text so it can be copied by hand.
       var range = document.createRange();
-      range.selectNodeContents(text);
+      range.selectNodeContents(variant.querySelector(".cp-text"));
       var selection = window.getSelection();
       selection.removeAllRanges();
       selection.addRange(range);
     });
   });
+
+  function init() {
+    document.querySelectorAll(".cp-statement").forEach(update);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
 })();
