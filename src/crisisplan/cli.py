@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -361,6 +362,52 @@ def statement(
         click.echo(f"warning: statement '{done.statement.id}' is not approved (status: {done.statement.status}); have it approved before publishing", err=True)
     if not done.fits:
         _fail(f"{done.length - (done.limit or 0)} characters over the limit{where}", "shorten the values you set, or use a statement for a longer channel")
+
+
+def _clock(value: str) -> dt.time:
+    try:
+        hours, minutes = value.split(":")
+        return dt.time(int(hours), int(minutes))
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a time like 09:30", param_hint="--start") from None
+
+
+@cli.command()
+@click.argument("scenario_id", metavar="SCENARIO")
+@click.option("--start", default="10:00", show_default=True, help="Clock time the drill starts (HH:MM).")
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, path_type=Path), help="Write a printable PDF here instead.")
+@paper_option
+@click.option("--plan", "plan_paths", multiple=True, type=click.Path(path_type=Path), help="The plan (default: plans/).")
+def drill(scenario_id: str, start: str, pdf_file: Path | None, paper: str, plan_paths: tuple[Path, ...]) -> None:
+    """Write a tabletop exercise script for a scenario (Markdown, or a PDF with --pdf).
+
+    Timed injects escalate from the first trigger to the worst case; under each, the
+    actions and escalations expected by then, with clock deadlines from the plan's
+    timings and the severity's targets; then an evaluation checklist.
+    """
+    from crisisplan.drill import build_drill
+    from crisisplan.incident import IncidentError, locate_scenario
+    from crisisplan.templating import environment
+
+    begin = _clock(start)
+    plans = _load_plans(_plan_paths(plan_paths))
+    try:
+        plan, scenario = locate_scenario(plans, scenario_id)
+    except IncidentError as exc:
+        _fail(exc.message, exc.hint, EXIT_USAGE)
+    script = build_drill(plan, scenario, begin)
+    if pdf_file is None:
+        click.echo(environment().get_template("text/drill.text.j2").render(d=script), nl=False)
+        return
+    import tempfile
+
+    from crisisplan.pdf import PdfJob, drill_html, render_pdf
+
+    with tempfile.TemporaryDirectory() as scratch:
+        target, pages = render_pdf(PdfJob(drill_html(script, paper), Path(scratch) / "drill.pdf", Path(scratch)))
+        pdf_file.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, pdf_file)
+    click.echo(f"Wrote {pdf_file} ({pages} pages)", err=True)
 
 
 @cli.command()

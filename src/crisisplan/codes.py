@@ -31,6 +31,7 @@ _STRUCTURAL = [
     ("CP010", "not-a-mapping", "A file whose top level is a list or a single value instead of keys."),
     ("CP011", "path-not-found", "A path that does not exist or cannot be read."),
     ("CP012", "no-plans", "A folder with no plan in it."),
+    ("CP013", "hashtag-read-as-comment", "A value cut short because ' #word' after it is a YAML comment (a warning)."),
     ("CP101", "missing-key", "A required key is missing."),
     ("CP102", "unknown-key", "A key the format does not know, usually a misspelling."),
     ("CP103", "wrong-type", "Text where a list is expected, a number where text is expected, and so on."),
@@ -43,7 +44,10 @@ _STRUCTURAL = [
 
 @cache
 def all_codes() -> tuple[CodeInfo, ...]:
-    codes = [CodeInfo(code, name, "error", summary, summary) for code, name, summary in _STRUCTURAL]
+    codes = [
+        CodeInfo(code, name, "warning" if code == "CP013" else "error", summary, summary)
+        for code, name, summary in _STRUCTURAL
+    ]
     codes += [
         CodeInfo(c.code, c.name, str(c.severity), c.summary, c.doc) for c in all_checks()
     ]

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from crisisplan.diagnostics import Diagnostic, Location
+from crisisplan.diagnostics import Diagnostic, Location, Severity
 
 # libyaml's parser when the wheel has it: several times faster than pure Python.
 _Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -99,6 +99,28 @@ class Document:
     path: str
     data: dict[str, Any]
     locator: Locator
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+# " #word" right after a plain value: YAML reads it as a comment, but in plans it is
+# almost always a hashtag or chat channel that was meant to be part of the text.
+_HASHTAG_COMMENT = re.compile(r" #[^\s#]")
+
+
+def _cut_by_comment(text: str, event: Any, loc: Location) -> Diagnostic | None:
+    end = event.end_mark.index
+    line_end = text.find("\n", end)
+    rest = text[end : line_end if line_end >= 0 else len(text)]
+    if not _HASHTAG_COMMENT.match(rest):
+        return None
+    lost = rest.strip()
+    return Diagnostic.at(
+        loc,
+        "CP013",
+        f"'{lost}' is read as a YAML comment, so the text ends at '{event.value}'",
+        f'put the whole value in quotes: "{event.value}{rest.rstrip()}"',
+        Severity.WARNING,
+    )
 
 
 def resolve_plain(text: str) -> Any:
@@ -168,7 +190,7 @@ class _Frame:
         self.key_loc: Location | None = None
 
 
-def _build(text: str, path: str) -> tuple[Any, Locator]:
+def _build(text: str, path: str, warnings: list[Diagnostic] | None = None) -> tuple[Any, Locator]:
     """Build plain data from YAML text, raising LoadError on the first problem."""
     locator = Locator()
     anchors: dict[str, tuple[Any, int]] = {}
@@ -271,6 +293,8 @@ def _build(text: str, path: str) -> tuple[Any, Locator]:
                         Diagnostic.at(loc, "CP003", str(exc), "remove the tag")
                     ) from None
                 src = event.value if event.implicit[0] and tag is None else None
+                if warnings is not None and not event.style and (cut := _cut_by_comment(text, event, loc)):
+                    warnings.append(cut)
                 is_key = bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].key is None
                 place(value, loc, 1, event.anchor, event.value if is_key else src)
             elif isinstance(event, yaml.AliasEvent):
@@ -423,7 +447,8 @@ def load_file(path: Path, shown: str | None = None) -> Document:
                 "write the plan in it, or delete the file",
             )
         )
-    data, locator = _build(text, shown)
+    warnings: list[Diagnostic] = []
+    data, locator = _build(text, shown, warnings)
     if data is None:
         raise LoadError(
             Diagnostic.at(
@@ -445,7 +470,7 @@ def load_file(path: Path, shown: str | None = None) -> Document:
                 else "a scenario file starts with keys like id:, title: and worst_case: at the left margin",
             )
         )
-    return Document(shown, data, locator)
+    return Document(shown, data, locator, warnings)
 
 
 # --- finding plans ----------------------------------------------------------------------
@@ -557,6 +582,8 @@ def load_plan(source: PlanSource) -> tuple[Document | None, list[Diagnostic]]:
             scenarios.append(load_file(path))
         except LoadError as exc:
             problems.append(exc.diagnostic)
+    for doc in ([plan] if plan else []) + scenarios:
+        problems.extend(doc.warnings)
     if plan is None:
         return None, problems
     if scenarios:

@@ -148,3 +148,16 @@ def render_all(jobs: list[PdfJob], progress: Progress | None = None, workers: in
             if progress:
                 progress(done, len(jobs), str(target))
     return pages
+
+
+def drill_html(script: Any, paper: str = "a4") -> str:
+    """A drill script (crisisplan.drill.DrillScript) as printable HTML."""
+    plan = script.plan
+    return environment().get_template("pdf/drill.html.j2").render(
+        plan=plan,
+        d=script,
+        w=labels_for(plan.default_language),
+        title=f"Drill: {script.scenario.title}",
+        paper=PAPER[paper],
+        css=_css(),
+    )

@@ -50,7 +50,9 @@ def _highlight_placeholders(text: str) -> Markup:
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("crisisplan", "templates"),
-        autoescape=True,
+        # *.text.j2 prints to a terminal; everything else is HTML, or Markdown that
+        # MkDocs turns into HTML, and is escaped.
+        autoescape=jinja2.select_autoescape(disabled_extensions=("text.j2",), default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
