@@ -411,6 +411,37 @@ def drill(scenario_id: str, start: str, pdf_file: Path | None, paper: str, plan_
 
 
 @cli.command()
+@click.argument("scenario_id", metavar="SCENARIO")
+@click.option(
+    "--date",
+    "incident_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="When the incident started (default: today).",
+)
+@click.option("--plan", "plan_paths", multiple=True, type=click.Path(path_type=Path), help="The plan (default: plans/).")
+def review(scenario_id: str, incident_date: dt.datetime | None, plan_paths: tuple[Path, ...]) -> None:
+    """Start a post-crisis review for a scenario, as a file in the plan's reviews/.
+
+    The file is pre-filled with the plan's review checklist and expected timings;
+    'crisisplan check' validates it and warns about actions past their due date.
+    """
+    from crisisplan.incident import IncidentError, locate_scenario
+    from crisisplan.review import ReviewExists, write_review
+
+    plans = _load_plans(_plan_paths(plan_paths))
+    try:
+        plan, scenario = locate_scenario(plans, scenario_id)
+    except IncidentError as exc:
+        _fail(exc.message, exc.hint, EXIT_USAGE)
+    day = incident_date.date() if incident_date else _today()
+    try:
+        target = write_review(plan, scenario, day)
+    except ReviewExists as exc:
+        _fail(f"{exc} already exists", "edit it, or give another --date")
+    click.echo(f"Wrote {target}: fill it in, then run 'crisisplan check'.")
+
+
+@cli.command()
 def schema() -> None:
     """Print the plan format's JSON Schema (draft-07), for editors and other tools."""
     from crisisplan.schema import schema_text

@@ -102,6 +102,18 @@ ENGLISH: dict[str, str] = {
     "internal_edition": "Contact details are in the internal edition.",
     "hours": "Hours",
     "time_zone": "Time zone",
+    "reviews": "Post-crisis reviews",
+    "timeline": "Timeline",
+    "what_worked": "What worked",
+    "what_to_fix": "What to fix",
+    "actions": "Actions",
+    "due": "due",
+    "done": "done",
+    "overdue": "overdue",
+    "last_drilled": "Last drilled",
+    "never_drilled": "Never drilled",
+    "status_draft": "draft",
+    "status_final": "final",
 }
 
 INDONESIAN: dict[str, str] = {
@@ -201,6 +213,18 @@ INDONESIAN: dict[str, str] = {
     "internal_edition": "Detail kontak ada di edisi internal.",
     "hours": "Jam",
     "time_zone": "Zona waktu",
+    "reviews": "Evaluasi pascakrisis",
+    "timeline": "Kronologi",
+    "what_worked": "Yang berhasil",
+    "what_to_fix": "Yang harus diperbaiki",
+    "actions": "Tindakan",
+    "due": "tenggat",
+    "done": "selesai",
+    "overdue": "terlambat",
+    "last_drilled": "Latihan terakhir",
+    "never_drilled": "Belum pernah dilatih",
+    "status_draft": "draf",
+    "status_final": "final",
 }
 
 LABELS: dict[str, dict[str, str]] = {"en": ENGLISH, "id": INDONESIAN}

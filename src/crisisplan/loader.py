@@ -495,8 +495,19 @@ class PlanSource:
     def scenario_files(self) -> list[Path]:
         return _yaml_files(self.path / "scenarios") if self.is_folder else []
 
+    @property
+    def reviews_dir(self) -> Path:
+        """Where post-crisis reviews live: reviews/ in a folder plan, and
+        reviews/<name>/ beside a single-file plan."""
+        if self.is_folder:
+            return self.path / "reviews"
+        return self.path.parent / "reviews" / self.path.stem
+
+    def review_files(self) -> list[Path]:
+        return _yaml_files(self.reviews_dir)
+
     def files(self) -> list[Path]:
-        return [self.plan_file, *self.scenario_files()]
+        return [self.plan_file, *self.scenario_files(), *self.review_files()]
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -518,7 +529,11 @@ def _plans_in(folder: Path, depth: int = 0) -> Iterator[PlanSource]:
     for path in _yaml_files(folder):
         yield PlanSource(path, False)
     if depth < 3:
-        for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        for sub in sorted(
+            p
+            for p in folder.iterdir()
+            if p.is_dir() and not p.name.startswith((".", "_")) and p.name not in ("reviews", "scenarios")
+        ):
             yield from _plans_in(sub, depth + 1)
 
 
@@ -546,8 +561,10 @@ def discover(paths: list[Path]) -> tuple[list[PlanSource], list[Diagnostic]]:
             parent = path.parent
             if path.name in PLAN_FILE_NAMES:
                 found.append(PlanSource(parent, True))
-            elif parent.name == "scenarios" and _is_plan_folder(parent.parent):
+            elif parent.name in ("scenarios", "reviews") and _is_plan_folder(parent.parent):
                 found.append(PlanSource(parent.parent, True))
+            elif parent.parent.name == "reviews" and (parent.parent.parent / f"{parent.name}.yaml").is_file():
+                found.append(PlanSource(parent.parent.parent / f"{parent.name}.yaml", False))
             else:
                 found.append(PlanSource(path, False))
             continue
@@ -576,22 +593,26 @@ def load_plan(source: PlanSource) -> tuple[Document | None, list[Diagnostic]]:
     except LoadError as exc:
         plan = None
         problems.append(exc.diagnostic)
-    scenarios: list[Document] = []
-    for path in source.scenario_files():
-        try:
-            scenarios.append(load_file(path))
-        except LoadError as exc:
-            problems.append(exc.diagnostic)
-    for doc in ([plan] if plan else []) + scenarios:
+    parts: dict[str, list[Document]] = {"scenarios": [], "reviews": []}
+    for key, paths in (("scenarios", source.scenario_files()), ("reviews", source.review_files())):
+        for path in paths:
+            try:
+                parts[key].append(load_file(path))
+            except LoadError as exc:
+                problems.append(exc.diagnostic)
+    for doc in ([plan] if plan else []) + parts["scenarios"] + parts["reviews"]:
         problems.extend(doc.warnings)
     if plan is None:
         return None, problems
-    if scenarios:
-        listed = plan.data.setdefault("scenarios", [])
-        if isinstance(listed, list):
-            if ("scenarios",) not in plan.locator.values:
-                plan.locator.values[("scenarios",)] = scenarios[0].locator.value(())
-            for doc in scenarios:
-                plan.locator.graft(doc.locator, ("scenarios", len(listed)))
-                listed.append(doc.data)
+    for key, docs in parts.items():
+        if not docs:
+            continue
+        listed = plan.data.setdefault(key, [])
+        if not isinstance(listed, list):
+            continue  # the schema reports the wrong type where it was written
+        if (key,) not in plan.locator.values:
+            plan.locator.values[(key,)] = docs[0].locator.value(())
+        for doc in docs:
+            plan.locator.graft(doc.locator, (key, len(listed)))
+            listed.append(doc.data)
     return plan, problems

@@ -484,6 +484,48 @@ class Drill:
 
 
 @dataclass
+class ReviewAction:
+    path: JsonPath
+    do: str
+    owner: str
+    due: str
+    done: bool
+
+
+@dataclass
+class Review:
+    path: JsonPath
+    scenario: str
+    date: str
+    status: str
+    summary: str
+    timeline: list[tuple[str, str]]
+    what_worked: list[str]
+    what_to_fix: list[str]
+    questions: list[tuple[str, str]]
+    actions: list[ReviewAction]
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> Review:
+        d = _map(data)
+        return cls(
+            path,
+            _text(d, "scenario"),
+            _text(d, "date"),
+            _text(d, "status") or "draft",
+            _text(d, "summary"),
+            [(_text(_map(i), "at"), _text(_map(i), "what")) for _, i in _items(d, "timeline", path)],
+            _texts(d, "what_worked"),
+            _texts(d, "what_to_fix"),
+            [(_text(_map(i), "question"), _text(_map(i), "answer")) for _, i in _items(d, "questions", path)],
+            [
+                ReviewAction(p, _text(_map(i), "do"), _text(_map(i), "owner"), _text(_map(i), "due"), _map(i).get("done") is True)
+                for p, i in _items(d, "actions", path)
+            ],
+        )
+
+
+@dataclass
 class Scenario:
     path: JsonPath
     id: str
@@ -579,6 +621,7 @@ class Plan:
     review_owner: str
     review_checklist: list[str]
     drills: list[Drill]
+    reviews: list[Review]
     scenarios: list[Scenario]
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
@@ -618,6 +661,7 @@ class Plan:
             review_owner=_text(review, "owner"),
             review_checklist=_texts(review, "checklist"),
             drills=[Drill.build(p, i) for p, i in _items(data, "drills", ())],
+            reviews=[Review.build(p, i) for p, i in _items(data, "reviews", ())],
             scenarios=[Scenario.build(p, i) for p, i in _items(data, "scenarios", ())],
             raw=data,
         )
@@ -700,6 +744,13 @@ class Plan:
 
     def placeholders_for(self, statement: Statement) -> dict[str, Placeholder]:
         return {**self.placeholders, **statement.placeholders}
+
+    def reviews_of(self, scenario: Scenario) -> list[Review]:
+        """The scenario's post-crisis reviews, newest first."""
+        return sorted((r for r in self.reviews if r.scenario == scenario.id), key=lambda r: r.date, reverse=True)
+
+    def drills_of(self, scenario: Scenario) -> list[Drill]:
+        return sorted((d for d in self.drills if d.scenario == scenario.id), key=lambda d: d.date, reverse=True)
 
     def crisis_lead(self) -> Role | None:
         """Who to call first: the plan owner's role, else the first role."""

@@ -11,6 +11,7 @@ from crisisplan.checks import (  # noqa: F401  (imported to register their check
     moderation,
     plan_info,
     references,
+    reviews,
     scenarios,
     statements,
     team,

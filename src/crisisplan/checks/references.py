@@ -70,6 +70,9 @@ def role_references(plan: Plan) -> Iterator[tuple[JsonPath, str]]:
                 yield (*escalation.path, "by"), escalation.by
         for audience in scenario.audiences:
             yield (*audience.path, "by"), audience.by
+    for review in plan.reviews:
+        for follow_up in review.actions:
+            yield (*follow_up.path, "owner"), follow_up.owner
 
 
 @check("CP201", "unknown-role")
@@ -153,12 +156,13 @@ def unknown_language(plan: Plan, context: Context) -> Iterator[Finding]:
 
 @check("CP206", "unknown-scenario")
 def unknown_scenario(plan: Plan, context: Context) -> Iterator[Finding]:
-    """A drill record naming a scenario the plan does not have.
+    """A drill record or post-crisis review naming a scenario the plan does not have.
 
     Fails: ``scenario: hacked-acount`` in drills: when the scenario is ``hacked-account``.
-    Passes: every drill names an existing scenario.
+    Passes: every drill and review names an existing scenario.
     """
-    refs = (((*d.path, "scenario"), d.scenario) for d in plan.drills)
+    refs = [((*d.path, "scenario"), d.scenario) for d in plan.drills]
+    refs += [((*r.path, "scenario"), r.scenario) for r in plan.reviews]
     yield from _unknown(plan, refs, (s.id for s in plan.scenarios), "scenario")
 
 

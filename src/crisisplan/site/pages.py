@@ -72,6 +72,9 @@ def _scenario_page(entry: SitePlan, scenario: Scenario, today: dt.date, public: 
         rules=plan.response_rules_of(scenario),
         moderation=plan.moderation_of(scenario),
         review=plan.review_of(scenario),
+        reviews=[] if public else plan.reviews_of(scenario),
+        drills=plan.drills_of(scenario),
+        today=today.isoformat(),
     )
 
 
