@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crisisplan.audience import public_edition
 from crisisplan.checker import Report, check_paths
 from crisisplan.pdf import PdfJob, Progress, plan_html, render_all, runbook_html
 from crisisplan.site.mkdocs_site import SiteBuildError, build_site
@@ -123,6 +124,8 @@ def build(options: BuildOptions, progress: Progress | None = None, clock: Callab
     if report.failed(options.strict):
         return result
     entries = _site_plans(report)
+    if options.public:
+        entries = [SitePlan(public_edition(e.plan), e.slug) for e in entries]
     site_dir = options.site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # The scratch folder sits next to site/ so the final rename stays on one file system.

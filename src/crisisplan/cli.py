@@ -93,7 +93,13 @@ def _print_progress(done: int, total: int, name: str) -> None:
 
 
 def _build_options(
-    paths: tuple[Path, ...], site_dir: Path, strict: bool, no_pdf: bool, paper: str, config_file: Path | None
+    paths: tuple[Path, ...],
+    site_dir: Path,
+    strict: bool,
+    no_pdf: bool,
+    paper: str,
+    config_file: Path | None,
+    audience: str = "internal",
 ) -> BuildOptions:
     from crisisplan.build import BuildOptions
 
@@ -107,6 +113,7 @@ def _build_options(
         pdf=not no_pdf,
         paper=paper,
         today=_today(),
+        public=audience == "public",
     )
 
 
@@ -137,6 +144,13 @@ config_option = click.option(
 @paper_option
 @config_option
 @click.option(
+    "--audience",
+    type=click.Choice(["internal", "public"]),
+    default="internal",
+    show_default=True,
+    help="public leaves personal contacts and internal fields out of every page, the search and every PDF.",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json", "github"]),
@@ -151,6 +165,7 @@ def build_command(
     site_dir: Path,
     paper: str,
     config_file: Path | None,
+    audience: str,
     output_format: str,
 ) -> None:
     """Check the plans, then publish the runbook site and PDF runbooks.
@@ -162,7 +177,7 @@ def build_command(
     from crisisplan.build import BuildError, build
     from crisisplan.reporters import REPORTERS
 
-    options = _build_options(paths, site_dir, strict, no_pdf, paper, config_file)
+    options = _build_options(paths, site_dir, strict, no_pdf, paper, config_file, audience)
     try:
         result = build(options, progress=_print_progress)
     except BuildError as exc:
@@ -174,7 +189,8 @@ def build_command(
         click.echo(f"Nothing published: fix the problems above. {site_dir}/ was left as it was.", err=True)
         sys.exit(EXIT_PROBLEMS)
     pdfs = f", {result.pdfs} PDFs ({result.pdf_pages} pages, {result.pdf_seconds:.1f}s)" if result.pdfs else ""
-    click.echo(f"Built {site_dir}/ in {result.seconds:.1f}s: {result.pages} pages{pdfs}")
+    edition = " (public edition)" if options.public else ""
+    click.echo(f"Built {site_dir}/{edition} in {result.seconds:.1f}s: {result.pages} pages{pdfs}")
     for warning in result.warnings:
         click.echo(f"mkdocs: {warning}", err=True)
 

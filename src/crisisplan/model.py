@@ -550,6 +550,7 @@ class Scenario:
     donts: list[str]
     recovery: list[str]
     review: list[str]
+    internal: bool = False
 
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Scenario:
@@ -588,6 +589,7 @@ class Scenario:
             _texts(d, "donts"),
             _texts(d, "recovery"),
             _texts(d, "review"),
+            _text(d, "visibility") == "internal",
         )
 
 

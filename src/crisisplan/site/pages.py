@@ -122,12 +122,16 @@ def generate(entries: list[SitePlan], today: dt.date, public: bool = False, pdf:
             path = f"{slug}/scenarios/{scenario.id}.md"
             files[path] = _scenario_page(entry, scenario, today, public, pdf)
             scenario_nav.append({nav_title(scenario.title): path})
-        for name, template in (
+        sections = [
             ("team", "site/team.md.j2"),
             ("statements", "site/statements.md.j2"),
             ("monitoring", "site/monitoring.md.j2"),
             ("about", "site/about.md.j2"),
-        ):
+        ]
+        if public:
+            # How the team watches is internal: the public edition has no monitoring page.
+            sections.remove(("monitoring", "site/monitoring.md.j2"))
+        for name, template in sections:
             extra: dict[str, Any] = {}
             if name == "statements":
                 extra["by_scenario"] = [
@@ -141,7 +145,7 @@ def generate(entries: list[SitePlan], today: dt.date, public: bool = False, pdf:
                     {words["scenarios"]: scenario_nav},
                     {words["team"]: f"{slug}/team.md"},
                     {words["statement_library"]: f"{slug}/statements.md"},
-                    {words["monitoring"]: f"{slug}/monitoring.md"},
+                    *([] if public else [{words["monitoring"]: f"{slug}/monitoring.md"}]),
                     {words["plan_info"]: f"{slug}/about.md"},
                 ]
             }
