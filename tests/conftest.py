@@ -19,3 +19,19 @@ os.environ["CRISISPLAN_TODAY"] = TODAY
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def invoke(*args: str, cwd: Path = ROOT) -> tuple[int, str, str]:
+    """Run the CLI in-process from a folder, as a user would from a shell there:
+    the exit code, standard output and standard error."""
+    from click.testing import CliRunner
+
+    from crisisplan.cli import cli
+
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(here)
+    return result.exit_code, result.stdout, result.stderr

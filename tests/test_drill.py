@@ -4,27 +4,15 @@ from the plan's own timings."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
-from click.testing import CliRunner
 from pypdf import PdfReader
 
 from crisisplan.checker import check_paths
-from crisisplan.cli import cli
 from crisisplan.drill import build_drill
 from crisisplan.model import Plan
 from tests.conftest import ROOT
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    here = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(here)
-    return result.exit_code, result.stdout, result.stderr
+from tests.conftest import invoke as run
 
 
 def brightbrew() -> Plan:

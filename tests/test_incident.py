@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shlex
-from pathlib import Path
-
-from click.testing import CliRunner
 
 from crisisplan.checker import check_paths
-from crisisplan.cli import cli
 from crisisplan.incident import find_scenarios
 from crisisplan.model import Plan
 from tests.conftest import CASES, ROOT
-
-
-def run(*args: str, cwd: Path = ROOT) -> tuple[int, str, str]:
-    here = os.getcwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(here)
-    return result.exit_code, result.stdout, result.stderr
+from tests.conftest import invoke as run
 
 
 def plans() -> list[Plan]:

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
-from click.testing import CliRunner
-
 from crisisplan.build import BuildOptions, build
 from crisisplan.checker import check_paths
-from crisisplan.cli import cli
-from tests.conftest import CASES, ROOT
+from tests.conftest import CASES, ROOT, invoke
 
 
 def run(cwd: Path, *args: str) -> tuple[int, str, str]:
-    here = os.getcwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(here)
-    return result.exit_code, result.stdout, result.stderr
+    return invoke(*args, cwd=cwd)
 
 
 def test_review_file_is_written_beside_its_plan_and_passes_check(tmp_path: Path) -> None:

@@ -26,6 +26,14 @@ paths_argument = click.argument(
     type=click.Path(path_type=Path),
     metavar="[PATH]...",
 )
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="How to report problems: text for people, json for tools, github for GitHub Actions annotations.",
+)
 strict_option = click.option(
     "--strict", is_flag=True, help="Fail on warnings too (unapproved statements, overdue reviews)."
 )
@@ -60,14 +68,7 @@ def cli() -> None:
 
 @cli.command()
 @paths_argument
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, github for GitHub Actions annotations.",
-)
+@format_option
 @strict_option
 def check(paths: tuple[Path, ...], output_format: str, strict: bool) -> None:
     """Check plans for mistakes and say where each one is.
@@ -150,14 +151,7 @@ config_option = click.option(
     show_default=True,
     help="public leaves personal contacts and internal fields out of every page, the search and every PDF.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="How to report plan problems, as for 'check'.",
-)
+@format_option
 def build_command(
     paths: tuple[Path, ...],
     strict: bool,

@@ -159,22 +159,23 @@ def _resolve_tagged(tag: str, text: str) -> Any:
     return value
 
 
+# libyaml's problem text -> what to write instead. First match wins.
+_SYNTAX_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("mapping values are not allowed",), 'a value that contains \': \' must be written in quotes, like title: "Update: recall"'),
+    (("\\t", "tab"), "indent with spaces, not tabs"),
+    (("could not find expected ':'",), "each line of a mapping needs a key, a colon and a space, like name: Ana"),
+    (("found character '@'", "found character '`'"), 'a value starting with @ or ` must be written in quotes, like handle: "@brand"'),
+    (("did not find expected '-'", "expected <block end>"), "check the indentation: items of one list or mapping must line up"),
+    (("found undefined alias",), "an alias (*name) must refer to an anchor (&name) written before it"),
+    (("unexpected end of stream", "found unexpected end"), "a quote or bracket was opened and never closed"),
+)
+
+
 def _syntax_hint(problem: str) -> str:
     lowered = problem.lower()
-    if "mapping values are not allowed" in lowered:
-        return "a value that contains ': ' must be written in quotes, like title: \"Update: recall\""
-    if "\\t" in problem or "tab" in lowered:
-        return "indent with spaces, not tabs"
-    if "could not find expected ':'" in lowered:
-        return "each line of a mapping needs a key, a colon and a space, like name: Ana"
-    if "found character '@'" in lowered or "found character '`'" in lowered:
-        return "a value starting with @ or ` must be written in quotes, like handle: \"@brand\""
-    if "did not find expected '-'" in lowered or "expected <block end>" in lowered:
-        return "check the indentation: items of one list or mapping must line up"
-    if "found undefined alias" in lowered:
-        return "an alias (*name) must refer to an anchor (&name) written before it"
-    if "unexpected end of stream" in lowered or "found unexpected end" in lowered:
-        return "a quote or bracket was opened and never closed"
+    for needles, hint in _SYNTAX_HINTS:
+        if any(needle in lowered or needle in problem for needle in needles):
+            return hint
     return "check the indentation and put values with special characters in quotes"
 
 

@@ -107,6 +107,11 @@ def measure(text: str, placeholders: dict[str, Placeholder]) -> int:
     return len(PLACEHOLDER.sub(lambda m: longest(m.group(1)), text.strip()))
 
 
+def tel_number(phone: str) -> str:
+    """A phone number as a tel: link wants it: + and digits only."""
+    return "+" + re.sub(r"\D", "", phone) if phone else ""
+
+
 # --- lenient accessors -------------------------------------------------------------------
 
 
@@ -184,8 +189,7 @@ class Person:
 
     @property
     def tel(self) -> str:
-        """The number as a tel: URI wants it: + and digits only."""
-        return "+" + re.sub(r"\D", "", self.phone) if self.phone else ""
+        return tel_number(self.phone)
 
 
 @dataclass
@@ -213,7 +217,7 @@ class ContactPoint:
 
     @property
     def tel(self) -> str:
-        return "+" + re.sub(r"\D", "", self.phone) if self.phone else ""
+        return tel_number(self.phone)
 
 
 @dataclass
