@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -103,6 +104,7 @@ def malformed_phone(plan: Plan, context: Context) -> Iterator[Finding]:
     Fails: ``phone: 020 7946 0321`` or ``phone: "+44 (0)20 7946 0321"``.
     Passes: ``phone: "+44 20 7946 0321"``.
     """
+    usual = _usual_country_code(plan)
     for path, phone, _ in _contact_places(plan):
         if not phone:
             continue
@@ -111,11 +113,23 @@ def malformed_phone(plan: Plan, context: Context) -> Iterator[Finding]:
             continue
         hint = "write + then the country code and number, like +44 20 7946 0321"
         if not phone.startswith("+") and compact.isdigit():
-            hint = (
-                "drop the leading 0 and start with + and the country code, in quotes, "
-                f'like "+44 {phone.lstrip("0").strip()}" for a UK number'
-            )
+            national = phone.lstrip("0").strip()
+            if usual:
+                hint = f'drop the leading 0 and add the country code, in quotes: "+{usual} {national}" ({"+" + usual} is used elsewhere in this plan)'
+            else:
+                hint = f'drop the leading 0 and add + and the country code, in quotes, like "+44 {national}" for a UK number'
         yield Finding(plan.at((*path, "phone")), f"'{phone}' is not an international phone number", hint)
+
+
+def _usual_country_code(plan: Plan) -> str:
+    """The country code most of the plan's well-written numbers use, if they show it
+    (a space after it, as in +62 812 ...)."""
+    codes = Counter(
+        match.group(1)
+        for _, phone, _ in _contact_places(plan)
+        if (match := re.match(r"^\+(\d{1,3})[\s-]", phone)) and _E164.match(re.sub(r"[\s-]", "", phone))
+    )
+    return codes.most_common(1)[0][0] if codes else ""
 
 
 @check("CP405", "malformed-email")
