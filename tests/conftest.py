@@ -3,10 +3,15 @@ do not change as the calendar moves on."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from crisisplan.build import BuildResult
 
 TODAY = "2026-11-22"
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,3 +40,20 @@ def invoke(*args: str, cwd: Path = ROOT) -> tuple[int, str, str]:
     finally:
         os.chdir(here)
     return result.exit_code, result.stdout, result.stderr
+
+
+def build_examples(site: Path, **options: Any) -> BuildResult:
+    """A real build of the example plans into site, with the repository's mkdocs.yml."""
+    from crisisplan.build import BuildOptions, build
+
+    result = build(
+        BuildOptions(
+            paths=[ROOT / "plans"],
+            site_dir=site,
+            config_file=ROOT / "mkdocs.yml",
+            today=dt.date.fromisoformat(TODAY),
+            **options,
+        )
+    )
+    assert result.built, result.report.diagnostics
+    return result

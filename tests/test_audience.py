@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ import yaml
 from pypdf import PdfReader
 
 from crisisplan.build import BuildOptions, BuildResult, build
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, build_examples
 
 
 def _yaml(path: Path) -> Any:
@@ -62,17 +61,7 @@ def internal_values() -> set[str]:
 @pytest.fixture(scope="module")
 def public_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
     site = tmp_path_factory.mktemp("public") / "site"
-    result = build(
-        BuildOptions(
-            paths=[ROOT / "plans"],
-            site_dir=site,
-            config_file=ROOT / "mkdocs.yml",
-            today=dt.date.fromisoformat(TODAY),
-            public=True,
-        )
-    )
-    assert result.built
-    return site, result
+    return site, build_examples(site, public=True)
 
 
 def all_text(site: Path) -> dict[str, str]:
@@ -129,7 +118,7 @@ def test_the_leak_search_sees_leaks_in_the_internal_edition(tmp_path: Path) -> N
     # A control: the same search over the internal edition finds the values, so an
     # empty result for the public edition means they are really gone.
     site = tmp_path / "site"
-    assert build(BuildOptions(paths=[ROOT / "plans"], site_dir=site, config_file=ROOT / "mkdocs.yml")).built
+    build_examples(site)
     squeezed = [re.sub(r"\s+", "", text) for text in all_text(site).values()]
     values = internal_values()
     found = {v for v in values if any(re.sub(r"\s+", "", v) in text for text in squeezed)}

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from crisisplan.build import BuildOptions, build
 from tests.browser import offline_browser, screenshot
-from tests.conftest import ROOT, TODAY
+from tests.conftest import build_examples
 
 pytestmark = pytest.mark.browser
 
@@ -17,16 +15,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("browser") / "site"
-    result = build(
-        BuildOptions(
-            paths=[ROOT / "plans"],
-            site_dir=target,
-            config_file=ROOT / "mkdocs.yml",
-            pdf=False,
-            today=dt.date.fromisoformat(TODAY),
-        )
-    )
-    assert result.built
+    build_examples(target, pdf=False)
     return target
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
@@ -16,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from crisisplan.build import BuildOptions, BuildResult, build
-from tests.conftest import CASES, ROOT, TODAY
+from tests.conftest import CASES, ROOT, build_examples
 
 HOSTED = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?(?:https?:)?//""", re.I)
 
@@ -24,16 +23,7 @@ HOSTED = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?(?:https?:)?/
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
     site = tmp_path_factory.mktemp("build") / "site"
-    result = build(
-        BuildOptions(
-            paths=[ROOT / "plans"],
-            site_dir=site,
-            config_file=ROOT / "mkdocs.yml",
-            today=dt.date.fromisoformat(TODAY),
-        )
-    )
-    assert result.built, result.report.diagnostics
-    return site, result
+    return site, build_examples(site)
 
 
 def page(site: Path, relative: str) -> str:
