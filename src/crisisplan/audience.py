@@ -45,6 +45,5 @@ def public_edition(plan: Plan) -> Plan:
         ],
         reviews=[],
         scenarios=scenarios,
-        raw={},
     )
 

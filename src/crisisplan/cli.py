@@ -15,7 +15,7 @@ from crisisplan import __version__
 
 if TYPE_CHECKING:
     from crisisplan.build import BuildOptions
-    from crisisplan.model import Plan, Scenario
+    from crisisplan.model import Plan
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PLANS = Path("plans")
@@ -262,7 +262,7 @@ def _fail(message: str, hint: str = "", code: int = EXIT_PROBLEMS) -> NoReturn:
 @click.option("--search", "-s", "words", default="", help="Words to look for: a trigger, a hashtag, a product.")
 def scenarios(paths: tuple[Path, ...], words: str) -> None:
     """List the scenarios with severity and triggers; with --search, best matches first."""
-    from crisisplan.incident import find_scenarios
+    from crisisplan.incident import find_scenarios, next_command
 
     plans = _load_plans(_plan_paths(paths))
     matches = find_scenarios(plans, words)
@@ -283,22 +283,6 @@ def scenarios(paths: tuple[Path, ...], words: str) -> None:
             click.echo(f"{'':<{width}}  matched: {where}")
     if words:
         click.echo("\nNext: " + next_command(matches[0].plan, matches[0].scenario), err=True)
-
-
-def next_command(plan: Plan, scenario: Scenario) -> str:
-    """The statement command for a scenario's main statement, to copy and complete."""
-    import shlex
-
-    from crisisplan.model import PLACEHOLDER
-
-    statements = plan.statements_of(scenario)
-    if not statements:
-        return f"crisisplan statement {scenario.id}"
-    main = statements[0]
-    names = dict.fromkeys(PLACEHOLDER.findall(main.text.get(plan.default_language, "")))
-    channels = "|".join(main.channels)
-    sets = " ".join(f"--set {shlex.quote(n)}=..." for n in names)
-    return f"crisisplan statement {scenario.id} --channel {channels} {sets}".rstrip()
 
 
 def _values(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -19,35 +19,32 @@ class CodeInfo:
 
 # Problems found before the semantic checks can run: reading the YAML, then its structure.
 _STRUCTURAL = [
-    ("CP001", "yaml-syntax", "The file is not valid YAML (indentation, quotes, brackets)."),
-    ("CP002", "duplicate-key", "A key written twice in one mapping; YAML would silently keep the last."),
-    ("CP003", "forbidden-tag", "A YAML tag such as !!python/object: plans hold plain data only."),
-    ("CP004", "several-documents", "More than one YAML document (a '---' line) in one file."),
-    ("CP005", "alias-bomb", "Aliases that expand to an enormous document (a 'billion laughs' file)."),
-    ("CP006", "too-deep", "Nesting far deeper than any plan needs."),
-    ("CP007", "file-too-large", "A plan file over the size limit (2 MiB)."),
-    ("CP008", "not-utf8", "A file that is not UTF-8 text."),
-    ("CP009", "empty-file", "A file with nothing but blank lines or comments."),
-    ("CP010", "not-a-mapping", "A file whose top level is a list or a single value instead of keys."),
-    ("CP011", "path-not-found", "A path that does not exist or cannot be read."),
-    ("CP012", "no-plans", "A folder with no plan in it."),
-    ("CP013", "hashtag-read-as-comment", "A value cut short because ' #word' after it is a YAML comment (a warning)."),
-    ("CP101", "missing-key", "A required key is missing."),
-    ("CP102", "unknown-key", "A key the format does not know, usually a misspelling."),
-    ("CP103", "wrong-type", "Text where a list is expected, a number where text is expected, and so on."),
-    ("CP104", "unknown-value", "A value that is not one of the allowed choices."),
-    ("CP105", "bad-format", "A malformed id, duration, date, language code or address."),
-    ("CP106", "empty-or-repeated", "An empty text or list where content is needed, or a repeated entry."),
-    ("CP107", "schema", "Any other structural problem."),
+    ("CP001", "yaml-syntax", "error", "The file is not valid YAML (indentation, quotes, brackets)."),
+    ("CP002", "duplicate-key", "error", "A key written twice in one mapping; YAML would silently keep the last."),
+    ("CP003", "forbidden-tag", "error", "A YAML tag such as !!python/object: plans hold plain data only."),
+    ("CP004", "several-documents", "error", "More than one YAML document (a '---' line) in one file."),
+    ("CP005", "alias-bomb", "error", "Aliases that expand to an enormous document (a 'billion laughs' file)."),
+    ("CP006", "too-deep", "error", "Nesting far deeper than any plan needs."),
+    ("CP007", "file-too-large", "error", "A plan file over the size limit (2 MiB)."),
+    ("CP008", "not-utf8", "error", "A file that is not UTF-8 text."),
+    ("CP009", "empty-file", "error", "A file with nothing but blank lines or comments."),
+    ("CP010", "not-a-mapping", "error", "A file whose top level is a list or a single value instead of keys."),
+    ("CP011", "path-not-found", "error", "A path that does not exist or cannot be read."),
+    ("CP012", "no-plans", "error", "A folder with no plan in it."),
+    ("CP013", "hashtag-read-as-comment", "warning", "A value cut short because ' #word' after it is a YAML comment (a warning)."),
+    ("CP101", "missing-key", "error", "A required key is missing."),
+    ("CP102", "unknown-key", "error", "A key the format does not know, usually a misspelling."),
+    ("CP103", "wrong-type", "error", "Text where a list is expected, a number where text is expected, and so on."),
+    ("CP104", "unknown-value", "error", "A value that is not one of the allowed choices."),
+    ("CP105", "bad-format", "error", "A malformed id, duration, date, language code or address."),
+    ("CP106", "empty-or-repeated", "error", "An empty text or list where content is needed, or a repeated entry."),
+    ("CP107", "schema", "error", "Any other structural problem."),
 ]
 
 
 @cache
 def all_codes() -> tuple[CodeInfo, ...]:
-    codes = [
-        CodeInfo(code, name, "warning" if code == "CP013" else "error", summary, summary)
-        for code, name, summary in _STRUCTURAL
-    ]
+    codes = [CodeInfo(code, name, severity, summary, summary) for code, name, severity, summary in _STRUCTURAL]
     codes += [
         CodeInfo(c.code, c.name, str(c.severity), c.summary, c.doc) for c in all_checks()
     ]

@@ -51,10 +51,6 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
-    def with_severity(self, severity: Severity) -> Diagnostic:
-        return Diagnostic(
-            self.path, self.line, self.column, self.code, severity, self.message, self.hint
-        )
 
 
 def fails(diagnostics: list[Diagnostic], strict: bool) -> bool:

@@ -7,6 +7,7 @@ checked plans that raise IncidentError (with a hint) for anything a person must 
 from __future__ import annotations
 
 import re
+import shlex
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -99,6 +100,18 @@ def find_scenarios(plans: list[Plan], query: str = "") -> list[Match]:
     found = [m for m in everything if m.score > 0]
     order = {id(m): i for i, m in enumerate(everything)}
     return sorted(found, key=lambda m: (-m.score, order[id(m)]))
+
+
+def next_command(plan: Plan, scenario: Scenario) -> str:
+    """The statement command for a scenario's main statement, to copy and complete."""
+    statements = plan.statements_of(scenario)
+    if not statements:
+        return f"crisisplan statement {scenario.id}"
+    main = statements[0]
+    names = dict.fromkeys(PLACEHOLDER.findall(main.text.get(plan.default_language, "")))
+    channels = "|".join(main.channels)
+    sets = " ".join(f"--set {shlex.quote(n)}=..." for n in names)
+    return f"crisisplan statement {scenario.id} --channel {channels} {sets}".rstrip()
 
 
 def locate_scenario(plans: list[Plan], scenario_id: str) -> tuple[Plan, Scenario]:
@@ -198,8 +211,7 @@ def compose(
     channel = plan.channel(channel_id) if channel_id else None
     if channel is None:
         # No channel named: measure against the tightest channel it is written for.
-        limited = [c for c in (plan.channel(cid) for cid in statement.channels) if c and c.limit]
-        channel = min(limited, key=lambda c: c.limit or 0) if limited else None
+        channel = plan.tightest_channel(statement)
     template = statement.text[language].strip()
     declared = plan.placeholders_for(statement)
     unknown = sorted(set(values) - set(PLACEHOLDER.findall(template)))

@@ -8,7 +8,7 @@ author sees every problem of every file in one run.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from crisisplan.diagnostics import Location
@@ -629,7 +629,6 @@ class Plan:
     drills: list[Drill]
     reviews: list[Review]
     scenarios: list[Scenario]
-    raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @classmethod
     def build(cls, source: str, data: dict[str, Any], locator: Locator) -> Plan:
@@ -669,7 +668,6 @@ class Plan:
             drills=[Drill.build(p, i) for p, i in _items(data, "drills", ())],
             reviews=[Review.build(p, i) for p, i in _items(data, "reviews", ())],
             scenarios=[Scenario.build(p, i) for p, i in _items(data, "scenarios", ())],
-            raw=data,
         )
 
     # --- places ---------------------------------------------------------------------------
@@ -720,6 +718,12 @@ class Plan:
         for scenario in self.scenarios:
             found.extend(e for e in scenario.statements if isinstance(e, Statement))
         return found
+
+    def tightest_channel(self, statement: Statement) -> Channel | None:
+        """The channel with the smallest character limit among those a statement is
+        written for: a statement that fits it fits all of them."""
+        limited = [c for c in (self.channel(cid) for cid in statement.channels) if c and c.limit]
+        return min(limited, key=lambda c: c.limit or 0) if limited else None
 
     def statements_of(self, scenario: Scenario) -> list[Statement]:
         """A scenario's statements with references replaced by the shared statements."""

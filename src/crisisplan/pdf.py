@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlparse
 
 from markupsafe import Markup
 
+from crisisplan.drill import DrillScript
 from crisisplan.labels import labels_for
 from crisisplan.model import Plan, Scenario
 from crisisplan.templating import environment
@@ -150,8 +151,8 @@ def render_all(jobs: list[PdfJob], progress: Progress | None = None, workers: in
     return pages
 
 
-def drill_html(script: Any, paper: str = "a4") -> str:
-    """A drill script (crisisplan.drill.DrillScript) as printable HTML."""
+def drill_html(script: DrillScript, paper: str = "a4") -> str:
+    """A drill script as printable HTML."""
     plan = script.plan
     return environment().get_template("pdf/drill.html.j2").render(
         plan=plan,

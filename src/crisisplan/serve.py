@@ -10,7 +10,6 @@ import http.server
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from crisisplan.build import BuildOptions, BuildResult, build
@@ -58,4 +57,4 @@ def rebuilds(
         current = snapshot(paths, watch)
         if current != seen:
             seen = current
-            yield build(replace(options))
+            yield build(options)

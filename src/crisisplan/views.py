@@ -20,7 +20,6 @@ from crisisplan.model import (
     Role,
     Scenario,
     Statement,
-    Step,
     format_minutes,
     measure,
     parse_duration,
@@ -151,8 +150,7 @@ class StatementView:
 
 def statement_view(plan: Plan, statement: Statement) -> StatementView:
     channels = [c for c in (plan.channel(cid) for cid in statement.channels) if c]
-    limited = [c for c in channels if c.limit]
-    tightest = min(limited, key=lambda c: c.limit or 0) if limited else None
+    tightest = plan.tightest_channel(statement)
     placeholders = plan.placeholders_for(statement)
     variants = []
     for language in plan.languages + [lang for lang in statement.text if lang not in plan.languages]:
@@ -179,6 +177,3 @@ def role_title(plan: Plan, role_id: str) -> str:
     role = plan.role(role_id)
     return role.title if role else role_id
 
-
-def actions(plan: Plan, scenario: Scenario) -> list[Step]:
-    return plan.actions_of(scenario)

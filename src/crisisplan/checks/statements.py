@@ -73,10 +73,9 @@ def malformed_placeholder(plan: Plan, context: Context) -> Iterator[Finding]:
 
 def _statement_length_findings(plan: Plan, statement: Statement) -> Iterator[Finding]:
     placeholders = plan.placeholders_for(statement)
-    channels = [c for c in (plan.channel(cid) for cid in statement.channels) if c and c.limit]
-    if not channels:
+    tightest = plan.tightest_channel(statement)
+    if tightest is None:
         return
-    tightest = min(channels, key=lambda c: c.limit or 0)
     limit = tightest.limit or 0
     for language, text in statement.text.items():
         length = measure(text, placeholders)

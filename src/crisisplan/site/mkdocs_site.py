@@ -53,7 +53,7 @@ def _plugins(user: dict[str, Any], search_lang: list[str]) -> list[Any]:
     result: list[Any] = []
     for plugin, name in zip(plugins, names, strict=True):
         if name == "search":
-            options = plugin.get("search") or {} if isinstance(plugin, dict) else {}
+            options = (plugin.get("search") or {}) if isinstance(plugin, dict) else {}
             result.append({"search": {"lang": search_lang, **options}})
         else:
             result.append(plugin)
