@@ -194,6 +194,8 @@ def test_broken_plan_publishes_nothing_and_leaves_the_site_as_it_was(tmp_path: P
     site = tmp_path / "site"
     (site / "sub").mkdir(parents=True)
     (site / "index.html").write_bytes(b"<p>the previous, good site</p>")
+    # What crisisplan leaves in every site it builds, so that a later build knows it may replace it.
+    (site / ".crisisplan-site").write_text("built by crisisplan\n")
     (site / "sub" / "page.html").write_bytes(b"\x00\x01 bytes")
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
@@ -213,6 +215,7 @@ def test_build_replaces_the_site_and_reports_a_summary(tmp_path: Path) -> None:
     shutil.copytree(CASES / "valid" / "minimal", tmp_path / "plans")
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "stale.html").write_text("old")
+    (tmp_path / "site" / ".crisisplan-site").write_text("built by crisisplan\n")
     result = run_cli("build", "--no-pdf", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.fullmatch(r"Built site/ in \d+\.\ds: 7 pages\n", result.stdout)

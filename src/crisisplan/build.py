@@ -11,17 +11,28 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crisisplan.audience import public_edition
+from crisisplan.audience import personal_data_in_public_text, public_edition
 from crisisplan.checker import Report, check_paths
+from crisisplan.files import describe_os_error
+from crisisplan.model import parse_date
 from crisisplan.pdf import PdfJob, Progress, plan_html, render_all, runbook_html
-from crisisplan.site.mkdocs_site import SiteBuildError, build_site
+from crisisplan.publish import (
+    BuildLocked,
+    UnsafeSiteDir,
+    guard_site_dir,
+    mark_site,
+    new_scratch,
+    recover,
+    site_lock,
+    swap_in,
+)
+from crisisplan.site.mkdocs_site import SiteBuildError, UnsafeDocsFile, build_site, docs_dir_of
 from crisisplan.site.pages import SitePlan, generate, nav_title
 from crisisplan.views import slugify
 
@@ -40,6 +51,8 @@ class BuildOptions:
     paper: str = "a4"
     today: dt.date | None = None
     public: bool = False
+    # Replace a site folder that holds files crisisplan did not write.
+    force: bool = False
 
 
 @dataclass
@@ -52,6 +65,9 @@ class BuildResult:
     seconds: float = 0.0
     pdf_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    # Why the site could not be published, when that is not a plan problem (serve
+    # reports it and keeps the last good preview).
+    error: str = ""
 
 
 def _site_plans(report: Report) -> list[SitePlan]:
@@ -78,10 +94,9 @@ def _reproducible_dates(entries: list[SitePlan]) -> Iterator[None]:
         return
     dates = []
     for entry in entries:
-        try:
-            dates.append(dt.date.fromisoformat(entry.plan.last_reviewed))
-        except ValueError:
-            continue
+        day = parse_date(entry.plan.last_reviewed)
+        if day is not None:
+            dates.append(day)
     stamp = max(dates) if dates else dt.date(2000, 1, 1)
     epoch = int(dt.datetime(stamp.year, stamp.month, stamp.day, tzinfo=dt.UTC).timestamp())
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
@@ -101,63 +116,102 @@ def _pdf_jobs(entries: list[SitePlan], out: Path, paper: str, public: bool) -> l
     return jobs
 
 
-def _swap_in(new: Path, site_dir: Path, scratch: Path) -> None:
-    """Replace site_dir by new with two renames, so readers never see half a site."""
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    old = scratch / "previous-site"
-    if site_dir.exists():
-        os.replace(site_dir, old)
-    try:
-        os.replace(new, site_dir)
-    except BaseException:
-        # Interrupted between the two renames: put the previous site back.
-        if old.exists() and not site_dir.exists():
-            os.replace(old, site_dir)
-        raise
+def _guard(options: BuildOptions) -> None:
+    docs = docs_dir_of(options.config_file)
+    guard_site_dir(
+        options.site_dir,
+        plans=list(options.paths),
+        config_file=options.config_file,
+        docs_dir=docs,
+        force=options.force,
+    )
 
 
-def build(options: BuildOptions, progress: Progress | None = None, clock: Callable[[], float] = time.perf_counter) -> BuildResult:
-    """Check the plans and, if they pass, publish the site and PDFs into site_dir."""
+def build(
+    options: BuildOptions,
+    progress: Progress | None = None,
+    clock: Callable[[], float] = time.perf_counter,
+    waiting: Callable[[], None] | None = None,
+) -> BuildResult:
+    """Check the plans and, if they pass, publish the site and PDFs into site_dir.
+
+    Raises BuildError when the site cannot be built or published for a reason that
+    is not in a plan (an unsafe --site-dir, a broken mkdocs.yml, a full disk);
+    the previous site is then left exactly as it was.
+    """
     started = clock()
+    try:
+        _guard(options)
+    except UnsafeSiteDir as exc:
+        raise BuildError(f"{exc.message}\n  hint: {exc.hint}") from None
     report = check_paths(options.paths, today=options.today)
+    if options.public:
+        # Text the public edition keeps may still name a role holder: warn (CP901).
+        leaks = [d for checked in report.plans if checked.plan for d in personal_data_in_public_text(checked.plan)]
+        report.diagnostics = sorted({*report.diagnostics, *leaks})
     result = BuildResult(report)
     if report.failed(options.strict):
         return result
-    entries = _site_plans(report)
-    if options.public:
-        entries = [SitePlan(public_edition(e.plan), e.slug) for e in entries]
-    site_dir = options.site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    # The scratch folder sits next to site/ so the final rename stays on one file system.
-    scratch = Path(tempfile.mkdtemp(prefix=".crisisplan-build-", dir=site_dir.parent))
     try:
-        out = scratch / "site"
-        today = options.today or dt.date.today()
-        pages = generate(entries, today, public=options.public, pdf=options.pdf)
-        language = entries[0].plan.default_language if entries else "en"
-        # Material prints site_name as raw HTML: escape what comes from a plan.
-        name = nav_title(entries[0].plan.organisation + " crisis runbook") if len(entries) == 1 else "Crisis runbook"
-        with _reproducible_dates(entries):
-            try:
-                result.warnings = build_site(pages, scratch, out, options.config_file, language, name)
-            except SiteBuildError as exc:
-                raise BuildError(f"MkDocs could not build the site: {exc}") from exc
-        result.pages = len(pages.files)
-        if options.pdf:
-            pdf_started = clock()
-            jobs = _pdf_jobs(entries, out, options.paper, options.public)
-
-            def published(done: int, total: int, name: str) -> None:
-                # Name each PDF where it will be published, not in the scratch folder.
-                if progress:
-                    progress(done, total, str(options.site_dir / Path(name).relative_to(out)))
-
-            result.pdf_pages = render_all(jobs, published)
-            result.pdfs = len(jobs)
-            result.pdf_seconds = clock() - pdf_started
-        _swap_in(out, site_dir, scratch)
-        result.built = True
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        _publish(options, result, progress, clock, waiting)
+    except UnsafeDocsFile as exc:
+        # A docs file that is a link out of the repository: reported like a plan problem.
+        report.diagnostics = sorted({*report.diagnostics, exc.diagnostic})
+        return result
+    except UnsafeSiteDir as exc:
+        raise BuildError(f"{exc.message}\n  hint: {exc.hint}") from None
+    except BuildLocked as exc:
+        raise BuildError(f"{exc}; nothing was published") from None
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise BuildError(f"cannot write the site: {describe_os_error(exc)}{where}") from None
     result.seconds = clock() - started
     return result
+
+
+def _publish(
+    options: BuildOptions,
+    result: BuildResult,
+    progress: Progress | None,
+    clock: Callable[[], float],
+    waiting: Callable[[], None] | None,
+) -> None:
+    entries = _site_plans(result.report)
+    if options.public:
+        entries = [SitePlan(public_edition(e.plan), e.slug) for e in entries]
+    site_dir = options.site_dir.absolute()
+    with site_lock(site_dir, waiting) as work:
+        recover(work, site_dir)
+        # Checked again under the lock: another build may have changed the folder.
+        _guard(options)
+        scratch = new_scratch(work, site_dir)
+        try:
+            out = scratch / "site"
+            today = options.today or dt.date.today()
+            pages = generate(entries, today, public=options.public, pdf=options.pdf)
+            language = entries[0].plan.default_language if entries else "en"
+            # Material prints site_name as raw HTML: escape what comes from a plan.
+            name = nav_title(entries[0].plan.organisation + " crisis runbook") if len(entries) == 1 else "Crisis runbook"
+            with _reproducible_dates(entries):
+                try:
+                    result.warnings = build_site(pages, scratch, out, options.config_file, language, name)
+                except SiteBuildError as exc:
+                    raise BuildError(f"MkDocs could not build the site: {exc}") from exc
+            result.pages = len(pages.files)
+            if options.pdf:
+                pdf_started = clock()
+                jobs = _pdf_jobs(entries, out, options.paper, options.public)
+
+                def published(done: int, total: int, name: str) -> None:
+                    # Name each PDF where it will be published, not in the scratch folder.
+                    if progress:
+                        progress(done, total, str(options.site_dir / Path(name).relative_to(out)))
+
+                result.pdf_pages = render_all(jobs, published)
+                result.pdfs = len(jobs)
+                result.pdf_seconds = clock() - pdf_started
+            mark_site(out)
+            swap_in(out, site_dir, scratch)
+            result.built = True
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)

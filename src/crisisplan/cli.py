@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -101,6 +100,7 @@ def _build_options(
     paper: str,
     config_file: Path | None,
     audience: str = "internal",
+    force: bool = False,
 ) -> BuildOptions:
     from crisisplan.build import BuildOptions
 
@@ -115,6 +115,7 @@ def _build_options(
         paper=paper,
         today=_today(),
         public=audience == "public",
+        force=force,
     )
 
 
@@ -151,6 +152,11 @@ config_option = click.option(
     show_default=True,
     help="public leaves personal contacts and internal fields out of every page, the search and every PDF.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a site folder that holds files crisisplan did not write (never the repository, a plan or the docs).",
+)
 @format_option
 def build_command(
     paths: tuple[Path, ...],
@@ -160,6 +166,7 @@ def build_command(
     paper: str,
     config_file: Path | None,
     audience: str,
+    force: bool,
     output_format: str,
 ) -> None:
     """Check the plans, then publish the runbook site and PDF runbooks.
@@ -171,9 +178,13 @@ def build_command(
     from crisisplan.build import BuildError, build
     from crisisplan.reporters import REPORTERS
 
-    options = _build_options(paths, site_dir, strict, no_pdf, paper, config_file, audience)
+    options = _build_options(paths, site_dir, strict, no_pdf, paper, config_file, audience, force)
+
+    def waiting() -> None:
+        click.echo(f"Waiting for another crisisplan build of {site_dir}/ to finish...", err=True)
+
     try:
-        result = build(options, progress=_print_progress)
+        result = build(options, progress=_print_progress, waiting=waiting)
     except BuildError as exc:
         raise click.ClickException(f"{exc}\n{site_dir}/ was left as it was.") from None
     report = result.report
@@ -203,7 +214,6 @@ def serve(paths: tuple[Path, ...], paper: str, config_file: Path | None, with_pd
     """
     import tempfile
 
-    from crisisplan.build import BuildError
     from crisisplan.reporters import TextReporter
     from crisisplan.serve import rebuilds, start_server
 
@@ -221,13 +231,13 @@ def serve(paths: tuple[Path, ...], paper: str, config_file: Path | None, with_pd
             for count, result in enumerate(rebuilds(options, watch)):
                 if result.report.diagnostics:
                     click.echo(TextReporter().render(result.report), nl=False)
+                if result.error:
+                    click.echo(f"error: {result.error}", err=True)
                 if result.built:
                     verb = "Rebuilt" if count else "Built"
                     click.echo(f"{verb} in {result.seconds:.1f}s: {result.pages} pages")
                 else:
                     click.echo("Not rebuilt: fix the problems above; the preview shows the last good build.")
-        except BuildError as exc:
-            raise click.ClickException(str(exc)) from None
         finally:
             server.shutdown()
         server.server_close()
@@ -358,6 +368,14 @@ def statement(
         _fail(f"{done.length - (done.limit or 0)} characters over the limit{where}", "shorten the values you set, or use a statement for a longer channel")
 
 
+def _plausible_date(value: dt.datetime | None) -> dt.datetime | None:
+    from crisisplan.model import FIRST_YEAR, LAST_YEAR
+
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise click.BadParameter(f"{value.date()} is out of range: dates run from {FIRST_YEAR} to {LAST_YEAR}")
+    return value
+
+
 def _clock(value: str) -> dt.time:
     try:
         hours, minutes = value.split(":")
@@ -369,10 +387,11 @@ def _clock(value: str) -> dt.time:
 @cli.command()
 @click.argument("scenario_id", metavar="SCENARIO")
 @click.option("--start", default="10:00", show_default=True, help="Clock time the drill starts (HH:MM).")
-@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, path_type=Path), help="Write a printable PDF here instead.")
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False), help="Write a printable PDF here instead (a new file).")
+@click.option("--force", is_flag=True, help="With --pdf: replace an existing file (never through a link).")
 @paper_option
 @click.option("--plan", "plan_paths", multiple=True, type=click.Path(path_type=Path), help="The plan (default: plans/).")
-def drill(scenario_id: str, start: str, pdf_file: Path | None, paper: str, plan_paths: tuple[Path, ...]) -> None:
+def drill(scenario_id: str, start: str, pdf_file: str | None, force: bool, paper: str, plan_paths: tuple[Path, ...]) -> None:
     """Write a tabletop exercise script for a scenario (Markdown, or a PDF with --pdf).
 
     Timed injects escalate from the first trigger to the worst case; under each, the
@@ -393,14 +412,15 @@ def drill(scenario_id: str, start: str, pdf_file: Path | None, paper: str, plan_
     if pdf_file is None:
         click.echo(environment().get_template("text/drill.text.j2").render(d=script), nl=False)
         return
-    import tempfile
+    from crisisplan.files import WriteRefused, describe_os_error
+    from crisisplan.pdf import drill_html, write_pdf_file
 
-    from crisisplan.pdf import PdfJob, drill_html, render_pdf
-
-    with tempfile.TemporaryDirectory() as scratch:
-        target, pages = render_pdf(PdfJob(drill_html(script, paper), Path(scratch) / "drill.pdf", Path(scratch)))
-        pdf_file.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(target, pdf_file)
+    try:
+        pages = write_pdf_file(drill_html(script, paper), pdf_file, replace=force)
+    except WriteRefused as exc:
+        _fail(exc.message, exc.hint)
+    except OSError as exc:
+        _fail(f"cannot write {pdf_file}: {describe_os_error(exc)}", "choose a folder you can write to, with room left")
     click.echo(f"Wrote {pdf_file} ({pages} pages)", err=True)
 
 
@@ -411,6 +431,7 @@ def drill(scenario_id: str, start: str, pdf_file: Path | None, paper: str, plan_
     "incident_date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="When the incident started (default: today).",
+    callback=lambda ctx, param, value: _plausible_date(value),
 )
 @click.option("--plan", "plan_paths", multiple=True, type=click.Path(path_type=Path), help="The plan (default: plans/).")
 def review(scenario_id: str, incident_date: dt.datetime | None, plan_paths: tuple[Path, ...]) -> None:
@@ -419,6 +440,7 @@ def review(scenario_id: str, incident_date: dt.datetime | None, plan_paths: tupl
     The file is pre-filled with the plan's review checklist and expected timings;
     'crisisplan check' validates it and warns about actions past their due date.
     """
+    from crisisplan.files import WriteRefused, describe_os_error
     from crisisplan.incident import IncidentError, locate_scenario
     from crisisplan.review import ReviewExists, write_review
 
@@ -432,6 +454,10 @@ def review(scenario_id: str, incident_date: dt.datetime | None, plan_paths: tupl
         target = write_review(plan, scenario, day)
     except ReviewExists as exc:
         _fail(f"{exc} already exists", "edit it, or give another --date")
+    except WriteRefused as exc:
+        _fail(exc.message, exc.hint)
+    except OSError as exc:
+        _fail(f"cannot write the review: {describe_os_error(exc)}", "check that the plan's folder is writable")
     click.echo(f"Wrote {target}: fill it in, then run 'crisisplan check'.")
 
 
@@ -466,10 +492,42 @@ def explain(code: str) -> None:
     raise click.UsageError(f"no code '{code}': 'crisisplan checks' lists them all")
 
 
+class Terminated(BaseException):
+    """SIGTERM (a CI timeout, `kill`): unwind like Ctrl-C so scratch folders and PDF
+    workers are cleaned up and the published site is left as it was."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
     """Entry point: Click's usage errors exit 2; anything unexpected is reported, not traced."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(standalone_mode=True)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    except Terminated:
+        click.echo("Stopped.", err=True)
+        sys.exit(143)
+    except RecursionError:
+        click.echo("error: the input is nested too deeply to process", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    except MemoryError:
+        click.echo("error: out of memory", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    except Exception as exc:
+        # A bug of ours: say so in one line, never with a traceback in front of an
+        # author; CRISISPLAN_DEBUG=1 shows it for a bug report.
+        if os.environ.get("CRISISPLAN_DEBUG"):
+            raise
+        click.echo(
+            f"error: crisisplan failed unexpectedly ({type(exc).__name__}: {exc})\n"
+            "  hint: this is a bug in crisisplan; run again with CRISISPLAN_DEBUG=1 and report what it prints",
+            err=True,
+        )
+        sys.exit(EXIT_PROBLEMS)

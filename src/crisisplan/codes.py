@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from functools import cache
 
+from crisisplan import audience
 from crisisplan.checks import all_checks
 
 
@@ -32,6 +34,8 @@ _STRUCTURAL = [
     ("CP011", "path-not-found", "error", "A path that does not exist or cannot be read."),
     ("CP012", "no-plans", "error", "A folder with no plan in it."),
     ("CP013", "hashtag-read-as-comment", "warning", "A value cut short because ' #word' after it is a YAML comment (a warning)."),
+    ("CP014", "special-file", "error", "A path that is a device, pipe or socket rather than a file (never read, so it cannot hang)."),
+    ("CP015", "link-outside-repository", "error", "A plan, scenario, review or docs file that is a symbolic link leading outside the repository."),
     ("CP101", "missing-key", "error", "A required key is missing."),
     ("CP102", "unknown-key", "error", "A key the format does not know, usually a misspelling."),
     ("CP103", "wrong-type", "error", "Text where a list is expected, a number where text is expected, and so on."),
@@ -39,6 +43,7 @@ _STRUCTURAL = [
     ("CP105", "bad-format", "error", "A malformed id, duration, date, language code or address."),
     ("CP106", "empty-or-repeated", "error", "An empty text or list where content is needed, or a repeated entry."),
     ("CP107", "schema", "error", "Any other structural problem."),
+    ("CP108", "over-limit", "error", "A text, list or number past the limits that keep every build fast (see the README's limits)."),
 ]
 
 
@@ -48,6 +53,9 @@ def all_codes() -> tuple[CodeInfo, ...]:
     codes += [
         CodeInfo(c.code, c.name, str(c.severity), c.summary, c.doc) for c in all_checks()
     ]
+    # Reported only by `crisisplan build --audience public`, not by `check`.
+    leak_doc = inspect.cleandoc(audience.personal_data_in_public_text.__doc__ or "")
+    codes.append(CodeInfo(audience.LEAK_CODE, audience.LEAK_NAME, "warning", leak_doc.splitlines()[0], leak_doc))
     return tuple(codes)
 
 

@@ -23,12 +23,18 @@ from typing import Any
 import yaml
 
 from crisisplan.diagnostics import Diagnostic, Location, Severity
+from crisisplan.files import UnsafeFile, boundary_for, describe_os_error, read_bounded, special_file
 
 # libyaml's parser when the wheel has it: several times faster than pure Python.
 _Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_NODES = 200_000
+# Every value in one file, aliases counted as expanded: a plan of hundreds of
+# scenarios has tens of thousands; more than this only makes every later step slow.
+MAX_NODES = 100_000
+# The text of every value in one file, aliases counted as expanded: aliases may
+# repeat a list of roles, never turn a 2 MiB file into gigabytes of pages.
+MAX_EXPANDED_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 40
 PLAN_FILE_NAMES = ("plan.yaml", "plan.yml")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -180,13 +186,14 @@ def _syntax_hint(problem: str) -> str:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "count", "key", "key_loc", "path")
+    __slots__ = ("anchor", "container", "count", "key", "key_loc", "path", "size")
 
     def __init__(self, container: dict[str, Any] | list[Any], path: JsonPath, anchor: str | None):
         self.container = container
         self.path = path
         self.anchor = anchor
         self.count = 1
+        self.size = 0
         self.key: str | None = None
         self.key_loc: Location | None = None
 
@@ -194,26 +201,54 @@ class _Frame:
 def _build(text: str, path: str, warnings: list[Diagnostic] | None = None) -> tuple[Any, Locator]:
     """Build plain data from YAML text, raising LoadError on the first problem."""
     locator = Locator()
-    anchors: dict[str, tuple[Any, int]] = {}
+    anchors: dict[str, tuple[Any, int, int]] = {}
     stack: list[_Frame] = []
     total = 0
+    total_bytes = 0
     root: Any = None
     documents = 0
 
     def here(mark: Any) -> Location:
         return Location(path, mark.line + 1, mark.column + 1)
 
-    def place(value: Any, loc: Location, count: int, anchor: str | None, src: str | None) -> None:
+    def grow(loc: Location, count: int, size: int, via_alias: bool) -> None:
+        """Count values and text as if every alias were expanded; refuse past the caps."""
+        nonlocal total, total_bytes
+        total += count
+        total_bytes += size
+        if total > MAX_NODES:
+            hint = (
+                "a plan never needs this many; this looks like an alias bomb, remove the repeated aliases"
+                if via_alias
+                else "split the plan into a folder with one file per scenario, or remove repeated entries"
+            )
+            what = "aliases in this file expand to" if via_alias else "this file holds"
+            raise LoadError(
+                Diagnostic.at(loc, "CP005", f"{what} more than {MAX_NODES:,} values", hint)
+            )
+        if total_bytes > MAX_EXPANDED_BYTES:
+            limit = MAX_EXPANDED_BYTES // 1024 // 1024
+            raise LoadError(
+                Diagnostic.at(
+                    loc,
+                    "CP005",
+                    f"aliases in this file expand to more than {limit} MiB of text",
+                    "an alias repeats everything its anchor holds: write the text once, or shorten what the anchor holds",
+                )
+            )
+
+    def place(value: Any, loc: Location, count: int, size: int, anchor: str | None, src: str | None) -> None:
         """Put a finished value into its parent (or make it the root)."""
         nonlocal root
         if anchor:
-            anchors[anchor] = (value, count)
+            anchors[anchor] = (value, count, size)
         if not stack:
             root = value
             locator.values[()] = loc
             return
         parent = stack[-1]
         parent.count += count
+        parent.size += size
         if isinstance(parent.container, list):
             child: JsonPath = (*parent.path, len(parent.container))
             parent.container.append(value)
@@ -280,7 +315,7 @@ def _build(text: str, path: str, warnings: list[Diagnostic] | None = None) -> tu
                     )
                 )
             if isinstance(event, yaml.ScalarEvent):
-                total += 1
+                grow(loc, 1, len(event.value), False)
                 try:
                     value = (
                         _resolve_tagged(tag, event.value)
@@ -297,7 +332,7 @@ def _build(text: str, path: str, warnings: list[Diagnostic] | None = None) -> tu
                 if warnings is not None and not event.style and (cut := _cut_by_comment(text, event, loc)):
                     warnings.append(cut)
                 is_key = bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].key is None
-                place(value, loc, 1, event.anchor, event.value if is_key else src)
+                place(value, loc, 1, len(event.value), event.anchor, event.value if is_key else src)
             elif isinstance(event, yaml.AliasEvent):
                 if event.anchor not in anchors:
                     raise LoadError(
@@ -308,20 +343,11 @@ def _build(text: str, path: str, warnings: list[Diagnostic] | None = None) -> tu
                             "an alias (*name) must refer to an anchor (&name) written before it",
                         )
                     )
-                value, count = anchors[event.anchor]
-                total += count
-                if total > MAX_NODES:
-                    raise LoadError(
-                        Diagnostic.at(
-                            loc,
-                            "CP005",
-                            f"aliases in this file expand to more than {MAX_NODES:,} values",
-                            "a plan never needs this many; this looks like an alias bomb, remove the repeated aliases",
-                        )
-                    )
-                place(value, loc, count, None, None)
+                value, count, size = anchors[event.anchor]
+                grow(loc, count, size, True)
+                place(value, loc, count, size, None, None)
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                total += 1
+                grow(loc, 1, 0, False)
                 if len(stack) >= MAX_DEPTH:
                     raise LoadError(
                         Diagnostic.at(
@@ -359,9 +385,9 @@ def _build(text: str, path: str, warnings: list[Diagnostic] | None = None) -> tu
             elif isinstance(event, yaml.CollectionEndEvent):
                 frame = stack.pop()
                 if frame.anchor:
-                    anchors[frame.anchor] = (frame.container, frame.count)
+                    anchors[frame.anchor] = (frame.container, frame.count, frame.size)
                 if stack:
-                    _attach(stack[-1], frame.container, frame.count)
+                    _attach(stack[-1], frame.container, frame.count, frame.size)
                 else:
                     root = frame.container
     except yaml.MarkedYAMLError as exc:
@@ -383,9 +409,10 @@ def _build(text: str, path: str, warnings: list[Diagnostic] | None = None) -> tu
     return root, locator
 
 
-def _attach(parent: _Frame, value: Any, count: int) -> None:
+def _attach(parent: _Frame, value: Any, count: int, size: int) -> None:
     """Attach a finished collection to its parent (its place was recorded at start)."""
     parent.count += count
+    parent.size += size
     if isinstance(parent.container, list):
         parent.container.append(value)
     else:
@@ -394,29 +421,39 @@ def _attach(parent: _Frame, value: Any, count: int) -> None:
         parent.key = None
 
 
-def read_text(path: Path, shown: str) -> str:
-    """Read a plan file as UTF-8 (with or without BOM) within the size limit."""
+def read_text(path: Path, shown: str, boundary: Path | None = None) -> str:
+    """Read a plan file as UTF-8 (with or without BOM) within the size limit.
+
+    Only a regular file whose real place is inside ``boundary`` is read (see
+    crisisplan.files): links leading out of the repository and special files are
+    refused before anything is read, so no diagnostic can echo what they hold.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise LoadError(
-                Diagnostic.at(
-                    Location(shown),
-                    "CP007",
-                    f"the file is {size / 1024 / 1024:.1f} MiB; plan files are limited to {MAX_FILE_BYTES // 1024 // 1024} MiB",
-                    "split the plan into a folder with one file per scenario",
-                )
-            )
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_FILE_BYTES, boundary)
+    except UnsafeFile as exc:
+        raise LoadError(Diagnostic.at(Location(shown), exc.code, exc.message, exc.hint)) from None
     except OSError as exc:
         raise LoadError(
             Diagnostic.at(
                 Location(shown),
                 "CP011",
-                f"cannot read the file: {exc.strerror or exc}",
+                f"cannot read the file: {describe_os_error(exc)}",
                 "check that the file exists and that you may read it",
             )
         ) from None
+    if len(raw) > MAX_FILE_BYTES:
+        try:
+            size = f"{max(path.stat().st_size, len(raw)) / 1024 / 1024:.1f} MiB"
+        except OSError:
+            size = "over the limit"
+        raise LoadError(
+            Diagnostic.at(
+                Location(shown),
+                "CP007",
+                f"the file is {size}; plan files are limited to {MAX_FILE_BYTES // 1024 // 1024} MiB",
+                "split the plan into a folder with one file per scenario",
+            )
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -433,10 +470,10 @@ def read_text(path: Path, shown: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def load_file(path: Path, shown: str | None = None) -> Document:
+def load_file(path: Path, shown: str | None = None, boundary: Path | None = None) -> Document:
     """Load one YAML file whose top level must be a mapping."""
     shown = shown or str(path)
-    text = read_text(path, shown)
+    text = read_text(path, shown, boundary)
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
@@ -514,8 +551,11 @@ class PlanSource:
 def _yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
+    # Links are listed too, dangling ones included: reading them reports what is wrong.
     return sorted(
-        p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file() and not p.name.startswith(".")
+        p
+        for p in folder.iterdir()
+        if p.suffix in YAML_SUFFIXES and (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
     )
 
 
@@ -558,6 +598,10 @@ def discover(paths: list[Path]) -> tuple[list[PlanSource], list[Diagnostic]]:
                 )
             )
             continue
+        if not path.is_file() and not path.is_dir():
+            problem = special_file(path)
+            problems.append(Diagnostic.at(Location(str(path)), problem.code, problem.message, problem.hint))
+            continue
         if path.is_file():
             parent = path.parent
             if path.name in PLAN_FILE_NAMES:
@@ -589,8 +633,9 @@ def discover(paths: list[Path]) -> tuple[list[PlanSource], list[Diagnostic]]:
 def load_plan(source: PlanSource) -> tuple[Document | None, list[Diagnostic]]:
     """Load a plan's files and merge scenario files into its ``scenarios`` list."""
     problems: list[Diagnostic] = []
+    boundary = boundary_for(source.path)
     try:
-        plan = load_file(source.plan_file)
+        plan = load_file(source.plan_file, boundary=boundary)
     except LoadError as exc:
         plan = None
         problems.append(exc.diagnostic)
@@ -598,7 +643,7 @@ def load_plan(source: PlanSource) -> tuple[Document | None, list[Diagnostic]]:
     for key, paths in (("scenarios", source.scenario_files()), ("reviews", source.review_files())):
         for path in paths:
             try:
-                parts[key].append(load_file(path))
+                parts[key].append(load_file(path, boundary=boundary))
             except LoadError as exc:
                 problems.append(exc.diagnostic)
     for doc in ([plan] if plan else []) + parts["scenarios"] + parts["reviews"]:

@@ -7,6 +7,7 @@ author sees every problem of every file in one run.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -60,16 +61,35 @@ LANGUAGE_NAMES: dict[str, str] = {
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
+# The schema's maximum for a placeholder's max_length.
+MAX_PLACEHOLDER_LENGTH = 10_000
+
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
-_DURATION = re.compile(r"^(?=\d)(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+# The digits per unit are capped as in the schema, so a duration always fits in date
+# arithmetic: at most about 48 years.
+_DURATION = re.compile(r"(?=\d)(?:(\d{1,3})w)?(?:(\d{1,4})d)?(?:(\d{1,4})h)?(?:(\d{1,5})m)?")
+# Dates outside these years are refused by the schema; code reading plans that failed
+# the check (the incident tools do) treats them as missing instead of overflowing.
+FIRST_YEAR, LAST_YEAR = 1970, 2199
+
+
+def parse_date(text: Any) -> dt.date | None:
+    """A YYYY-MM-DD date within the years plans may use; None otherwise."""
+    if not isinstance(text, str) or len(text) != 10:
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def parse_duration(text: Any) -> int | None:
     """Minutes in a duration like '1h30m'; None when it is not one."""
     if not isinstance(text, str):
         return None
-    match = _DURATION.match(text.strip())
+    match = _DURATION.fullmatch(text.strip())
     if not match:
         return None
     weeks, days, hours, minutes = (int(g) if g else 0 for g in match.groups())
@@ -100,11 +120,15 @@ def measure(text: str, placeholders: dict[str, Placeholder]) -> int:
     nobody publishes.
     """
 
-    def longest(name: str) -> str:
-        spec = placeholders.get(name)
-        return spec.stand_in if spec else "{" + name + "}"
-
-    return len(PLACEHOLDER.sub(lambda m: longest(m.group(1)), text.strip()))
+    # Counted, not built: a max_length the check refuses must not cost its size in memory.
+    stripped = text.strip()
+    total, last = 0, 0
+    for match in PLACEHOLDER.finditer(stripped):
+        spec = placeholders.get(match.group(1))
+        total += match.start() - last
+        total += spec.stand_in_length if spec else len(match.group(0))
+        last = match.end()
+    return total + len(stripped) - last
 
 
 def tel_number(phone: str) -> str:
@@ -358,8 +382,14 @@ class Placeholder:
     def stand_in(self) -> str:
         """What the placeholder counts as while empty: its longest value, else its example."""
         if self.max_length:
-            return "x" * self.max_length
+            return "x" * min(self.max_length, MAX_PLACEHOLDER_LENGTH)
         return self.example or "{" + self.name + "}"
+
+    @property
+    def stand_in_length(self) -> int:
+        if self.max_length:
+            return self.max_length
+        return len(self.example) if self.example else len(self.name) + 2
 
 
 @dataclass

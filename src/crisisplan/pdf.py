@@ -7,19 +7,23 @@ imported only here, so `crisisplan check` stays fast.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
+import multiprocessing
 import os
+import re
+import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 from markupsafe import Markup
 
 from crisisplan.drill import DrillScript
+from crisisplan.files import WriteRefused, write_new
 from crisisplan.labels import labels_for
 from crisisplan.model import Plan, Scenario
 from crisisplan.templating import environment
@@ -81,24 +85,32 @@ def plan_html(plan: Plan, paper: str = "a4", public: bool = False) -> str:
     )
 
 
-def _make_fetcher(root: Path) -> Any:
-    """A WeasyPrint URL fetcher that serves only files inside the build folder."""
+def _make_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that fetches nothing: runbooks carry their CSS inline
+    and plan text cannot add images, so any request is a mistake or an attack."""
     from weasyprint.urls import URLFetcher
 
-    class BuildOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    class NothingFetcher(URLFetcher):  # type: ignore[misc]
         def __init__(self) -> None:
-            super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=False)
+            super().__init__(allowed_protocols={"data"}, fail_on_errors=False)
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            if url.startswith("file:"):
-                path = Path(unquote(urlparse(url).path)).resolve()
-                if path.is_relative_to(root.resolve()):
-                    return super().fetch(url, headers)
-            raise ValueError(f"PDF runbooks load nothing from outside the build: {url}")
+            raise ValueError(f"PDF runbooks load nothing: {url}")
 
-    return BuildOnlyFetcher()
+    return NothingFetcher()
+
+
+# href="..." in our own templates' output: attribute values are always double-quoted
+# and escaped by Jinja, so a quote cannot occur inside one.
+_HREF = re.compile(r'\shref="([^"]*)"')
+_KEPT_LINK = re.compile(r"^(?:https?://|mailto:|tel:|#[^#\s]+$)", re.IGNORECASE)
+
+
+def pdf_links(html: str) -> str:
+    """Keep only links a PDF reader can follow anywhere: web, mail, phone, and anchors
+    inside the document. A relative or neutralised link would otherwise become a
+    file:// address holding the build machine's folder."""
+    return _HREF.sub(lambda m: m.group(0) if _KEPT_LINK.match(m.group(1).strip()) else "", html)
 
 
 def _metadata_epoch() -> dt.datetime | None:
@@ -116,9 +128,8 @@ def render_pdf(job: PdfJob) -> tuple[Path, int]:
 
     # WeasyPrint logs every refused URL and CSS nicety; the build's summary says enough.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = HTML(
-        string=job.html, base_url=str(job.root) + "/", url_fetcher=_make_fetcher(job.root)
-    ).render()
+    # No base URL: nothing in a runbook is relative to a folder on this machine.
+    document = HTML(string=pdf_links(job.html), url_fetcher=_make_fetcher()).render()
     stamp = _metadata_epoch()
     # No creation date unless SOURCE_DATE_EPOCH asks for one: the same plan gives
     # byte-identical PDFs.
@@ -129,8 +140,49 @@ def render_pdf(job: PdfJob) -> tuple[Path, int]:
     return job.target, len(document.pages)
 
 
+def _die_with_parent(parent: int) -> None:
+    """Worker start-up: stop when the build stops, however it stops.
+
+    On Linux the kernel kills the worker when the build process dies (even by
+    SIGKILL); elsewhere a worker checks its parent before each PDF. Ctrl-C is the
+    build's to handle: it stops the workers itself.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    # The parent may have died before prctl took effect.
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _render_in_worker(job: PdfJob) -> tuple[Path, int]:
+    if os.getppid() != _PARENT[0]:
+        os._exit(1)
+    return render_pdf(job)
+
+
+_PARENT = [0]
+
+
+def _init_worker(parent: int) -> None:
+    _PARENT[0] = parent
+    _die_with_parent(parent)
+
+
 def render_all(jobs: list[PdfJob], progress: Progress | None = None, workers: int | None = None) -> int:
-    """Render PDFs in parallel across cores; returns the total page count."""
+    """Render PDFs in parallel across cores; returns the total page count.
+
+    If the build fails or is interrupted, the workers are stopped at once rather
+    than left writing PDFs nobody will publish.
+    """
     if not jobs:
         return 0
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
@@ -141,13 +193,48 @@ def render_all(jobs: list[PdfJob], progress: Progress | None = None, workers: in
             if progress:
                 progress(done, len(jobs), str(job.target))
         return pages
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(render_pdf, job) for job in jobs]
-        for done, future in enumerate(as_completed(futures), start=1):
-            target, count = future.result()
+    # fork where there is one: workers start at once, with crisisplan already imported.
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    context = multiprocessing.get_context(method)
+    pool = context.Pool(workers, initializer=_init_worker, initargs=(os.getpid(),))
+    try:
+        for done, (target, count) in enumerate(pool.imap_unordered(_render_in_worker, jobs), start=1):
             pages += count
             if progress:
                 progress(done, len(jobs), str(target))
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+    return pages
+
+
+def write_pdf_file(html: str, name: str, replace: bool = False) -> int:
+    """Render one PDF to a file a person named; returns its page count.
+
+    The file must be new, unless ``replace`` allows replacing a regular file; it is
+    never written through a symbolic link, and a name ending in '/' is a folder, not
+    a file. Rendering happens first, so nothing is written when it fails.
+    """
+    import tempfile
+
+    target = Path(name)
+    if name.endswith(("/", os.sep)) or target.is_dir():
+        raise WriteRefused(f"{name} is a folder", "give a file name, like drill.pdf")
+    if target.is_symlink():
+        raise WriteRefused(f"{name} is a symbolic link; crisisplan does not write through links", "choose another file name")
+    with tempfile.TemporaryDirectory(prefix="crisisplan-pdf-") as scratch:
+        rendered, pages = render_pdf(PdfJob(html, Path(scratch) / "out.pdf", Path(scratch)))
+        data = rendered.read_bytes()
+    if replace and target.is_file():
+        staged = target.with_name(f".{target.name}.crisisplan-new")
+        staged.unlink(missing_ok=True)
+        write_new(staged, data)
+        os.replace(staged, target)
+    else:
+        write_new(target, data)
     return pages
 
 

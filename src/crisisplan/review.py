@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
+from crisisplan.files import WriteRefused, write_new
 from crisisplan.loader import PLAN_FILE_NAMES, PlanSource
 from crisisplan.model import Plan, Scenario, parse_duration
 from crisisplan.templating import environment
@@ -19,6 +21,11 @@ from crisisplan.views import role_title
 
 class ReviewExists(Exception):
     """A review for that scenario and date is already there: never overwrite one."""
+
+
+# A scenario id as the schema allows it; the incident tools also load plans that
+# failed the check, so an id like ../../x must be refused here too.
+_SAFE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _source_of(plan: Plan) -> PlanSource:
@@ -36,6 +43,10 @@ def review_text(plan: Plan, scenario: Scenario, date: dt.date) -> str:
     owner = plan.review_owner or plan.owner
     within = parse_duration(plan.review_within)
     due = date + dt.timedelta(days=14)
+    try:
+        held_by = (date + dt.timedelta(minutes=within)).isoformat() if within else ""
+    except OverflowError:
+        held_by = ""
     expected = [
         f"T+{step.at} {step.do} ({role_title(plan, step.owner)})" for step in plan.actions_of(scenario)
     ]
@@ -43,7 +54,7 @@ def review_text(plan: Plan, scenario: Scenario, date: dt.date) -> str:
         plan=plan,
         scenario=scenario,
         date=date.isoformat(),
-        held_by=(date + dt.timedelta(minutes=within)).isoformat() if within else "",
+        held_by=held_by,
         owner=owner,
         owner_title=role_title(plan, owner),
         due=due.isoformat(),
@@ -54,9 +65,21 @@ def review_text(plan: Plan, scenario: Scenario, date: dt.date) -> str:
 
 
 def write_review(plan: Plan, scenario: Scenario, date: dt.date) -> Path:
+    """Write a new review file inside the plan's folder.
+
+    Never through a symbolic link (a linked reviews/ folder included), never outside
+    the plan's folder, never over an existing file: raises WriteRefused or
+    ReviewExists instead.
+    """
+    if not _SAFE_ID.fullmatch(scenario.id):
+        raise WriteRefused(
+            f"the scenario id {scenario.id!r} cannot be part of a file name",
+            "fix the id (lowercase letters, digits and hyphens), then run 'crisisplan check'",
+        )
     target = review_path(plan, scenario, date)
-    if target.exists():
+    if target.exists() or target.is_symlink():
         raise ReviewExists(str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(review_text(plan, scenario, date), encoding="utf-8")
+    source = _source_of(plan)
+    home = source.path if source.is_folder else source.path.parent
+    write_new(target, review_text(plan, scenario, date).encode("utf-8"), within=home)
     return target

@@ -8,6 +8,7 @@ write instead. Each kind of schema error gets its own stable code and wording.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -16,7 +17,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
-from crisisplan.diagnostics import Diagnostic
+from crisisplan.diagnostics import Diagnostic, Location
 from crisisplan.loader import JsonPath, Locator
 from crisisplan.model import LANGUAGE_NAMES
 from crisisplan.suggest import closest, did_you_mean, slug
@@ -44,11 +45,33 @@ def plan_schema() -> dict[str, Any]:
     return schema
 
 
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    """`pattern` with JSON Schema's (ECMA 262's) meaning of a final `$`: the very end.
+
+    Python's `$` also matches before a final newline, so `id: "x\\n"` would pass
+    the id pattern and later become a file name with a newline in it.
+    """
+    if not validator.is_type(instance, "string"):
+        return
+    compiled = _compiled(pattern)
+    if not compiled.search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
 @cache
 def _validator() -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(
+    cls = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
+    validator: jsonschema.Draft7Validator = cls(
         plan_schema(), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
     )
+    return validator
 
 
 def validate(data: dict[str, Any], locator: Locator) -> list[Diagnostic]:
@@ -127,6 +150,56 @@ def _field_name(path: JsonPath) -> str:
         if isinstance(part, str):
             return part
     return "value"
+
+
+_ANY_DURATION = re.compile(r"^(?=\d)(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?$")
+_ANY_DATE = re.compile(r"^\d+-\d{2}-\d{2}$")
+
+
+def _shorten(value: Any, width: int = 60) -> str:
+    """A value as shown in a message: one line, and not a whole page of it."""
+    # Line breaks and tabs shown as typed in YAML, so an invisible one can be found.
+    text = str(value).replace("\n", "\\n").replace("\t", "\\t")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _out_of_range(title: str, value: Any) -> tuple[str, str] | None:
+    """Durations and dates well formed but beyond what the format allows."""
+    if not isinstance(value, str):
+        return None
+    if title == "duration" and _ANY_DURATION.match(value):
+        return (
+            f"'{_shorten(value)}' is longer than any plan needs",
+            "durations go up to 999 weeks (or 9999 days, 9999 hours, 99999 minutes), like 52w or 1h30m",
+        )
+    if title == "date" and _ANY_DATE.match(value):
+        return (
+            f"'{_shorten(value)}' is out of range: dates run from 1970 to 2199",
+            "write the real date, like 2026-11-22",
+        )
+    return None
+
+
+def _over_limit(
+    kind: str, path: JsonPath, value: Any, limit: int, schema: dict[str, Any], where: Location
+) -> Diagnostic:
+    """A text, list or number past the limits that keep every build bounded (CP108)."""
+    field = _field_name(path)
+    if kind == "maxLength":
+        size = len(value) if isinstance(value, str) else 0
+        message = f"'{field}' is {size:,} characters long; the most allowed is {limit:,}"
+        if schema.get("pattern") or limit < 1000:
+            hint = f"shorten it to at most {limit} characters"
+        else:
+            hint = "shorten it: staff read this under stress; move background to a document and link to it"
+    elif kind in ("maxItems", "maxProperties"):
+        size = len(value) if isinstance(value, (list, dict)) else 0
+        message = f"'{field}' has {size:,} entries; the most allowed is {limit:,}"
+        hint = "a plan never needs this many: remove repeated entries, or split it into several plans"
+    else:
+        message = f"'{field}' is {value:,}; the most allowed is {limit:,}" if isinstance(value, (int, float)) else f"'{field}' is over {limit:,}"
+        hint = f"use a number of at most {limit:,}"
+    return Diagnostic.at(where, "CP108", message, hint)
 
 
 def _diagnose(error: ValidationError, locator: Locator) -> Iterator[Diagnostic]:
@@ -226,11 +299,15 @@ def _diagnose(error: ValidationError, locator: Locator) -> Iterator[Diagnostic]:
     if kind in ("pattern", "format"):
         title = str(schema.get("title", _field_name(path))).lower()
         example = _example(schema)
+        shown = _shorten(value)
         if kind == "format" and expected == "date":
-            message = f"'{value}' is not a real date"
+            message = f"'{shown}' is not a real date"
         else:
-            message = f"'{value}' is not a valid {title}"
-        if title in ("id", "role", "channel") and isinstance(value, str) and slug(value):
+            message = f"'{shown}' is not a valid {title}"
+        out_of_range = _out_of_range(title, value) if kind == "pattern" else None
+        if out_of_range:
+            message, hint = out_of_range
+        elif title in ("id", "role", "channel") and isinstance(value, str) and slug(value):
             hint = f"ids use lowercase letters, digits and hyphens: write '{slug(value)}'"
         elif title == "language" and isinstance(value, str) and language_code(value):
             hint = f"write the language's code: {language_code(value)}"
@@ -262,13 +339,17 @@ def _diagnose(error: ValidationError, locator: Locator) -> Iterator[Diagnostic]:
         )
         return
 
-    if kind in ("minimum", "exclusiveMinimum", "maximum"):
+    if kind in ("minimum", "exclusiveMinimum"):
         yield Diagnostic.at(
             where,
             "CP105",
             f"'{_field_name(path)}' is {value}, which is out of range",
-            f"use a number of at least {expected}" if kind != "maximum" else "",
+            f"use a number of at least {expected}",
         )
+        return
+
+    if kind in ("maxLength", "maxItems", "maxProperties", "maximum"):
+        yield _over_limit(kind, path, value, expected, schema, where)
         return
 
     if kind == "anyOf" and isinstance(value, dict):

@@ -22,6 +22,7 @@ from crisisplan.model import (
     Statement,
     format_minutes,
     measure,
+    parse_date,
     parse_duration,
 )
 
@@ -35,10 +36,8 @@ def language_name(code: str) -> str:
 
 
 def review_overdue(plan: Plan, today: dt.date) -> bool:
-    try:
-        return dt.date.fromisoformat(plan.next_review) < today
-    except ValueError:
-        return False
+    due = parse_date(plan.next_review)
+    return due is not None and due < today
 
 
 def who_to_call(plan: Plan, scenario: Scenario) -> list[Role]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from crisisplan.checks.base import Context, Finding, check
 from crisisplan.diagnostics import Severity
-from crisisplan.model import Plan, parse_duration
+from crisisplan.model import Plan, parse_date, parse_duration
 from crisisplan.suggest import slug
 
 
@@ -15,9 +15,8 @@ def last_drills(plan: Plan) -> dict[str, dt.date]:
     """The date of each scenario's most recent drill."""
     latest: dict[str, dt.date] = {}
     for drill in plan.drills:
-        try:
-            held = dt.date.fromisoformat(drill.date)
-        except ValueError:
+        held = parse_date(drill.date)
+        if held is None:
             continue
         if drill.scenario not in latest or held > latest[drill.scenario]:
             latest[drill.scenario] = held

@@ -7,14 +7,11 @@ from collections.abc import Iterator
 
 from crisisplan.checks.base import Context, Finding, check
 from crisisplan.diagnostics import Severity
-from crisisplan.model import Plan
+from crisisplan.model import Plan, parse_date
 
 
 def _date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
+    return parse_date(text)
 
 
 @check("CP701", "review-overdue", Severity.WARNING)

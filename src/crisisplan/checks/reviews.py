@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from crisisplan.checks.base import Context, Finding, check
 from crisisplan.diagnostics import Severity
-from crisisplan.model import Plan
+from crisisplan.model import Plan, parse_date
 
 
 @check("CP721", "review-action-overdue", Severity.WARNING)
@@ -23,9 +22,8 @@ def review_action_overdue(plan: Plan, context: Context) -> Iterator[Finding]:
     """
     for review in plan.reviews:
         for action in review.actions:
-            try:
-                due = dt.date.fromisoformat(action.due)
-            except ValueError:
+            due = parse_date(action.due)
+            if due is None:
                 continue
             if not action.done and due < context.today:
                 days = (context.today - due).days

@@ -8,6 +8,7 @@ only what it must for a runbook that works offline and from file://.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from crisisplan.diagnostics import Diagnostic, Location
+from crisisplan.files import UnsafeFile, boundary_for, check_inside, special_file
 from crisisplan.site.pages import NavItem, Pages
 
 ASSET_DIR = "assets/crisisplan"
@@ -24,6 +27,15 @@ DEFAULT_CONFIG = "site_name: Crisis runbook\ntheme:\n  name: material\n"
 
 class SiteBuildError(Exception):
     """MkDocs could not build the site (a broken mkdocs.yml, a theme error...)."""
+
+
+class UnsafeDocsFile(Exception):
+    """A file in docs/ that crisisplan refuses to publish (a link out of the repository,
+    a device or pipe); carries the diagnostic to report."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
 
 
 def _material_languages() -> tuple[set[str], set[str]]:
@@ -39,11 +51,57 @@ def _material_languages() -> tuple[set[str], set[str]]:
 def _user_config(config_file: Path | None) -> dict[str, Any]:
     if config_file is None:
         return {}
+    import yaml
+    from mkdocs.exceptions import MkDocsException
     from mkdocs.utils.yaml import yaml_load
 
-    with config_file.open("rb") as handle:
-        loaded = yaml_load(handle)
+    try:
+        with config_file.open("rb") as handle:
+            loaded = yaml_load(handle)
+    except (OSError, yaml.YAMLError, ValueError, MkDocsException) as exc:
+        raise SiteBuildError(f"cannot read {config_file}: {exc}") from None
     return loaded if isinstance(loaded, dict) else {}
+
+
+def docs_dir_of(config_file: Path | None) -> Path:
+    """The user's docs folder: docs_dir in mkdocs.yml, relative to it, or docs/ here."""
+    try:
+        user = _user_config(config_file)
+    except SiteBuildError:
+        user = {}  # reported by the build itself
+    base = config_file.parent if config_file else Path.cwd()
+    return base / str(user.get("docs_dir", "docs"))
+
+
+def _copy_docs(source: Path, target: Path, depth: int = 0) -> None:
+    """Copy the user's docs, refusing links that lead out of the repository and
+    special files: a link to a secrets folder must not end up on the site."""
+    boundary = boundary_for(source)
+    if depth > 8:
+        raise UnsafeDocsFile(
+            Diagnostic.at(Location(str(source)), "CP015", "linked folders in docs/ lead round in a loop", "replace the links with real folders")
+        )
+    for folder, dirs, files in os.walk(source, followlinks=False):
+        here = Path(folder)
+        dirs.sort()
+        for name in [*dirs, *sorted(files)]:
+            path = here / name
+            shown = str(path)
+            try:
+                check_inside(path, boundary)
+            except UnsafeFile as exc:
+                raise UnsafeDocsFile(Diagnostic.at(Location(shown), exc.code, exc.message, exc.hint)) from None
+            destination = target / path.relative_to(source)
+            if path.is_dir():
+                if path.is_symlink():
+                    # A linked folder inside the repository: copied as a folder, checked file by file.
+                    _copy_docs(path.resolve(), destination, depth + 1)
+                continue
+            if not path.is_file():
+                problem = special_file(path)
+                raise UnsafeDocsFile(Diagnostic.at(Location(shown), problem.code, problem.message, problem.hint))
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
 
 
 def _plugins(user: dict[str, Any], search_lang: list[str]) -> list[Any]:
@@ -112,9 +170,9 @@ def build_site(
 
     user = _user_config(config_file)
     docs = work_dir / "docs"
-    user_docs = (config_file.parent if config_file else Path.cwd()) / str(user.get("docs_dir", "docs"))
+    user_docs = docs_dir_of(config_file)
     if user_docs.is_dir():
-        shutil.copytree(user_docs, docs, dirs_exist_ok=True)
+        _copy_docs(user_docs, docs)
     # Generated pages win over a user page at the same path: the start page must be
     # the scenario chooser.
     for relative, text in pages.files.items():

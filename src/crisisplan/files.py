@@ -1,0 +1,221 @@
+"""Which files are the plan's, and how crisisplan reads and writes single files.
+
+Plans arrive through pull requests from many hands and are built in CI with write
+access to the repository, so a file in a plan may be a symbolic link or a special
+file put there on purpose. The rules:
+
+* a plan, scenario, review or docs file is read only if it is a regular file whose
+  real location is inside the plan's repository (its git work tree; without git,
+  the folder the command runs in, or the plan's own folder): a link to
+  ``/proc/self/status`` or to a secrets folder is refused before a byte is read;
+* reads are bounded by the size cap whatever ``stat`` says (procfs reports 0);
+* a device, pipe or socket is never opened for reading in a way that could block;
+* a file crisisplan writes is new: never written through a symbolic link, never
+  over an existing file, never outside the folder it belongs in.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+
+class UnsafeFile(Exception):
+    """A path crisisplan refuses to read or write; ``code`` is the diagnostic code."""
+
+    def __init__(self, code: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+
+class WriteRefused(Exception):
+    """crisisplan will not write there; ``hint`` says what to do instead."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def repository_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds ``.git`` (a folder or a file)."""
+    here = start.absolute()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def boundary_for(path: Path) -> Path:
+    """The folder a plan's files must really live in: its repository.
+
+    Without git, the current folder if the plan is inside it, else the plan's own
+    folder. Returned resolved, so it compares with resolved targets.
+    """
+    absolute = path.absolute()
+    # The folder holding the plan, without following a link the plan itself may be.
+    folder = absolute if absolute.is_dir() and not absolute.is_symlink() else absolute.parent
+    root = repository_root(folder)
+    if root is not None:
+        return root.resolve()
+    cwd = Path.cwd().resolve()
+    real = folder.resolve()
+    if real == cwd or real.is_relative_to(cwd):
+        return cwd
+    return real
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+def special_file(path: Path) -> UnsafeFile:
+    try:
+        kind = _kind(path.stat().st_mode)
+    except OSError:
+        kind = "not a regular file"
+    return UnsafeFile(
+        "CP014",
+        f"this is {kind}, not a file crisisplan can read",
+        "give the path of a .yaml file, or of a folder of plans",
+    )
+
+
+def check_inside(path: Path, boundary: Path | None) -> None:
+    """Refuse a path whose real location (links followed) is outside ``boundary``."""
+    if boundary is None:
+        return
+    try:
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise UnsafeFile(
+                "CP011",
+                f"this is a link to '{os.readlink(path)}', which does not exist",
+                "remove the link, or replace it with the file itself",
+            ) from None
+        raise
+    except RuntimeError:  # a loop of links
+        raise UnsafeFile("CP011", "this link leads round in a loop", "replace the link with the file itself") from None
+    if real == boundary or real.is_relative_to(boundary):
+        return
+    raise UnsafeFile(
+        "CP015",
+        "this is a link to a file outside the repository; crisisplan does not read it",
+        "replace the link with the file itself (plans are read only from inside their repository)",
+    )
+
+
+def read_bounded(path: Path, limit: int, boundary: Path | None = None) -> bytes:
+    """The bytes of a regular file inside ``boundary``; raises UnsafeFile or OSError.
+
+    Returns at most ``limit + 1`` bytes, so a caller can tell a file over the limit
+    even where the file system reports a size of 0.
+    """
+    check_inside(path, boundary)
+    # O_NONBLOCK: opening a pipe for reading would otherwise wait for a writer forever.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise special_file(path)
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def linked_component(target: Path, within: Path) -> Path | None:
+    """The first folder between ``within`` and ``target`` that is a symbolic link, if any."""
+    try:
+        relative = target.absolute().relative_to(within.absolute())
+    except ValueError:
+        return None
+    current = within.absolute()
+    for part in relative.parts[:-1]:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
+
+
+def write_new(target: Path, data: bytes, within: Path | None = None) -> None:
+    """Write a new file; never through a link, never over a file, never outside ``within``.
+
+    Raises WriteRefused for a refusal a person can act on, OSError for the rest (a
+    full disk, a read-only folder), after removing any partial file.
+    """
+    if target.name in ("", ".", ".."):
+        raise WriteRefused(f"'{target}' names a folder, not a file", "give a file name, like drill.pdf")
+    if within is not None:
+        link = linked_component(target, within)
+        if link is not None:
+            raise WriteRefused(
+                f"{link} is a symbolic link; crisisplan does not write through links",
+                "replace the link with a real folder",
+            )
+        real_within = within.resolve()
+        real_parent = target.parent.resolve()
+        if not (real_parent == real_within or real_parent.is_relative_to(real_within)):
+            raise WriteRefused(
+                f"{target} is outside {within}",
+                "crisisplan writes only inside the plan's own folder",
+            )
+    if target.is_symlink():
+        raise WriteRefused(
+            f"{target} is a symbolic link; crisisplan does not write through links",
+            "remove the link, or choose another file name",
+        )
+    if target.exists():
+        kind = "a folder" if target.is_dir() else "a file"
+        raise WriteRefused(
+            f"{target} is already there ({kind}); crisisplan never writes over a file",
+            "choose another name, or move the existing one away first",
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if within is not None and linked_component(target, within) is not None:
+        raise WriteRefused(f"a folder on the way to {target} is a symbolic link", "replace the link with a real folder")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(target, flags, 0o644)
+    except FileExistsError:
+        raise WriteRefused(
+            f"{target} appeared while writing; crisisplan never writes over a file",
+            "run the command again",
+        ) from None
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        target.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An OSError in words, without Python's repr: 'No space left on device'."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the file name is too long for the file system"
+    return exc.strerror or str(exc)

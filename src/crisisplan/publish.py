@@ -1,0 +1,259 @@
+"""Where a built site may go, and how it replaces the previous one without losing anything.
+
+`crisisplan build` runs in CI with write access to the repository, with options and
+files that come from many hands. So:
+
+* the site folder is refused, with nothing touched, when it is or holds the current
+  folder, the repository, a plan, the MkDocs config or the docs folder, when it is a
+  symbolic link, or when it holds files crisisplan did not write (unless --force,
+  which still never allows the repository, a plan or the docs);
+* a built site carries a marker file, so a later build knows the folder is its own;
+* builds of one site folder take a lock; a second one waits, then gives up clearly;
+* the new site replaces the old one in one atomic exchange where the system has one
+  (Linux ``renameat2``, macOS ``renamex_np``), so at every instant the folder holds
+  a complete site; elsewhere two renames, and the next build repairs an interrupted
+  swap before anything else;
+* scratch folders live in ``.crisisplan-build/`` beside the site (ignored by git
+  through its own ``.gitignore``), and the next build removes any a killed build left.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from crisisplan.files import repository_root
+
+SITE_MARKER = ".crisisplan-site"
+MARKER_TEXT = (
+    "This folder is a runbook site written by `crisisplan build`.\n"
+    "crisisplan replaces it as a whole on every build: do not keep other files here.\n"
+)
+WORK_DIR = ".crisisplan-build"
+SCRATCH_INFIX = ".scratch-"
+READY = "ready"
+LOCK_WAIT_SECONDS = 600.0
+
+
+class UnsafeSiteDir(Exception):
+    """The site folder is somewhere a build must not replace; ``hint`` says what to do."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class BuildLocked(Exception):
+    """Another build of the same site folder did not finish in time."""
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def is_built_site(folder: Path) -> bool:
+    """Whether a folder is a site crisisplan wrote: it has the marker, or it is a
+    site of crisisplan 0.1 (which had none: its own assets and a start page)."""
+    marker = folder / SITE_MARKER
+    if marker.is_file() and not marker.is_symlink():
+        return True
+    legacy = folder / "assets" / "crisisplan" / "crisisplan.js"
+    return (
+        legacy.is_file()
+        and (folder / "index.html").is_file()
+        and not (folder / ".git").exists()
+        and not any(folder.glob("*.yaml"))
+        and not any(folder.glob("*.yml"))
+    )
+
+
+def guard_site_dir(
+    site_dir: Path,
+    *,
+    plans: Sequence[Path],
+    config_file: Path | None,
+    docs_dir: Path | None,
+    force: bool = False,
+) -> None:
+    """Refuse a site folder whose replacement could lose something; touch nothing."""
+    shown = str(site_dir)
+    if site_dir.is_symlink():
+        raise UnsafeSiteDir(
+            f"{shown} is a symbolic link; crisisplan does not replace what a link points to",
+            "remove the link, or publish to a real folder with --site-dir",
+        )
+    real = site_dir.resolve()
+    cwd = Path.cwd().resolve()
+    elsewhere = "publish to a folder of its own, like --site-dir site"
+    if _within(cwd, real):
+        raise UnsafeSiteDir(f"{shown} is the current folder or holds it; building there would replace it", elsewhere)
+    roots = {root.resolve() for root in (repository_root(cwd), *(repository_root(p.absolute()) for p in plans)) if root}
+    for root in sorted(roots):
+        if _within(root, real):
+            raise UnsafeSiteDir(f"{shown} is the repository {root} or holds it; building there would replace it", elsewhere)
+    if (real / ".git").exists():
+        raise UnsafeSiteDir(f"{shown} is a git repository; building there would replace it", elsewhere)
+    protected: list[tuple[str, Path]] = [("the plan", p) for p in plans]
+    if config_file is not None:
+        protected.append(("the MkDocs config", config_file))
+    if docs_dir is not None:
+        protected.append(("the docs folder", docs_dir))
+    for what, path in protected:
+        target = path.resolve()
+        if target == real:
+            raise UnsafeSiteDir(f"{shown} is {what}; building there would replace it", elsewhere)
+        if _within(target, real):
+            raise UnsafeSiteDir(f"{shown} holds {what} {path}; building there would replace it", elsewhere)
+        if path.is_dir() and _within(real, target) and what != "the MkDocs config":
+            raise UnsafeSiteDir(
+                f"{shown} is inside {what} {path}; the site would be read back as part of it",
+                elsewhere,
+            )
+    if not real.exists():
+        return
+    if not real.is_dir():
+        raise UnsafeSiteDir(f"{shown} is a file, not a folder", "give the path of a folder for the site")
+    if force or is_built_site(real) or not any(real.iterdir()):
+        return
+    examples = ", ".join(sorted(p.name for p in real.iterdir())[:3])
+    raise UnsafeSiteDir(
+        f"{shown} holds files crisisplan did not write ({examples}); a build replaces the whole folder",
+        "publish to another folder with --site-dir, empty this one, or pass --force to replace it",
+    )
+
+
+# --- the work folder, the lock and the swap ----------------------------------------
+
+
+def work_dir_for(site_dir: Path) -> Path:
+    """``.crisisplan-build/`` beside the site: scratch space on the same file system."""
+    work = site_dir.parent / WORK_DIR
+    if work.is_symlink():
+        raise UnsafeSiteDir(
+            f"{work} is a symbolic link; crisisplan keeps its scratch space in a real folder",
+            f"remove the link {work}",
+        )
+    work.mkdir(parents=True, exist_ok=True)
+    ignore = work / ".gitignore"
+    if not ignore.exists() and not ignore.is_symlink():
+        # Ignored by git wherever it is, without editing the project's .gitignore.
+        ignore.write_text("# Scratch space of crisisplan build; safe to delete.\n*\n", encoding="utf-8")
+    return work
+
+
+@contextmanager
+def site_lock(
+    site_dir: Path,
+    wait: Callable[[], None] | None = None,
+    timeout: float = LOCK_WAIT_SECONDS,
+) -> Iterator[Path]:
+    """Hold the lock on one site folder; yields the work folder. ``wait`` is called
+    once if another build holds it, so the caller can say why nothing happens."""
+    work = work_dir_for(site_dir)
+    lock_path = work / f"{site_dir.name}.lock"
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(lock_path, flags, 0o644)
+    try:
+        _acquire(fd, wait, timeout, site_dir)
+        yield work
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _acquire(fd: int, wait: Callable[[], None] | None, timeout: float, site_dir: Path) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows: builds there are not serialised
+        return
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if not told and wait is not None:
+                wait()
+                told = True
+            if time.monotonic() > deadline:
+                raise BuildLocked(
+                    f"another crisisplan build is still writing {site_dir}/ after {timeout:.0f}s"
+                ) from None
+            time.sleep(0.2)
+
+
+def new_scratch(work: Path, site_dir: Path) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f"{site_dir.name}{SCRATCH_INFIX}", dir=work))
+
+
+def recover(work: Path, site_dir: Path) -> None:
+    """Repair what a killed build left (call with the lock held).
+
+    Where the swap is two renames, a kill between them leaves no site: put back
+    the new one if it was complete, else the previous one. Then remove every
+    scratch folder of this site: no other build of it is running.
+    """
+    # The work folder is crisisplan's own; the infix keeps other sites' scratch apart.
+    scratches = [p for p in work.glob(f"{site_dir.name}{SCRATCH_INFIX}*") if p.is_dir() and not p.is_symlink()]
+    if not site_dir.exists() and not site_dir.is_symlink():
+        for scratch in sorted(scratches, key=lambda p: p.stat().st_mtime, reverse=True):
+            for candidate in ((scratch / "site") if (scratch / READY).exists() else None, scratch / "previous-site"):
+                if candidate is not None and candidate.is_dir() and is_built_site(candidate):
+                    os.replace(candidate, site_dir)
+                    break
+            if site_dir.exists():
+                break
+    for scratch in scratches:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def mark_site(folder: Path) -> None:
+    (folder / SITE_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+
+
+def swap_in(new: Path, site_dir: Path, scratch: Path) -> None:
+    """Make ``new`` the site. Afterwards the previous site, if any, is in scratch."""
+    (scratch / READY).write_text("", encoding="utf-8")
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    if not site_dir.exists():
+        os.replace(new, site_dir)
+        return
+    if _exchange(new, site_dir):
+        return
+    old = scratch / "previous-site"
+    os.replace(site_dir, old)
+    try:
+        os.replace(new, site_dir)
+    except BaseException:
+        if old.exists() and not site_dir.exists():
+            os.replace(old, site_dir)
+        raise
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step; False where the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+    except OSError:
+        return False
+    src, dst = os.fsencode(a), os.fsencode(b)
+    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        at_fdcwd, rename_exchange = -100, 2
+        result = libc.renameat2(at_fdcwd, src, at_fdcwd, dst, rename_exchange)
+    elif sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        rename_swap = 2
+        result = libc.renamex_np(src, dst, rename_swap)
+    else:
+        return False
+    # Unsupported by this file system (EINVAL) or kernel (ENOSYS): fall back.
+    return bool(result == 0)
