@@ -323,6 +323,17 @@ def test_docs_links_out_of_the_repository_are_never_published(repo: Path, tmp_pa
     assert not (repo / "site").exists()
 
 
+def test_a_docs_dir_outside_the_repository_is_refused(repo: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("hunter2")
+    (repo / "mkdocs.yml").write_text(f"site_name: x\ndocs_dir: {outside}\n")
+    result = run_cli("build", "--no-pdf", cwd=repo)
+    assert result.returncode == 1
+    assert "error CP015: the docs folder is outside the repository" in result.stdout
+    assert not (repo / "site").exists()
+
+
 def test_docs_links_inside_the_repository_are_followed(repo: Path) -> None:
     (repo / "notes").mkdir()
     (repo / "notes" / "shared.md").write_text("# Shared note\n")
@@ -414,7 +425,10 @@ def test_incident_tools_survive_values_the_check_refuses(repo: Path) -> None:
     text = plan.read_text().replace("        at: 10m\n", "        at: 99999999999m\n")
     text = text.replace("  next_review: 2027-04-01\n", "  next_review: 2027-04-01\n  drill_cadence: 99999999999w\n")
     plan.write_text(text.replace("max_length: 30", "max_length: 100000000000"))
-    for args in (["check"], ["drill", "outage"], ["scenarios"], ["statement", "outage", "--set", "product=X"]):
+    text = plan.read_text()
+    plan.write_text(text.replace("moderation:\n", "post_crisis_review:\n  within: 99999999999w\nmoderation:\n", 1))
+    commands = (["check"], ["drill", "outage"], ["scenarios"], ["statement", "outage", "--set", "product=X"], ["review", "outage"])
+    for args in commands:
         result = run_cli(*args, cwd=repo, timeout=60)
         assert "Traceback" not in result.stderr, args
         assert result.returncode in (0, 1, 2), args

@@ -73,10 +73,9 @@ def docs_dir_of(config_file: Path | None) -> Path:
     return base / str(user.get("docs_dir", "docs"))
 
 
-def _copy_docs(source: Path, target: Path, depth: int = 0) -> None:
+def _copy_docs(source: Path, target: Path, boundary: Path, depth: int = 0) -> None:
     """Copy the user's docs, refusing links that lead out of the repository and
     special files: a link to a secrets folder must not end up on the site."""
-    boundary = boundary_for(source)
     if depth > 8:
         raise UnsafeDocsFile(
             Diagnostic.at(Location(str(source)), "CP015", "linked folders in docs/ lead round in a loop", "replace the links with real folders")
@@ -95,7 +94,7 @@ def _copy_docs(source: Path, target: Path, depth: int = 0) -> None:
             if path.is_dir():
                 if path.is_symlink():
                     # A linked folder inside the repository: copied as a folder, checked file by file.
-                    _copy_docs(path.resolve(), destination, depth + 1)
+                    _copy_docs(path.resolve(), destination, boundary, depth + 1)
                 continue
             if not path.is_file():
                 problem = special_file(path)
@@ -172,7 +171,16 @@ def build_site(
     docs = work_dir / "docs"
     user_docs = docs_dir_of(config_file)
     if user_docs.is_dir():
-        _copy_docs(user_docs, docs)
+        # The repository of mkdocs.yml (or of the folder the build runs in): a
+        # docs_dir pointing elsewhere is refused like a link out of it.
+        boundary = boundary_for(config_file if config_file else Path.cwd())
+        try:
+            check_inside(user_docs, boundary)
+        except UnsafeFile as exc:
+            raise UnsafeDocsFile(
+                Diagnostic.at(Location(str(user_docs)), exc.code, "the docs folder is outside the repository; crisisplan does not publish it", "keep docs_dir inside the repository")
+            ) from None
+        _copy_docs(user_docs, docs, boundary)
     # Generated pages win over a user page at the same path: the start page must be
     # the scenario chooser.
     for relative, text in pages.files.items():
