@@ -7,6 +7,8 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from crisisplan.labels import labels_for
 from crisisplan.model import Plan, Scenario
 from crisisplan.templating import environment, relative_link
@@ -32,16 +34,19 @@ class Pages:
     nav: list[NavItem]
 
 
-def nav_title(text: str) -> str:
-    """Plan text used as a nav title or site name, safe for how Material prints it.
+def nav_title(text: str) -> Markup:
+    """Plan text used as a nav title or site name, safe wherever Material prints it.
 
-    Material prints nav titles as raw HTML, and in <title> through `striptags`,
-    which unescapes entities again; so escaping alone is not enough. Angle
-    brackets, the only characters that could open a tag there, become look-alike
-    guillemets; the rest is escaped.
+    Material prints these raw as text and inside attributes (the logo's aria-label),
+    escaped with `| e` in others (its title, the footer's aria-label), and through
+    `striptags`, which unescapes entities again, in <title>. Markup gives each context
+    what it needs: fully escaped text (quotes included) for the raw ones, no second
+    escaping under `| e`, which would show "&amp;" to a reader. Angle brackets, the
+    only characters that could open a tag once `striptags` has unescaped the text,
+    become look-alike guillemets.
     """
     text = " ".join(text.split()).replace("<", "\u2039").replace(">", "\u203a")
-    return html.escape(text, quote=False)
+    return Markup(html.escape(text, quote=True))  # noqa: S704  (fully escaped)
 
 
 def _render(template: str, page: str, **context: Any) -> str:
