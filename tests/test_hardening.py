@@ -63,13 +63,13 @@ def repo(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("site_dir", "message"),
     [
-        ("plans", "plans is the plan; building there would replace it"),
+        ("plans", "plans is the plans folder; building there would replace it"),
         ("src", "src holds files crisisplan did not write (app.py)"),
         (".", ". is the current folder or holds it"),
         ("..", ".. is the current folder or holds it"),
         ("docs", "docs is the docs folder"),
         ("docs/site", "docs/site is inside the docs folder"),
-        ("plans/site", "plans/site is inside the plan plans"),
+        ("plans/site", "plans/site is inside the plans folder plans"),
         ("mkdocs.yml", "Directory 'mkdocs.yml' is a file"),
     ],
 )

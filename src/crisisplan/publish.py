@@ -102,7 +102,7 @@ def guard_site_dir(
             raise UnsafeSiteDir(f"{shown} is the repository {root} or holds it; building there would replace it", elsewhere)
     if (real / ".git").exists():
         raise UnsafeSiteDir(f"{shown} is a git repository; building there would replace it", elsewhere)
-    protected: list[tuple[str, Path]] = [("the plan", p) for p in plans]
+    protected: list[tuple[str, Path]] = [("the plans folder" if p.is_dir() else "the plan file", p) for p in plans]
     if config_file is not None:
         protected.append(("the MkDocs config", config_file))
     if docs_dir is not None:
