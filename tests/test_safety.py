@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
+
+import pytest
 
 from crisisplan.build import BuildOptions, build
 from crisisplan.safe import markdown_html, md_escape, safe_url
@@ -63,7 +66,75 @@ def test_markdown_fields_are_rendered_safely() -> None:
     assert 'href="#"' in rendered and 'href="https://ok.example"' in rendered
     assert "<b onclick" not in rendered and "&lt;b onclick=x&gt;" in rendered
     assert str(markdown_html("[x](JaVaScRiPt:alert(1))")).count('href="#"') == 1
-    assert str(markdown_html("[x](java\tscript:alert(1))")).count('href="#"') == 1
+    # CommonMark allows no whitespace in a bare address, so this one is not a link at
+    # all; inside <...> it is one, and its address is dropped.
+    assert "<a" not in str(markdown_html("[x](java\tscript:alert(1))"))
+    assert str(markdown_html("[x](<java\tscript:alert(1)>)")).count('href="#"') == 1
+
+
+class _Tags(HTMLParser):
+    """Every element and attribute as a browser would read them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _tags(rendered: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(rendered)
+    parser.close()
+    return parser.tags
+
+
+ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "<javascript:alert(1)>",
+        "[x][r]\n\n[r]: javascript:alert(1)",
+        "[x](data:text/html,<script>alert(1)</script>)",
+        "[x](&#106;avascript:alert(1))",
+        "[x](javascript&colon;alert(1))",
+        "[x](vbscript:msgbox(1))",
+        "[x](file:///etc/passwd)",
+        "[x]( <javascript:alert(1)> )",
+        "[x](https://ok.example 'a\" onmouseover=\"alert(1)')",
+        "```x\" onclick=\"alert(1)\ncode\n```",
+        "<div onclick=x>\n\n<script>alert(1)</script>\n\n<a href=javascript:alert(1)>a</a>",
+        "<!-- x --><?php ?><![CDATA[x]]>",
+        "![pic](https://tracker.example/p.png) [![pic](https://tracker.example/p.png)](https://ok.example)",
+        '[x](https://ok.example "t") ![a "b" <c>](x.png)',
+    ],
+)
+def test_markdown_output_has_only_plain_elements_and_safe_links(attack: str) -> None:
+    for tag, attrs in _tags(str(markdown_html(attack))):
+        assert tag in ALLOWED_TAGS, (attack, tag)
+        assert not any(name.startswith("on") or name in {"src", "style"} for name in attrs), (attack, attrs)
+        if tag == "a":
+            assert set(attrs) <= {"href", "title"} and safe_url(attrs["href"] or ""), (attack, attrs)
+        if tag == "code" and "class" in attrs:
+            assert attrs["class"] is not None and attrs["class"].startswith("language-"), attack
+
+
+def test_markdown_images_are_their_description_and_load_nothing() -> None:
+    rendered = str(markdown_html("![Store front, closed](https://tracker.example/p.png) ![*x* <y>](x.png)"))
+    assert rendered == "<p>Store front, closed x &lt;y&gt;</p>\n"
+
+
+def test_markdown_keeps_safe_links_and_makes_no_others() -> None:
+    rendered = str(markdown_html("[t](tel:+4412) [m](mailto:a@b.c) [r](../page.html#x) [h](#top) <care@example.com>"))
+    for href in ("tel:+4412", "mailto:a@b.c", "../page.html#x", "#top", "mailto:care@example.com"):
+        assert f'href="{href}"' in rendered, href
+    # No linkify: an address in prose stays prose, as it does in the PDF.
+    assert "<a" not in str(markdown_html("see https://example.com or www.example.com"))
+    # No typographer: what the author typed is what the reader sees.
+    assert str(markdown_html("\"a\" -- b... (c)")) == "<p>&quot;a&quot; -- b... (c)</p>\n"
 
 
 def test_headings_cannot_carry_markdown_links() -> None:
