@@ -123,6 +123,29 @@ def _parser() -> MarkdownIt:
     return parser
 
 
+MAX_MARKDOWN_NESTING = _MAX_NESTING
+
+
+@cache
+def _depth_parser() -> MarkdownIt:
+    # Allowed a little past the limit, so that going past it shows in the tokens
+    # while the parse itself stays bounded.
+    return MarkdownIt("commonmark", {"html": False, "maxNesting": _MAX_NESTING + 2})
+
+
+def markdown_depth(text: str) -> int:
+    """How deeply Markdown in a text nests (lists in lists, quotes, emphasis), up to
+    a little past the limit: the check reports text whose nesting would not show."""
+    deepest = 0
+    for block in _depth_parser().parse(text):
+        deepest = max(deepest, block.level)
+        depth = 0
+        for token in block.children or []:
+            depth += token.nesting
+            deepest = max(deepest, block.level + depth)
+    return deepest
+
+
 def markdown_html(text: str) -> Markup:
     """Render a long text field that may use Markdown, safely."""
     if not text.strip():

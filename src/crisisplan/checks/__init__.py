@@ -15,6 +15,7 @@ from crisisplan.checks import (  # noqa: F401  (imported to register their check
     scenarios,
     statements,
     team,
+    text,
     timings,
 )
 from crisisplan.checks.base import REGISTRY, Check, Context, Finding
