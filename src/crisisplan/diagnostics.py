@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
+
+# C0 controls but none of them allowed through, DEL, C1, and the line and paragraph
+# separators: plan text quoted in a message must not break the line or drive the
+# author's terminal (an escape sequence can retitle it; a backspace can hide text).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def visible(text: str) -> str:
+    """Text with control characters written out as escapes, like YAML's own."""
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(0), f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100 else f"\\u{ord(m.group(0)):04x}"), text)
 
 
 class Severity(enum.StrEnum):
@@ -45,7 +57,7 @@ class Diagnostic:
         hint: str = "",
         severity: Severity = Severity.ERROR,
     ) -> Diagnostic:
-        return cls(where.path, where.line, where.column, code, severity, message, hint)
+        return cls(where.path, where.line, where.column, code, severity, visible(message), visible(hint))
 
     @property
     def is_error(self) -> bool:

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from crisisplan.diagnostics import Diagnostic, Location, Severity
+from crisisplan.diagnostics import Diagnostic, Location, Severity, visible
 from crisisplan.files import UnsafeFile, boundary_for, describe_os_error, read_bounded, special_file
 
 # libyaml's parser when the wheel has it: several times faster than pure Python.
@@ -397,13 +397,25 @@ def _build(text: str, path: str, warnings: list[Diagnostic] | None = None) -> tu
         raise LoadError(
             Diagnostic.at(loc, "CP001", f"YAML syntax error: {problem}", _syntax_hint(problem))
         ) from None
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry a position
+        position = getattr(exc, "position", None)
+        loc = Location(path)
+        if isinstance(position, int):
+            line = text.count("\n", 0, position) + 1
+            loc = Location(path, line, position - (text.rfind("\n", 0, position) + 1) + 1)
+        character = getattr(exc, "character", None)
+        if isinstance(character, int):
+            what = f"the control character U+{character:04X}"
+        elif isinstance(character, str):
+            what = f"the character {visible(character)}"
+        else:
+            what = "a control character"
         raise LoadError(
             Diagnostic.at(
-                Location(path),
+                loc,
                 "CP001",
-                f"YAML syntax error: {exc}",
-                "remove control characters from the file",
+                f"{what} is not allowed in YAML",
+                "remove control characters from the file, or write them as escapes in double quotes, like \"\\t\"",
             )
         ) from None
     return root, locator

@@ -68,7 +68,7 @@ PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 # The digits per unit are capped as in the schema, so a duration always fits in date
 # arithmetic: at most about 48 years.
-_DURATION = re.compile(r"(?=\d)(?:(\d{1,3})w)?(?:(\d{1,4})d)?(?:(\d{1,4})h)?(?:(\d{1,5})m)?")
+_DURATION = re.compile(r"(?=\d)(?:(\d{1,3})w)?(?:(\d{1,4})d)?(?:(\d{1,4})h)?(?:(\d{1,5})m)?", re.ASCII)
 # Dates outside these years are refused by the schema; code reading plans that failed
 # the check (the incident tools do) treats them as missing instead of overflowing.
 FIRST_YEAR, LAST_YEAR = 1970, 2199

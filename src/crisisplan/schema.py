@@ -62,7 +62,9 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
 def _compiled(pattern: str) -> re.Pattern[str]:
     if pattern.endswith("$") and not pattern.endswith("\\$"):
         pattern = pattern[:-1] + r"\Z"
-    return re.compile(pattern)
+    # ASCII: \\d means 0-9 in JSON Schema's patterns as editors run them, not any
+    # Unicode digit.
+    return re.compile(pattern, re.ASCII)
 
 
 @cache
@@ -158,8 +160,8 @@ _ANY_DATE = re.compile(r"^\d+-\d{2}-\d{2}$")
 
 def _shorten(value: Any, width: int = 60) -> str:
     """A value as shown in a message: one line, and not a whole page of it."""
-    # Line breaks and tabs shown as typed in YAML, so an invisible one can be found.
-    text = str(value).replace("\n", "\\n").replace("\t", "\\t")
+    # Control characters are made visible when the diagnostic is made.
+    text = str(value)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
