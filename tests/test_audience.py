@@ -18,6 +18,15 @@ def _yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text("utf-8"))
 
 
+def _texts(value: Any) -> list[str]:
+    """The text of a value as written: a string, or each language's text."""
+    if isinstance(value, dict):
+        return [str(v) for v in value.values()]
+    if isinstance(value, list):
+        return [t for item in value for t in _texts(item)]
+    return [str(value)] if value else []
+
+
 def internal_values() -> set[str]:
     """Every value the public edition must not show, read straight from the YAML."""
     documents = [_yaml(ROOT / "plans" / "brightbrew" / "plan.yaml"), _yaml(ROOT / "plans" / "segarkita.yaml")]
@@ -37,23 +46,22 @@ def internal_values() -> set[str]:
             if point.get("visibility") == "internal":
                 values.update(str(point[k]) for k in ("name", "phone", "email") if point.get(k))
         for drill in doc.get("drills", []):
-            values.update(drill.get("findings", []))
-            values.update(drill.get("participants", []))
+            values.update(_texts(drill.get("findings", [])))
+            values.update(_texts(drill.get("participants", [])))
             if drill.get("facilitator"):
                 values.add(drill["facilitator"])
         for tool in doc.get("monitoring", {}).get("tools", []):
             if tool.get("url"):
                 values.add(tool["url"])
         for step in doc.get("steps", []):
-            if step.get("details"):
-                values.add(step["details"])
+            values.update(_texts(step.get("details")))
     for scenario in scenarios:
         if scenario.get("visibility") == "internal":
-            values.add(scenario["title"])
-            values.add(scenario["worst_case"].strip()[:60])
+            values.update(_texts(scenario["title"]))
+            values.update(t.strip()[:60] for t in _texts(scenario["worst_case"]))
         for action in scenario.get("first_actions", []):
             if isinstance(action, dict) and action.get("details"):
-                values.add(action["details"].strip()[:60])
+                values.update(t.strip()[:60] for t in _texts(action["details"]))
     assert len(values) > 100  # the plans hold plenty to leak
     return values
 

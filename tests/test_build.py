@@ -32,17 +32,25 @@ def page(site: Path, relative: str) -> str:
 
 def test_every_scenario_has_a_page_and_a_pdf(built: tuple[Path, BuildResult]) -> None:
     site, result = built
-    for plan, scenarios in {
+    plans = {
         "brightbrew": ["viral-complaint", "offensive-post", "hacked-account", "product-recall", "data-breach", "executive-misconduct"],
         "segarkita": ["keluhan-viral", "hoaks-produk", "kebocoran-data"],
-    }.items():
-        for scenario in scenarios:
-            html = page(site, f"{plan}/scenarios/{scenario}.html")
-            assert f'href="../../pdf/{plan}/{scenario}.pdf"' in html
-            assert (site / "pdf" / plan / f"{scenario}.pdf").stat().st_size > 10_000
-        assert (site / "pdf" / plan / f"{plan}-plan.pdf").is_file()
-    assert result.pdfs == 11
-    assert result.pages == 20
+        "kodmuda": ["kebocoran-data-peserta", "hantaran-kesat", "ambilan-dibatalkan"],
+    }
+    # Each plan at the root in its first language; the two bilingual ones again in English.
+    for root in (site, site / "en"):
+        for plan, scenarios in plans.items():
+            if root != site and plan == "brightbrew":
+                assert not (root / plan).exists()
+                continue
+            for scenario in scenarios:
+                html = page(root, f"{plan}/scenarios/{scenario}.html")
+                assert f'href="../../pdf/{plan}/{scenario}.pdf"' in html
+                assert (root / "pdf" / plan / f"{scenario}.pdf").stat().st_size > 10_000
+            assert (root / "pdf" / plan / f"{plan}-plan.pdf").is_file()
+    assert result.pdfs == 7 + 2 * (4 + 4)
+    # Start page, and per plan an overview, team, statements, monitoring and about page plus its scenarios.
+    assert result.pages == (1 + 5 * 3 + 12) + (1 + 5 * 2 + 6)
 
 
 def test_scenario_page_shows_what_to_do_who_to_call_and_what_to_say(built: tuple[Path, BuildResult]) -> None:
@@ -63,7 +71,7 @@ def test_start_page_lists_every_scenario_with_severity_and_who_to_call(built: tu
     site, _ = built
     html = page(site, "index.html")
     assert "What is happening?" in html
-    for title in ("A customer complaint goes viral", "Keluhan pelanggan viral (viral customer complaint)"):
+    for title in ("A customer complaint goes viral", "Keluhan pelanggan yang viral"):
         assert title in html
     assert 'href="brightbrew/scenarios/hacked-account.html"' in html
     assert 'href="tel:+447700900101"' in html

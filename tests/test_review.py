@@ -36,7 +36,7 @@ def test_single_file_plan_reviews_live_in_reviews_slash_name(tmp_path: Path) -> 
     assert code == 0
     assert (tmp_path / "plans" / "reviews" / "segarkita" / "2026-11-20-keluhan-viral.yaml").is_file()
     # The reviews folder is not mistaken for more plans.
-    assert len(check_paths([tmp_path / "plans"]).plans) == 2
+    assert len(check_paths([tmp_path / "plans"]).plans) == 3
 
 
 def test_a_review_is_never_overwritten(tmp_path: Path) -> None:
@@ -53,7 +53,7 @@ def test_reviews_appear_under_their_scenario(tmp_path: Path) -> None:
     result = build(BuildOptions(paths=[tmp_path / "plans"], site_dir=tmp_path / "site", config_file=ROOT / "mkdocs.yml", pdf=False))
     assert result.built
     html = (tmp_path / "site" / "plans" / "scenarios" / "outage.html").read_text()
-    assert "Post-crisis reviews" in html and "2026-06-02 (final)" in html
+    assert "Post-crisis reviews" in html and "2 June 2026 (final)" in html
     assert "Orders failed for three hours" in html
     assert 'class="cp-overdue"' in html and "overdue" in html
-    assert "Last drilled: 2026-09-01" in html
+    assert "Last drilled: 1 September 2026" in html

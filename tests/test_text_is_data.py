@@ -25,6 +25,7 @@ import yaml
 from crisisplan.build import BuildOptions, BuildResult, build
 from crisisplan.checker import check_paths
 from crisisplan.loader import load_file
+from crisisplan.localtext import LOCAL_TYPES
 from crisisplan.pdf import PdfJob, render_all, runbook_html
 from crisisplan.schema import plan_schema
 from tests.browser import offline_browser
@@ -95,6 +96,18 @@ def _resolve(node: Any, root: dict[str, Any]) -> Any:
     return node
 
 
+def _is_local(node: Any, root: dict[str, Any]) -> bool:
+    """Whether a schema is (a reference to) the translatable text type."""
+    while isinstance(node, dict) and "$ref" in node:
+        if node["$ref"] in LOCAL_TYPES:
+            return True
+        target: Any = root
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return False
+
+
 @dataclass
 class SchemaFields:
     text: dict[str, dict[str, Any]]  # free text: any string is valid
@@ -106,6 +119,11 @@ def schema_fields(schema: dict[str, Any]) -> SchemaFields:
     found = SchemaFields({}, {}, set())
 
     def walk(node: Any, path: tuple[str, ...], depth: int) -> None:
+        if _is_local(node, schema):
+            # Translatable text: a string, or the same per language. The string form
+            # is what the fixture attacks; localize() makes the other into it.
+            found.text[_dotted(path)] = _resolve(node, schema)
+            return
         node = _resolve(node, schema)
         if not isinstance(node, dict) or depth > 40:
             return
@@ -544,7 +562,7 @@ def site_name_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     text = (ROOT / "plans" / "segarkita.yaml").read_text("utf-8")
     text = text.replace("  organisation: SegarKita\n", f"  organisation: {json.dumps(SITE_NAME_ATTACK)}\n", 1)
     text = text.replace(
-        "    title: Keluhan pelanggan viral (viral customer complaint)\n",
+        "    title:\n      id: Keluhan pelanggan yang viral\n      en: Viral customer complaint\n",
         f"    title: {json.dumps(PUNCTUATED_TITLE)}\n",
         1,
     )

@@ -65,6 +65,8 @@ def public_edition(plan: Plan) -> Plan:
         ],
         reviews=[],
         scenarios=scenarios,
+        # The data as written holds everything left out above: drop it too.
+        raw={},
     )
 
 

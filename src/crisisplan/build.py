@@ -14,13 +14,15 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from crisisplan.audience import personal_data_in_public_text, public_edition
 from crisisplan.checker import Report, check_paths
 from crisisplan.files import describe_os_error
-from crisisplan.model import parse_date
+from crisisplan.labels import CatalogError, project_catalogs
+from crisisplan.localtext import in_language
+from crisisplan.model import Plan, parse_date
 from crisisplan.pdf import PdfJob, Progress, plan_html, render_all, runbook_html
 from crisisplan.publish import (
     BuildLocked,
@@ -33,7 +35,7 @@ from crisisplan.publish import (
     swap_in,
 )
 from crisisplan.site.mkdocs_site import SiteBuildError, UnsafeDocsFile, build_site, docs_dir_of
-from crisisplan.site.pages import SitePlan, generate, nav_title
+from crisisplan.site.pages import Editions, SitePlan, generate, nav_title
 from crisisplan.views import slugify
 
 
@@ -116,6 +118,33 @@ def _pdf_jobs(entries: list[SitePlan], out: Path, paper: str, public: bool) -> l
     return jobs
 
 
+def site_editions(plans: list[SitePlan]) -> Editions:
+    """The site's editions, by language.
+
+    The root edition shows each plan in its own first language (as a single-language
+    site always has) and takes its frame (menus, search) from the first plan's. Every
+    other language a plan is written in gets an edition under its code, holding the
+    plans written in that language.
+    """
+    root = plans[0].plan.default_language if plans else "en"
+    folders: dict[str, None] = {}
+    for entry in plans:
+        for language in entry.plan.languages[1:]:
+            folders.setdefault(language, None)
+    return Editions(
+        root_language=root,
+        folders=tuple(folders),
+        languages=tuple((entry.slug, tuple(entry.plan.languages)) for entry in plans),
+    )
+
+
+def _edition(plan: Plan, language: str | None, public: bool) -> Plan:
+    """A plan as one edition shows it: its text in that language (in the root
+    edition, ``None``, its own first language), then without internal data if public."""
+    edition = in_language(plan, language) if language else plan
+    return public_edition(edition) if public else edition
+
+
 def _guard(options: BuildOptions) -> None:
     docs = docs_dir_of(options.config_file)
     guard_site_dir(
@@ -162,6 +191,8 @@ def build(
         raise BuildError(f"{exc.message}\n  hint: {exc.hint}") from None
     except BuildLocked as exc:
         raise BuildError(f"{exc}; nothing was published") from None
+    except CatalogError as exc:
+        raise BuildError(f"cannot use the translations: {exc}") from None
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         raise BuildError(f"cannot write the site: {describe_os_error(exc)}{where}") from None
@@ -176,10 +207,23 @@ def _publish(
     clock: Callable[[], float],
     waiting: Callable[[], None] | None,
 ) -> None:
-    entries = _site_plans(result.report)
-    if options.public:
-        entries = [SitePlan(public_edition(e.plan), e.slug) for e in entries]
+    plans = _site_plans(result.report)
     site_dir = options.site_dir.absolute()
+    # A team's own catalogs live in locale/ beside mkdocs.yml (or where the build runs).
+    project = options.config_file.parent if options.config_file else Path.cwd()
+    with project_catalogs([project]):
+        _publish_in(options, result, plans, site_dir, progress, clock, waiting)
+
+
+def _publish_in(
+    options: BuildOptions,
+    result: BuildResult,
+    plans: list[SitePlan],
+    site_dir: Path,
+    progress: Progress | None,
+    clock: Callable[[], float],
+    waiting: Callable[[], None] | None,
+) -> None:
     with site_lock(site_dir, waiting) as work:
         recover(work, site_dir)
         # Checked again under the lock: another build may have changed the folder.
@@ -188,19 +232,39 @@ def _publish(
         try:
             out = scratch / "site"
             today = options.today or dt.date.today()
-            pages = generate(entries, today, public=options.public, pdf=options.pdf)
-            language = entries[0].plan.default_language if entries else "en"
-            # Material prints site_name as raw HTML: escape what comes from a plan.
-            name = nav_title(entries[0].plan.organisation + " crisis runbook") if len(entries) == 1 else "Crisis runbook"
-            with _reproducible_dates(entries):
-                try:
-                    result.warnings = build_site(pages, scratch, out, options.config_file, language, name)
-                except SiteBuildError as exc:
-                    raise BuildError(f"MkDocs could not build the site: {exc}") from exc
-            result.pages = len(pages.files)
+            jobs: list[PdfJob] = []
+            editions = site_editions(plans)
+            # The root edition first: MkDocs empties its site folder, which holds the
+            # other editions' folders.
+            for language in (None, *editions.folders):
+                # An edition holds the plans written in its language as a translation;
+                # each plan's first language is at the root.
+                chosen = [e for e in plans if language is None or language in e.plan.languages[1:]]
+                entries = [SitePlan(_edition(e.plan, language, options.public), e.slug) for e in chosen]
+                edition_out = out / language if language else out
+                here = replace(editions, current=language)
+                pages = generate(entries, today, public=options.public, pdf=options.pdf, editions=here)
+                # Material prints site_name as raw HTML: escape what comes from a plan.
+                name = nav_title(entries[0].plan.organisation + " crisis runbook") if len(entries) == 1 else "Crisis runbook"
+                frame = language or editions.root_language
+                with _reproducible_dates(entries):
+                    try:
+                        result.warnings += build_site(
+                            pages,
+                            scratch / f"edition-{language or 'root'}",
+                            edition_out,
+                            options.config_file,
+                            frame,
+                            name,
+                            folders=bool(editions.folders),
+                        )
+                    except SiteBuildError as exc:
+                        raise BuildError(f"MkDocs could not build the site: {exc}") from exc
+                result.pages += len(pages.files)
+                if options.pdf:
+                    jobs += _pdf_jobs(entries, edition_out, options.paper, options.public)
             if options.pdf:
                 pdf_started = clock()
-                jobs = _pdf_jobs(entries, out, options.paper, options.public)
 
                 def published(done: int, total: int, name: str) -> None:
                     # Name each PDF where it will be published, not in the scratch folder.

@@ -10,6 +10,7 @@ from pathlib import Path
 from crisisplan.checks import Context, run_checks
 from crisisplan.diagnostics import Diagnostic, fails
 from crisisplan.loader import PlanSource, discover, load_plan
+from crisisplan.localtext import build_plan
 from crisisplan.model import Plan
 from crisisplan.schema import validate
 
@@ -43,7 +44,7 @@ def check_plan(source: PlanSource, today: dt.date) -> CheckedPlan:
     if document is None:
         return CheckedPlan(source, None, problems)
     problems += validate(document.data, document.locator)
-    plan = Plan.build(document.path, document.data, document.locator)
+    plan = build_plan(document.path, document.data, document.locator)
     problems += run_checks(plan, Context(today=today))
     return CheckedPlan(source, plan, sorted(set(problems)))
 

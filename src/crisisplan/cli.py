@@ -505,9 +505,16 @@ def main() -> None:
     """Entry point: Click's usage errors exit 2; anything unexpected is reported, not traced."""
     import signal
 
+    from crisisplan.labels import CatalogError, project_catalogs
+
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        cli.main(standalone_mode=True)
+        # A team's own translations in locale/ here apply to every command's output.
+        with project_catalogs([Path.cwd()]):
+            cli.main(standalone_mode=True)
+    except CatalogError as exc:
+        click.echo(f"error: cannot use the translations: {exc}", err=True)
+        sys.exit(EXIT_PROBLEMS)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from crisisplan.labels import labels_for
+from crisisplan.labels import SOURCE_LANGUAGE, Labels, labels_for
 from crisisplan.model import Plan, Scenario, SeverityLevel, format_minutes, parse_duration
 from crisisplan.views import role_title, statement_views, who_to_call
 
@@ -42,20 +42,25 @@ class DrillScript:
     injects: list[Inject]
     checklist: list[str]
     roles: list[str]
+    words: Labels = field(default_factory=lambda: labels_for(SOURCE_LANGUAGE))
 
     def clock(self, minutes: int) -> str:
         """'10:15 (T+15m)', with the day when a drill runs past midnight."""
         moment = self.start + dt.timedelta(minutes=minutes)
         days = (moment.date() - self.start.date()).days
         day = f" +{days}d" if days else ""
-        return f"{moment:%H:%M}{day} (T+{format_minutes(minutes)})"
+        return f"{moment:%H:%M}{day} ({self.words['at_time'].format(time=format_minutes(minutes))})"
 
     @property
     def duration(self) -> int:
         return self.injects[-1].minutes + 30 if self.injects else 60
 
+    @property
+    def duration_text(self) -> str:
+        return format_minutes(self.duration)
 
-def _expectations(plan: Plan, scenario: Scenario, level: SeverityLevel | None) -> list[Expectation]:
+
+def _expectations(plan: Plan, scenario: Scenario, level: SeverityLevel | None, words: Labels) -> list[Expectation]:
     found: list[Expectation] = []
     for step in plan.actions_of(scenario):
         found.append(Expectation(step.minutes, "action", step.do, role_title(plan, step.owner)))
@@ -65,33 +70,38 @@ def _expectations(plan: Plan, scenario: Scenario, level: SeverityLevel | None) -
         told = [role_title(plan, r) for r in escalation.notify]
         parts = []
         if told:
-            parts.append("tell " + ", ".join(told))
+            parts.append(words["drill_tell"].format(roles=", ".join(told)))
         if escalation.hand_over_to:
-            parts.append("hand over to " + role_title(plan, escalation.hand_over_to))
-        text = " and ".join(parts)
+            parts.append(words["drill_hand_over"].format(role=role_title(plan, escalation.hand_over_to)))
+        text = words["drill_and"].format(first=parts[0], second=parts[1]) if len(parts) == 2 else "".join(parts)
         if escalation.when:
             text += f" ({escalation.when})"
         by = role_title(plan, escalation.by) if escalation.by else ""
         found.append(Expectation(escalation.minutes, "escalation", text, by))
     if level is not None:
-        for key, label in (("acknowledge", "First public acknowledgement"), ("first_statement", "First holding statement published")):
+        for key, label in (("acknowledge", "drill_target_acknowledge"), ("first_statement", "drill_target_statement")):
             minutes = parse_duration(getattr(level, key))
             if minutes is not None:
-                found.append(Expectation(minutes, "target", f"{label} (target: within {getattr(level, key)})"))
+                found.append(Expectation(minutes, "target", words["drill_target_within"].format(label=words[label], duration=getattr(level, key))))
     for audience in scenario.audiences:
         minutes = parse_duration(audience.within)
         if minutes is not None:
-            found.append(Expectation(minutes, "action", f"inform {audience.audience}" + (f" ({audience.how})" if audience.how else ""), role_title(plan, audience.by)))
+            found.append(Expectation(minutes, "action", words["drill_inform"].format(audience=words.choice("audience", audience.audience)) + (f" ({audience.how})" if audience.how else ""), role_title(plan, audience.by)))
     return sorted(found, key=lambda e: (e.minutes, e.kind))
+
+
+# The severity criteria that have labels (as in the severity matrix).
+_CRITERIA = ("volume", "velocity", "reach", "harm")
 
 
 def _first_paragraph(text: str) -> str:
     return " ".join(text.strip().split("\n\n")[0].split())
 
 
-def build_drill(plan: Plan, scenario: Scenario, start: dt.time = dt.time(10, 0)) -> DrillScript:
+def build_drill(plan: Plan, scenario: Scenario, start: dt.time = dt.time(10, 0), words: Labels | None = None) -> DrillScript:
+    words = labels_for(plan.default_language) if words is None else words
     level = plan.severity(scenario.severity)
-    expectations = _expectations(plan, scenario, level)
+    expectations = _expectations(plan, scenario, level, words)
     acknowledge = parse_duration(level.acknowledge) if level else None
     first_statement = parse_duration(level.first_statement) if level else None
     t1 = acknowledge or 15
@@ -107,42 +117,42 @@ def build_drill(plan: Plan, scenario: Scenario, start: dt.time = dt.time(10, 0))
     injects = [
         Inject(
             0,
-            "It starts",
+            words["drill_starts"],
             [scenario.triggers[0] if scenario.triggers else scenario.title]
-            + ([f"Background: {_first_paragraph(scenario.description)}"] if scenario.description.strip() else []),
+            + ([words["drill_background"].format(text=_first_paragraph(scenario.description))] if scenario.description.strip() else []),
             [
-                "Who noticed, and who do they tell first?",
-                f"Which severity level is this? (The plan says {level.name})" if level else "Which severity level is this?",
+                words["q_who_noticed"],
+                words["q_which_level_plan"].format(level=level.name) if level else words["q_which_level"],
             ],
         ),
         Inject(
             t1,
-            "It spreads",
+            words["drill_spreads"],
             (scenario.triggers[1:] + scenario.signals)[:4]
-            or ["More people post about it; the numbers double within the hour."],
+            or [words["drill_more_posts"]],
             [
-                "Has anyone answered the first posts yet? With what words?",
-                f"Is the holding statement '{main.title}' being filled in and approved?" if main else "Which statement goes out?",
+                words["q_answered"],
+                words["q_statement_ready"].format(title=main.title) if main else words["q_which_statement"],
             ],
         ),
         Inject(
             t2,
-            "Pressure rises",
-            [f"{key.capitalize()}: {value}" for key, value in (pressure.criteria.items() if pressure else [])][:3]
-            + [f"The situation changes: {c}" for c in conditions[:2]],
+            words["drill_pressure"],
+            [f"{words[key] if key in _CRITERIA else key.capitalize()}: {value}" for key, value in (pressure.criteria.items() if pressure else [])][:3]
+            + [words["drill_situation_changes"].format(condition=c) for c in conditions[:2]],
             [
-                "Who speaks to the press, and have they been briefed?",
-                "Which audiences must hear it from us before they read it elsewhere?",
-                "What do the moderation rules say about the comments now arriving?",
+                words["q_press"],
+                words["q_audiences"],
+                words["q_moderation"],
             ],
         ),
         Inject(
             t3,
-            "The worst case",
+            words["drill_worst"],
             [scenario.worst_case.strip()],
             [
-                "What would stop it getting here? What do you do now?",
-                "Who decides, and who has to be told?",
+                words["q_stop_it"],
+                words["q_who_decides"],
             ],
         ),
     ]
@@ -153,19 +163,21 @@ def build_drill(plan: Plan, scenario: Scenario, start: dt.time = dt.time(10, 0))
     checklist: list[str] = []
     for e in expectations:
         who = f"{e.who}: " if e.who else ""
-        checklist.append(f"{who}{e.text}, by T+{format_minutes(e.minutes)}")
+        checklist.append(words["drill_by_time"].format(item=f"{who}{e.text}", time=words["at_time"].format(time=format_minutes(e.minutes))))
     if main is not None:
         first = main.variants[0] if main.variants else None
-        fits = f", within {first.limit} characters on {first.limit_channel}" if first and first.limit else ""
-        checklist.append(f"Statement '{main.title}' filled in and personalised{fits}, and approved")
+        if first and first.limit:
+            checklist.append(words.ngettext("drill_check_statement_limit", first.limit, title=main.title, channel=first.limit_channel))
+        else:
+            checklist.append(words["drill_check_statement"].format(title=main.title))
     if level and level.update_every:
-        checklist.append(f"Updates published every {level.update_every}")
-    checklist.append("Every comment answered; nothing from real customers hidden or deleted")
+        checklist.append(words["drill_check_updates"].format(duration=level.update_every))
+    checklist.append(words["drill_check_comments"])
     checklist += plan.review_of(scenario)
 
     roles = [role.title for role in who_to_call(plan, scenario)]
-    return DrillScript(plan, scenario, level, dt.datetime.combine(dt.date(2000, 1, 1), start), injects, checklist, roles)
+    return DrillScript(plan, scenario, level, dt.datetime.combine(dt.date(2000, 1, 1), start), injects, checklist, roles, words)
 
 
 def drill_context(script: DrillScript) -> dict[str, object]:
-    return {"d": script, "w": labels_for(script.plan.default_language)}
+    return {"d": script, "w": script.words}

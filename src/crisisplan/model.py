@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from crisisplan.diagnostics import Location
@@ -364,6 +364,9 @@ class Placeholder:
     description: str
     example: str
     max_length: int | None
+    # Typed once for every language (an order number, a time, a link), instead of
+    # once per language.
+    shared: bool = False
 
     @classmethod
     def build_all(cls, path: JsonPath, data: Any) -> dict[str, Placeholder]:
@@ -374,6 +377,7 @@ class Placeholder:
                 _text(_map(spec), "description"),
                 _text(_map(spec), "example"),
                 _int(_map(spec), "max_length"),
+                _map(spec).get("same_in_every_language") is True,
             )
             for name, spec in _map(data).items()
         }
@@ -659,6 +663,8 @@ class Plan:
     drills: list[Drill]
     reviews: list[Review]
     scenarios: list[Scenario]
+    # The data as written, every language included (see crisisplan.localtext).
+    raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def build(cls, source: str, data: dict[str, Any], locator: Locator) -> Plan:

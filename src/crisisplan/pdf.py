@@ -244,8 +244,8 @@ def drill_html(script: DrillScript, paper: str = "a4") -> str:
     return environment().get_template("pdf/drill.html.j2").render(
         plan=plan,
         d=script,
-        w=labels_for(plan.default_language),
-        title=f"Drill: {script.scenario.title}",
+        w=script.words,
+        title=script.words["drill_title"].format(title=script.scenario.title),
         paper=PAPER[paper],
         css=_css(),
     )

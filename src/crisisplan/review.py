@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from crisisplan.files import WriteRefused, write_new
+from crisisplan.labels import Labels, labels_for
 from crisisplan.loader import PLAN_FILE_NAMES, PlanSource
 from crisisplan.model import Plan, Scenario, parse_duration
 from crisisplan.templating import environment
@@ -39,7 +40,8 @@ def review_path(plan: Plan, scenario: Scenario, date: dt.date) -> Path:
     return _source_of(plan).reviews_dir / f"{date.isoformat()}-{scenario.id}.yaml"
 
 
-def review_text(plan: Plan, scenario: Scenario, date: dt.date) -> str:
+def review_text(plan: Plan, scenario: Scenario, date: dt.date, words: Labels | None = None) -> str:
+    words = labels_for(plan.default_language) if words is None else words
     owner = plan.review_owner or plan.owner
     within = parse_duration(plan.review_within)
     due = date + dt.timedelta(days=14)
@@ -48,10 +50,12 @@ def review_text(plan: Plan, scenario: Scenario, date: dt.date) -> str:
     except OverflowError:
         held_by = ""
     expected = [
-        f"T+{step.at} {step.do} ({role_title(plan, step.owner)})" for step in plan.actions_of(scenario)
+        f"{words['at_time'].format(time=step.at)} {step.do} ({role_title(plan, step.owner)})"
+        for step in plan.actions_of(scenario)
     ]
     return environment().get_template("text/review.yaml.text.j2").render(
         plan=plan,
+        w=words,
         scenario=scenario,
         date=date.isoformat(),
         held_by=held_by,
@@ -64,7 +68,7 @@ def review_text(plan: Plan, scenario: Scenario, date: dt.date) -> str:
     )
 
 
-def write_review(plan: Plan, scenario: Scenario, date: dt.date) -> Path:
+def write_review(plan: Plan, scenario: Scenario, date: dt.date, words: Labels | None = None) -> Path:
     """Write a new review file inside the plan's folder.
 
     Never through a symbolic link (a linked reviews/ folder included), never outside
@@ -81,5 +85,5 @@ def write_review(plan: Plan, scenario: Scenario, date: dt.date) -> Path:
         raise ReviewExists(str(target))
     source = _source_of(plan)
     home = source.path if source.is_folder else source.path.parent
-    write_new(target, review_text(plan, scenario, date).encode("utf-8"), within=home)
+    write_new(target, review_text(plan, scenario, date, words).encode("utf-8"), within=home)
     return target

@@ -259,7 +259,11 @@ def _diagnose(error: ValidationError, locator: Locator) -> Iterator[Diagnostic]:
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
         raw = locator.source.get(path)
         hint = ""
-        if "string" in types and raw is not None:
+        if set(types) == {"string", "object"}:
+            # A translatable text (crisisplan.localtext).
+            words = "text, or the text per language"
+            hint = f"write the text after '{_field_name(path)}:', or one line per language under it, like en: ..."
+        elif "string" in types and raw is not None:
             hint = f'write it in quotes: "{raw}"'
         elif "array" in types:
             hint = f"write {_field_name(path)}: on its own line, then one item per line starting with '- '"
@@ -322,7 +326,7 @@ def _diagnose(error: ValidationError, locator: Locator) -> Iterator[Diagnostic]:
 
     if kind in ("minItems", "minLength", "minProperties"):
         field = _field_name(path)
-        if kind == "minLength":
+        if kind == "minLength" or (kind == "minProperties" and "propertyNames" in schema and "string" in schema.get("type", [])):
             message = f"'{field}' is empty"
             hint = f"write the {field.replace('_', ' ')}, or remove the line"
         else:

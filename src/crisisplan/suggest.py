@@ -19,6 +19,14 @@ ALIASES = {
     "newsroom": "website",
     "complaint": "complaints",
     "hate": "hate-speech",
+    # Country codes written where a language code belongs.
+    "dk": "da",
+    "my": "ms",
+    "in": "id",
+    "se": "sv",
+    "gb": "en",
+    "uk": "en",
+    "us": "en",
 }
 
 

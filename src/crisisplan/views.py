@@ -67,10 +67,11 @@ class TimelineItem:
     kind: str  # "escalation" or "target"
     text: str
     detail: str = ""
+    at_format: str = "T+{time}"  # the label at_time, in the reader's language
 
     @property
     def at(self) -> str:
-        return "T+" + format_minutes(self.minutes)
+        return self.at_format.format(time=format_minutes(self.minutes))
 
 
 def timeline(plan: Plan, scenario: Scenario, words: dict[str, str]) -> list[TimelineItem]:
@@ -94,13 +95,13 @@ def timeline(plan: Plan, scenario: Scenario, words: dict[str, str]) -> list[Time
             detail.append(f"{words['by']} {titles([step.by])}")
         if step.when:
             detail.append(step.when)
-        items.append(TimelineItem(minutes, "escalation", "; ".join(parts), " · ".join(detail)))
+        items.append(TimelineItem(minutes, "escalation", "; ".join(parts), " · ".join(detail), words["at_time"]))
     level = plan.severity(scenario.severity)
     if level is not None:
         for key, text in (("acknowledge", level.acknowledge), ("first_statement", level.first_statement)):
             minutes = parse_duration(text)
             if minutes is not None:
-                items.append(TimelineItem(minutes, "target", f"{words['target']}: {words[key]}"))
+                items.append(TimelineItem(minutes, "target", f"{words['target']}: {words[key]}", at_format=words["at_time"]))
     # Targets sort after steps at the same minute: the step is what makes the target.
     return sorted(items, key=lambda i: (i.minutes, i.kind != "escalation"))
 

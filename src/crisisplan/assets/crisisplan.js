@@ -123,13 +123,14 @@
     });
     if (empty.length) {
       // Never paste "{time}" into a public post: name the empty field and go to it.
-      flash(button, (button.getAttribute("data-fill-first") || "Fill in {name} first").replace("{name}", "{" + empty[0] + "}"));
+      // The words come from the page (the label fill_first), in its language.
+      flash(button, (button.getAttribute("data-fill-first") || "{name}").replace("{name}", "{" + empty[0] + "}"));
       values[empty[0]].input.focus();
       return;
     }
     var text = variant.getAttribute("data-filled") || variant.querySelector(".cp-text").textContent;
     copyText(text).then(function () {
-      flash(button, button.getAttribute("data-copied") || "Copied");
+      flash(button, button.getAttribute("data-copied") || "\u2713");
     }, function () {
       // Copy refused by the browser: select the text so it can be copied by hand.
       var range = document.createRange();

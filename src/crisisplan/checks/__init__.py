@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from crisisplan.checks import (  # noqa: F401  (imported to register their checks)
     drills,
+    languages,
     moderation,
     plan_info,
     references,

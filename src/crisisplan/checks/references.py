@@ -7,8 +7,9 @@ from typing import Any
 
 from crisisplan.checks.base import Context, Finding, check
 from crisisplan.loader import JsonPath
-from crisisplan.model import Plan, Ref, Step
-from crisisplan.suggest import did_you_mean, slug
+from crisisplan.localtext import local_texts
+from crisisplan.model import LANGUAGE_CODE, Plan, Ref, Step
+from crisisplan.suggest import closest, did_you_mean, slug
 
 
 def _unknown(
@@ -135,23 +136,40 @@ def unknown_statement(plan: Plan, context: Context) -> Iterator[Finding]:
 
 @check("CP205", "unknown-language")
 def unknown_language(plan: Plan, context: Context) -> Iterator[Finding]:
-    """A statement text in a language the plan does not declare in plan.languages.
+    """A text in a language the plan does not declare in plan.languages.
 
-    Fails: ``text: {en: ..., de: ...}`` in a plan whose languages are ``[en, id]``.
+    Any text may be written per language (``title: {da: ..., en: ...}``), and
+    statements always are; a language the plan does not declare gets no runbook,
+    so its text would never be read: usually a typo for one that is declared.
+
+    Fails: ``text: {en: ..., de: ...}`` or ``title: {en: ..., dk: ...}`` in a plan whose languages are ``[en, da]``.
     Passes: every text is keyed by one of the plan's languages.
     """
     if not plan.languages_well_formed:
         return
-    for statement in plan.all_statements():
-        for language in statement.text:
-            if language not in plan.languages:
-                yield Finding(
-                    plan.at_key((*statement.path, "text", language)),
-                    f"statement '{statement.id}' has text in '{language}', which is not one of the plan's languages ({', '.join(plan.languages)})",
-                    did_you_mean(language, plan.languages, "languages declared")
-                    if len(language) > 2
-                    else f"add {language} to plan.languages, or remove this text",
-                )
+    keyed: list[tuple[JsonPath, str]] = [
+        ((*statement.path, "text", language), f"statement '{statement.id}' has text")
+        for statement in plan.all_statements()
+        for language in statement.text
+    ]
+    for path, value in local_texts(plan.raw):
+        if isinstance(value, dict):
+            keyed.extend(((*path, language), f"'{_field(path)}' has text") for language in value)
+    for path, what in keyed:
+        language = str(path[-1])
+        if language in plan.languages or not LANGUAGE_CODE.match(language):
+            continue  # a malformed code is the schema's to report (CP105)
+        yield Finding(
+            plan.at_key(path),
+            f"{what} in '{language}', which is not one of the plan's languages ({', '.join(plan.languages)})",
+            did_you_mean(language, plan.languages, "languages declared")
+            if closest(language, plan.languages)
+            else f"add {language} to plan.languages, or remove this text",
+        )
+
+
+def _field(path: JsonPath) -> str:
+    return next((str(part) for part in reversed(path) if isinstance(part, str)), "text")
 
 
 @check("CP206", "unknown-scenario")

@@ -158,6 +158,7 @@ def build_site(
     config_file: Path | None,
     language: str,
     site_name: str,
+    folders: bool = False,
 ) -> list[str]:
     """Write the pages and assets into work_dir/docs and build the site into site_dir.
 
@@ -193,7 +194,12 @@ def build_site(
 
     ui_languages, search_languages = _material_languages()
     theme = dict(user.get("theme") or {"name": "material"}) if isinstance(user.get("theme"), dict) else {"name": "material"}
-    theme.setdefault("language", language if language in ui_languages else "en")
+    ui_language = language if language in ui_languages else "en"
+    if folders:
+        # One edition per language: each is in its own language, whatever mkdocs.yml says.
+        theme["language"] = ui_language
+    else:
+        theme.setdefault("language", ui_language)
     theme.setdefault("font", False)
     search_lang = [language] if language in search_languages else ["en"]
 
@@ -216,7 +222,10 @@ def build_site(
         "plugins": _plugins(user, search_lang),
         "extra": extra,
         "extra_css": [*(user.get("extra_css") or []), f"{ASSET_DIR}/crisisplan.css"],
-        "extra_javascript": [*(user.get("extra_javascript") or []), f"{ASSET_DIR}/crisisplan.js"],
+        "extra_javascript": [
+            *(user.get("extra_javascript") or []),
+            f"{ASSET_DIR}/crisisplan.js",
+        ],
         "site_name": user.get("site_name") or site_name,
     }
     with _capture_mkdocs_log() as warnings:

@@ -13,6 +13,7 @@ from crisisplan.labels import labels_for
 from crisisplan.model import Plan, Scenario
 from crisisplan.templating import environment, relative_link
 from crisisplan.views import (
+    language_name,
     review_overdue,
     statement_views,
     timeline,
@@ -34,6 +35,60 @@ class Pages:
     nav: list[NavItem]
 
 
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    name: str
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Editions:
+    """Where each plan is published in each of its languages, for the language bar.
+
+    The root edition shows every plan in its own first language; each language in
+    ``folders`` is an edition under its code. ``languages`` holds each plan's
+    languages as written (first first), by slug; ``current`` is the edition being
+    generated (None for the root).
+    """
+
+    root_language: str
+    folders: tuple[str, ...] = ()
+    languages: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    current: str | None = None
+
+    def _prefix(self, folder: str | None) -> str:
+        return f"{folder}/" if folder else ""
+
+    def _href(self, page: str, folder: str | None) -> str:
+        here = self._prefix(self.current) + page
+        return relative_link(here, self._prefix(folder) + page)
+
+    def for_plan(self, slug: str, page: str) -> list[LanguageLink]:
+        """The same page in each of the plan's languages; none for a one-language plan."""
+        languages = dict(self.languages).get(slug, ())
+        if len(languages) < 2:
+            return []
+        first = languages[0]
+        links = []
+        for code in languages:
+            folder = None if code == first else code
+            if folder is not None and folder not in self.folders:
+                continue
+            current = folder == self.current or (self.current is None and folder is None)
+            links.append(LanguageLink(code, language_name(code), self._href(page, folder), current))
+        return links
+
+    def for_site(self, page: str) -> list[LanguageLink]:
+        """The start page of every edition."""
+        if not self.folders:
+            return []
+        links = [LanguageLink(self.root_language, language_name(self.root_language), self._href(page, None), self.current is None)]
+        links += [LanguageLink(code, language_name(code), self._href(page, code), code == self.current) for code in self.folders]
+        return links
+
+
 def nav_title(text: str) -> Markup:
     """Plan text used as a nav title or site name, safe wherever Material prints it.
 
@@ -49,19 +104,28 @@ def nav_title(text: str) -> Markup:
     return Markup(html.escape(text, quote=True))  # noqa: S704  (fully escaped)
 
 
-def _render(template: str, page: str, **context: Any) -> str:
+def _render(template: str, page: str, editions: Editions | None = None, **context: Any) -> str:
+    if editions is None:
+        languages: list[LanguageLink] = []
+    elif "slug" in context:
+        languages = editions.for_plan(str(context["slug"]), page)
+    else:
+        languages = editions.for_site(page)
     return environment().get_template(template).render(
-        link=lambda target: relative_link(page, target), **context
+        link=lambda target: relative_link(page, target), languages=languages, **context
     )
 
 
-def _scenario_page(entry: SitePlan, scenario: Scenario, today: dt.date, public: bool, pdf: bool) -> str:
+def _scenario_page(
+    entry: SitePlan, scenario: Scenario, today: dt.date, public: bool, pdf: bool, editions: Editions | None
+) -> str:
     plan = entry.plan
     words = labels_for(plan.default_language)
     page = f"{entry.slug}/scenarios/{scenario.id}.md"
     return _render(
         "site/scenario.md.j2",
         page,
+        editions,
         plan=plan,
         slug=entry.slug,
         w=words,
@@ -83,7 +147,13 @@ def _scenario_page(entry: SitePlan, scenario: Scenario, today: dt.date, public: 
     )
 
 
-def generate(entries: list[SitePlan], today: dt.date, public: bool = False, pdf: bool = True) -> Pages:
+def generate(
+    entries: list[SitePlan],
+    today: dt.date,
+    public: bool = False,
+    pdf: bool = True,
+    editions: Editions | None = None,
+) -> Pages:
     """Every page of the site, keyed by its path under docs/."""
     files: dict[str, str] = {}
     nav: list[NavItem] = []
@@ -102,6 +172,7 @@ def generate(entries: list[SitePlan], today: dt.date, public: bool = False, pdf:
     files["index.md"] = _render(
         "site/home.md.j2",
         "index.md",
+        editions,
         entries=home_entries,
         w=site_words,
         public=public,
@@ -120,12 +191,12 @@ def generate(entries: list[SitePlan], today: dt.date, public: bool = False, pdf:
             "pdf": pdf,
         }
         files[f"{slug}/index.md"] = _render(
-            "site/plan_index.md.j2", f"{slug}/index.md", lead=plan.crisis_lead(), **common
+            "site/plan_index.md.j2", f"{slug}/index.md", editions, lead=plan.crisis_lead(), **common
         )
         scenario_nav: list[NavItem] = []
         for scenario in plan.scenarios:
             path = f"{slug}/scenarios/{scenario.id}.md"
-            files[path] = _scenario_page(entry, scenario, today, public, pdf)
+            files[path] = _scenario_page(entry, scenario, today, public, pdf, editions)
             scenario_nav.append({nav_title(scenario.title): path})
         sections = [
             ("team", "site/team.md.j2"),
@@ -142,7 +213,7 @@ def generate(entries: list[SitePlan], today: dt.date, public: bool = False, pdf:
                 extra["by_scenario"] = [
                     {"scenario": s, "views": statement_views(plan, s)} for s in plan.scenarios
                 ]
-            files[f"{slug}/{name}.md"] = _render(template, f"{slug}/{name}.md", **common, **extra)
+            files[f"{slug}/{name}.md"] = _render(template, f"{slug}/{name}.md", editions, **common, **extra)
         nav.append(
             {
                 nav_title(plan.name): [
