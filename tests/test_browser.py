@@ -115,13 +115,42 @@ def test_composer_shows_when_a_value_makes_it_too_long(site: Path) -> None:
         page.goto((site / "segarkita" / "scenarios" / "hoaks-produk.html").as_uri())
         card = page.locator("#statement-klarifikasi-hoaks")
         # maxlength keeps each value within the length the checker measured with...
-        field = card.locator("input[data-ph=fakta]")
+        field = card.locator(".cp-variant[lang=id] input[data-ph=fakta]")
         assert field.get_attribute("maxlength") == "100"
         field.fill("Fakta. " * 30)
         assert len(field.input_value()) == 100
         # ...so even the longest values fit the tightest channel (X, 280).
-        card.locator("input[data-ph=produk]").fill("P" * 40)
+        card.locator(".cp-variant[lang=id] input[data-ph=produk]").fill("P" * 40)
         card.locator("input[data-ph=tautan]").fill("t" * 30)
         length = int(card.locator(".cp-variant[lang=id] .cp-length").inner_text())
         assert length <= 280
         assert "cp-over" not in (card.locator(".cp-variant[lang=id] .cp-count").get_attribute("class") or "")
+
+
+def test_composer_keeps_each_language_value_in_its_own_statement(site: Path) -> None:
+    """A value typed for the Indonesian text never lands in the English one; a value
+    the plan marks as the same in every language is typed once for both."""
+    with offline_browser() as (page, blocked):
+        page.goto((site / "segarkita" / "scenarios" / "hoaks-produk.html").as_uri())
+        card = page.locator("#statement-klarifikasi-hoaks")
+        indonesian = card.locator(".cp-variant[lang=id] input[data-ph=fakta]")
+        english = card.locator(".cp-variant[lang=en] input[data-ph=fakta]")
+        assert indonesian.count() == 1 and english.count() == 1
+        # tautan is marked same_in_every_language: one field, outside the tabs.
+        assert card.locator("input[data-ph=tautan]").count() == 1
+        card.locator("input[data-ph=tautan]").fill("segarkita.example/fakta")
+        card.locator(".cp-variant[lang=id] input[data-ph=produk]").fill("Jus Jeruk")
+        indonesian.fill("Produk ini bersertifikat halal BPJPH sejak 2024.")
+        # The English fields are in the English tab.
+        card.locator("label.cp-tab-label[lang=en]").click()
+        card.locator(".cp-variant[lang=en] input[data-ph=produk]").fill("Orange Juice")
+        filled_en = card.locator(".cp-variant[lang=en]").get_attribute("data-filled") or ""
+        filled_id = card.locator(".cp-variant[lang=id]").get_attribute("data-filled") or ""
+        assert "bersertifikat" in filled_id and "bersertifikat" not in filled_en
+        assert "segarkita.example/fakta" in filled_id and "segarkita.example/fakta" in filled_en
+        assert "Orange Juice" in filled_en and "Orange Juice" not in filled_id
+        # The English copy refuses while its own fact is still empty.
+        button = card.locator(".cp-variant[lang=en] .cp-copy")
+        button.click()
+        assert "{fakta}" in button.inner_text()
+        assert blocked == []

@@ -36,6 +36,7 @@ from crisisplan.publish import (
 )
 from crisisplan.site.mkdocs_site import SiteBuildError, UnsafeDocsFile, build_site, docs_dir_of
 from crisisplan.site.pages import Editions, SitePlan, generate, nav_title
+from crisisplan.site.search import localize_search_index
 from crisisplan.views import slugify
 
 
@@ -260,6 +261,9 @@ def _publish_in(
                         )
                     except SiteBuildError as exc:
                         raise BuildError(f"MkDocs could not build the site: {exc}") from exc
+                # Folded and root forms of every word, so readers find "læk" by "laek"
+                # and "kebocoran" by "bocor" in their own edition's search.
+                localize_search_index(edition_out, frame, {e.slug: e.plan.languages for e in entries})
                 result.pages += len(pages.files)
                 if options.pdf:
                     jobs += _pdf_jobs(entries, edition_out, options.paper, options.public)

@@ -124,6 +124,11 @@ class Variant:
     def language_name(self) -> str:
         return language_name(self.language)
 
+    @property
+    def placeholder_names(self) -> list[str]:
+        """The placeholders this language's text uses, in order, each once."""
+        return list(dict.fromkeys(PLACEHOLDER.findall(self.text)))
+
 
 @dataclass
 class StatementView:

@@ -10,9 +10,14 @@
     return Array.from(text).length;
   }
 
-  function fields(card) {
+  // The values one language's text is filled with: the fields typed once for every
+  // language, and that language's own fields (inside its tab). A value typed for the
+  // Indonesian text must never end up in the English one.
+  function fields(card, variant) {
     var values = {};
     card.querySelectorAll(".cp-input").forEach(function (input) {
+      var owner = input.closest(".cp-variant");
+      if (owner && owner !== variant) return;
       values[input.getAttribute("data-ph")] = { value: input.value.trim(), measure: input.getAttribute("data-measure"), input: input };
     });
     return values;
@@ -62,8 +67,7 @@
   }
 
   function update(card) {
-    var values = fields(card);
-    card.querySelectorAll(".cp-variant").forEach(function (variant) { render(variant, values); });
+    card.querySelectorAll(".cp-variant").forEach(function (variant) { render(variant, fields(card, variant)); });
   }
 
   function copyText(text) {
@@ -114,7 +118,7 @@
     var variant = button.closest(".cp-variant");
     if (!card || !variant) return;
     update(card);
-    var values = fields(card);
+    var values = fields(card, variant);
     var template = variant.getAttribute("data-template") || "";
     var empty = [];
     template.replace(PLACEHOLDER, function (token, name) {

@@ -225,6 +225,7 @@ def build_site(
         "extra_javascript": [
             *(user.get("extra_javascript") or []),
             f"{ASSET_DIR}/crisisplan.js",
+            f"{ASSET_DIR}/search.js",
         ],
         "site_name": user.get("site_name") or site_name,
     }

@@ -1,0 +1,305 @@
+"""Search in the reader's language: other forms of each page's words in the search index.
+
+Material's search runs lunr in the reader's browser. So that results come while the
+reader types, it turns every typed word into a prefix query ("læk" -> "læk*"), and lunr
+skips its stemmer for those: the index has to hold words as they are written (an index
+stemmed by lunr.da finds nothing for "kunder" on a page that says "kunder"). Matching
+a prefix of the written word is then all there is, so a reader who types "laek" for
+"læk", or "bocor" for "kebocoran", finds nothing.
+
+`localize_search_index` runs after MkDocs has written the site. To each entry of the
+index it adds, in two fields that lunr searches and Material never shows (results show
+the page's own words), the other forms a reader may type:
+
+- folded forms, in every language: "læk" -> "laek", "Søren" -> "soren" and "soeren",
+  "årsag" -> "arsag" and "aarsag", "café" -> "cafe";
+- roots, for Bahasa Indonesia and Bahasa Melayu, whose derivational prefixes no prefix
+  search gets past: "kebocoran" -> "bocor", "perkhidmatan" -> "khidmat". Sastrawi finds
+  them with its dictionary of Indonesian roots (most are Malay roots too); for a word it
+  does not know, the usual affixes are stripped and a candidate is kept only when the
+  plan itself uses it as a word ("bertanggungjawab" -> "tanggungjawab");
+- the parts of words that the page's markup runs together in the index text
+  ("ØstergaardPrimær", from a name and its label): "primær", "primaer".
+
+A form is added only when no word of the entry already starts with it, so the index
+grows little. It also splits words at brackets, quotes and punctuation rather than only
+at spaces and hyphens, so that "customer" finds "(customer data breach)".
+
+The query side is `assets/search.js`: it stems each typed word before Material's search
+worker sees it, with the stemmer Material ships for the page's language ("kunderne" ->
+"kund*"), which an index of written words needs for Danish and the other
+suffix-inflected languages lunr-languages covers.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+INDEX = "search/search_index.json"
+# Material's offline plugin copies the index into a script, which is what a browser
+# reads from file://; both must carry the same index.
+OFFLINE_INDEX = "search/search_index.js"
+OFFLINE_PREFIX = "var __index = "
+
+# The hidden fields, each searched with the weight of the field its forms come from.
+VARIANT_FIELDS = {"title": "title_variants", "text": "text_variants"}
+
+# Material's default separator splits only at spaces and hyphens; the index text is
+# HTML-escaped, hence the entities. Not "'" nor "’": they sit inside words ("don't").
+# "." only before a non-digit, so that "100.000" stays one word.
+MATERIAL_SEPARATOR = r"[\s\-]+"
+SEPARATOR = r"""[\s\-,:;!?=/()\[\]{}"“”„«»‘]+|\.(?!\d)|&(?:amp|lt|gt);"""
+
+# Bahasa Indonesia and Bahasa Melayu (two- and three-letter codes).
+MALAY_INDONESIAN = {"id", "in", "ind", "ms", "msa", "zsm"}
+
+# Shorter forms would match far too many words to help; nobody types longer words (the
+# longest Indonesian derivations are about 25 letters), and skipping them keeps a plan
+# of hostile run-on "words" from costing time.
+SHORTEST = 3
+LONGEST = 40
+
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"[^\W_]+")
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_LETTERS = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ħ": "h", "ı": "i", "ŋ": "n"}
+)
+# How Danes, Norwegians, Swedes and Germans write these letters on a keyboard without them.
+_TRANSLITERATION = str.maketrans({"å": "aa", "æ": "ae", "ø": "oe", "ä": "ae", "ö": "oe", "ü": "ue"})
+
+
+@dataclass(frozen=True)
+class SearchIndexReport:
+    """What localize_search_index did: entries, forms added, and the index's size in
+    bytes before and after."""
+
+    entries: int
+    variants: int
+    size_before: int
+    size_after: int
+
+
+def fold(word: str) -> str:
+    """The word without accents: "café" -> "cafe", "årsag" -> "arsag", "søren" -> "soren"."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def folded_forms(word: str) -> list[str]:
+    """The forms a reader without the word's letters types: "årsag" -> ["arsag", "aarsag"]."""
+    if word.isascii():
+        return []
+    forms = [fold(word), fold(word.translate(_TRANSLITERATION))]
+    return [form for form in dict.fromkeys(forms) if form != word]
+
+
+@cache
+def _sastrawi() -> tuple[Callable[[str], str], Callable[[str], bool]]:
+    """Sastrawi's stemmer for one word, and whether a word is one of its roots. Loads a
+    dictionary of 30,000 roots: only for sites that need it, once."""
+    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary  # type: ignore[import-untyped]
+    from Sastrawi.Stemmer.Stemmer import Stemmer  # type: ignore[import-untyped]
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-untyped]
+
+    dictionary = ArrayDictionary(StemmerFactory().get_words())
+    return Stemmer(dictionary).stem_word, dictionary.contains
+
+
+# Endings, outermost first: particles, possessives, then derivational suffixes.
+_ENDINGS = (("lah", "kah", "tah", "pun"), ("nya", "ku", "mu"), ("kan", "an", "i"))
+# Prefixes, and what a nasal prefix replaced: "menulis" is "tulis", "memukul" "pukul".
+_PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("meng", ("", "k")), ("meny", ("s",)), ("mem", ("", "p")), ("men", ("", "t")), ("me", ("",)),
+    ("peng", ("", "k")), ("peny", ("s",)), ("pem", ("", "p")), ("pen", ("", "t")), ("per", ("",)),
+    ("pe", ("",)), ("ber", ("",)), ("be", ("",)), ("ter", ("",)), ("di", ("",)), ("ke", ("",)),
+    ("se", ("",)),
+)  # fmt: skip
+
+
+def _without_prefixes(word: str, depth: int = 2) -> list[str]:
+    forms = [word]
+    if depth == 0:
+        return forms
+    for prefix, restored in _PREFIXES:
+        if word.startswith(prefix):
+            for letter in restored:
+                rest = letter + word[len(prefix) :]
+                if len(rest) >= SHORTEST:
+                    forms += _without_prefixes(rest, depth - 1)
+    return forms
+
+
+def affix_candidates(word: str) -> list[str]:
+    """Every way of reading the word as affixes around a root, for Bahasa Indonesia and
+    Bahasa Melayu: up to two prefixes (with the consonant a nasal prefix replaced), a
+    suffix, a possessive and a particle. Most candidates are not words."""
+    stems = [word]
+    for group in _ENDINGS:
+        stems += [s[: -len(e)] for s in stems for e in group if s.endswith(e) and len(s) - len(e) >= SHORTEST]
+    candidates = (form for s in stems for form in _without_prefixes(s))
+    return [c for c in dict.fromkeys(candidates) if c != word]
+
+
+# What a word starts or ends with when it has affixes at all.
+_AFFIXED = re.compile(r"^(?:di|ke|se|be|me|pe|te)|(?:lah|kah|tah|pun|nya|ku|mu|kan|an|i)$")
+
+
+class MalayIndonesianRoots:
+    """Roots of Bahasa Indonesia and Bahasa Melayu words.
+
+    Sastrawi's dictionary knows the roots of both languages' common words; for a word
+    whose root it does not know (Malay words, compounds, names of products), a candidate
+    from `affix_candidates` counts only when the vocabulary (the plan's own words) has it.
+    Sastrawi takes about 0.1 ms a word, and up to 0.6 ms for words that are not
+    Indonesian: past `budget` distinct affixed words (more than a large plan has) only
+    the vocabulary is asked, so that a plan of made-up words cannot make a build slow.
+    """
+
+    def __init__(self, vocabulary: Iterable[str], budget: int = 10_000) -> None:
+        self.vocabulary = frozenset(vocabulary)
+        self.budget = budget
+        self._known: dict[str, list[str]] = {}
+
+    def __call__(self, word: str) -> list[str]:
+        known = self._known.get(word)
+        if known is None:
+            known = self._known[word] = self._roots(word)
+        return known
+
+    def _roots(self, word: str) -> list[str]:
+        # Sastrawi keeps only a-z: it would read "café" as "caf".
+        if not (word.isascii() and word.isalpha() and _AFFIXED.search(word)):
+            return []
+        stem, is_root = _sastrawi()
+        if is_root(word):
+            return []
+        if self.budget > 0:
+            self.budget -= 1
+            root = stem(word)
+            if root != word and len(root) >= SHORTEST and root.isalpha():
+                return [root]
+        return [c for c in affix_candidates(word) if c in self.vocabulary]
+
+
+def _words(markup: str) -> tuple[list[str], list[str]]:
+    """The words of a field as lunr indexes them (lowercase), and the words a reader may
+    type for them: the same, but the parts of words that the page's markup runs together
+    ("ØstergaardPrimær": "østergaard", "primær") instead of the run."""
+    text = unicodedata.normalize("NFC", html.unescape(_TAG.sub(" ", markup)))
+    words: list[str] = []
+    typed: list[str] = []
+    for word in _WORD.findall(text):
+        words.append(word.lower())
+        cuts = [i for i in range(1, len(word)) if word[i].isupper() and word[i - 1].islower()]
+        typed += [word[a:b].lower() for a, b in zip([0, *cuts], [*cuts, len(word)], strict=True)]
+    return words, typed
+
+
+def _primary(language: str) -> str:
+    return language.lower().split("-")[0]
+
+
+def _configure(config: dict[str, Any], site_language: str) -> None:
+    fields = config.setdefault("fields", {})
+    for field, hidden in VARIANT_FIELDS.items():
+        fields[hidden] = dict(fields.get(field) or {"boost": 1.0})
+    if config.get("separator") == MATERIAL_SEPARATOR:
+        config["separator"] = SEPARATOR
+    if config.get("lang") == ["en"] and _primary(site_language) != "en":
+        # lunr has no stemmer for the site's language and fell back to English: drop
+        # English stop words too, so that nothing English is done to the text.
+        config["pipeline"] = []
+
+
+def _variants(
+    words: Iterable[str],
+    covered: Sequence[str],
+    roots: Callable[[str], list[str]] | None,
+) -> list[str]:
+    found: dict[str, None] = {}
+    for word in dict.fromkeys(words):
+        if not SHORTEST <= len(word) <= LONGEST or not word.isalpha():
+            continue
+        # The word itself too: the part of a run-together word is no word of the index.
+        forms = [word, *folded_forms(word)]
+        if roots is not None:
+            forms += roots(word)
+        for form in forms:
+            at = bisect_left(covered, form)
+            # A prefix query for the form already finds an entry with a word starting with it.
+            if not (at < len(covered) and covered[at].startswith(form)):
+                found[form] = None
+    return list(found)
+
+
+def localize_search_index(
+    site_dir: Path,
+    site_language: str,
+    plan_languages: Mapping[str, Sequence[str]] | None = None,
+) -> SearchIndexReport | None:
+    """Add folded forms and Indonesian/Malay roots to the built site's search index.
+
+    site_language is the site's language; plan_languages maps the folder of each plan in
+    the site (its slug) to the plan's languages, and says which roots its pages get.
+    Pages outside a plan's folder (the start page, the user's own docs) are read in all
+    of the site's languages. Rewrites search/search_index.json and its offline copy
+    search/search_index.js; running it again on its own output changes nothing.
+    Returns None, changing nothing, when the site has no search index of Material's form.
+    """
+    index_file = site_dir / INDEX
+    if not index_file.is_file():
+        return None
+    raw = index_file.read_bytes()
+    try:
+        index = json.loads(raw)
+    except ValueError:
+        return None
+    if not (isinstance(index, dict) and isinstance(index.get("config"), dict) and isinstance(index.get("docs"), list)):
+        return None
+    docs: list[dict[str, Any]] = [doc for doc in index["docs"] if isinstance(doc, dict)]
+    _configure(index["config"], site_language)
+
+    plans = dict(plan_languages or {})
+    everywhere = list(dict.fromkeys([site_language, *(lang for langs in plans.values() for lang in langs)]))
+
+    def malay_indonesian(doc: dict[str, Any]) -> bool:
+        folder = str(doc.get("location", "")).split("/", 1)
+        languages = plans.get(folder[0], everywhere) if len(folder) == 2 else everywhere
+        return any(_primary(lang) in MALAY_INDONESIAN for lang in languages)
+
+    fields = [{field: _words(str(doc.get(field) or "")) for field in VARIANT_FIELDS} for doc in docs]
+    stemmed = [malay_indonesian(doc) for doc in docs]
+    vocabulary = {
+        w for analysed, on in zip(fields, stemmed, strict=True) if on for pair in analysed.values() for ws in pair for w in ws
+    }
+    roots = MalayIndonesianRoots(vocabulary) if any(stemmed) else None
+
+    added = 0
+    for doc, analysed, on in zip(docs, fields, stemmed, strict=True):
+        covered = sorted({w for words, _ in analysed.values() for w in words})
+        for field, hidden in VARIANT_FIELDS.items():
+            # Recomputed from the shown fields, never appended to: the same index again.
+            doc.pop(hidden, None)
+            variants = _variants(analysed[field][1], covered, roots if on else None)
+            if variants:
+                doc[hidden] = " ".join(variants)
+                added += len(variants)
+
+    # As Material writes it: compact, ASCII, keys in their order.
+    data = json.dumps(index, separators=(",", ":"), default=str)
+    index_file.write_text(data, encoding="utf-8")
+    offline = site_dir / OFFLINE_INDEX
+    if offline.is_file():
+        offline.write_text(OFFLINE_PREFIX + data, encoding="utf-8")
+    return SearchIndexReport(len(docs), added, len(raw), len(data.encode("utf-8")))
