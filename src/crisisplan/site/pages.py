@@ -61,12 +61,13 @@ class Editions:
     def _prefix(self, folder: str | None) -> str:
         return f"{folder}/" if folder else ""
 
-    def _href(self, page: str, folder: str | None) -> str:
+    def _href(self, page: str, folder: str | None, target: str | None = None) -> str:
         here = self._prefix(self.current) + page
-        return relative_link(here, self._prefix(folder) + page)
+        return relative_link(here, self._prefix(folder) + (target or page))
 
-    def for_plan(self, slug: str, page: str) -> list[LanguageLink]:
-        """The same page in each of the plan's languages; none for a one-language plan."""
+    def for_plan(self, slug: str, page: str, target: str | None = None) -> list[LanguageLink]:
+        """The same page (or ``target``) in each of the plan's languages; none for a
+        one-language plan."""
         languages = dict(self.languages).get(slug, ())
         if len(languages) < 2:
             return []
@@ -77,16 +78,14 @@ class Editions:
             if folder is not None and folder not in self.folders:
                 continue
             current = folder == self.current or (self.current is None and folder is None)
-            links.append(LanguageLink(code, language_name(code), self._href(page, folder), current))
+            links.append(LanguageLink(code, language_name(code), self._href(page, folder, target), current))
         return links
 
-    def for_site(self, page: str) -> list[LanguageLink]:
-        """The start page of every edition."""
-        if not self.folders:
-            return []
-        links = [LanguageLink(self.root_language, language_name(self.root_language), self._href(page, None), self.current is None)]
-        links += [LanguageLink(code, language_name(code), self._href(page, code), code == self.current) for code in self.folders]
-        return links
+    def for_home(self, slugs: list[str]) -> list[LanguageLink]:
+        """The start page's bar: a one-plan site's start page is that plan's, so it
+        links to the start page of the plan's other languages. A site of several
+        plans has a bar per plan instead (see home.md.j2)."""
+        return self.for_plan(slugs[0], "index.md") if len(slugs) == 1 else []
 
 
 def nav_title(text: str) -> Markup:
@@ -110,7 +109,7 @@ def _render(template: str, page: str, editions: Editions | None = None, **contex
     elif "slug" in context:
         languages = editions.for_plan(str(context["slug"]), page)
     else:
-        languages = editions.for_site(page)
+        languages = editions.for_home([str(e["slug"]) for e in context.get("entries", [])])
     return environment().get_template(template).render(
         link=lambda target: relative_link(page, target), languages=languages, **context
     )
@@ -166,6 +165,9 @@ def generate(
             "w": labels_for(e.plan.default_language),
             "lead": e.plan.crisis_lead(),
             "overdue": review_overdue(e.plan, today),
+            "languages": editions.for_plan(e.slug, "index.md", f"{e.slug}/index.md")
+            if editions is not None and len(entries) > 1
+            else [],
         }
         for e in entries
     ]
