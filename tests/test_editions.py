@@ -104,3 +104,27 @@ def test_switching_language_lands_on_the_same_page(tmp_path: Path) -> None:
         assert page.url.endswith("/site/plans/scenarios/outage.html")
         assert page.locator("h1").first.inner_text().startswith("Service outage")
         assert blocked == []
+
+
+def test_every_edition_of_the_examples_speaks_only_its_language(tmp_path: Path) -> None:
+    """No English label on the Malay and Indonesian pages, and every page says its language."""
+    from tests.conftest import ROOT
+
+    site = tmp_path / "site"
+    build(
+        BuildOptions(
+            paths=[ROOT / "plans" / "kodmuda", ROOT / "plans" / "segarkita.yaml"],
+            site_dir=site,
+            pdf=False,
+            today=dt.date.fromisoformat(TODAY),
+        )
+    )
+    english_labels = ("First actions", "Who to call", "Worst case", "Holding statements", "Escalation timeline", ">Copy<")
+    for slug, language in (("kodmuda", "ms"), ("segarkita", "id")):
+        for file in (site / slug).rglob("*.html"):
+            html = file.read_text("utf-8")
+            assert page_lang(file) == language, file
+            assert not [label for label in english_labels if label in html], file
+        for file in (site / "en" / slug).rglob("*.html"):
+            assert page_lang(file) == "en", file
+            assert "First actions" in file.read_text("utf-8") or "scenarios" not in file.parts

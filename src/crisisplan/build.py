@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -146,6 +147,20 @@ def _edition(plan: Plan, language: str | None, public: bool) -> Plan:
     return public_edition(edition) if public else edition
 
 
+_HTML_LANG = re.compile(r'<html lang="[^"]*"')
+
+
+def _declare_language(folder: Path, language: str, frame: str) -> None:
+    """Pages of a plan in another language than the root edition's frame say so:
+    MkDocs declares one language for a whole site, and a screen reader or a
+    translation tool must know that a page is in Indonesian, not Malay."""
+    if language == frame or not folder.is_dir():
+        return
+    for page in sorted(folder.rglob("*.html")):
+        text = page.read_text("utf-8")
+        page.write_text(_HTML_LANG.sub(f'<html lang="{language}"', text, count=1), "utf-8")
+
+
 def _guard(options: BuildOptions) -> None:
     docs = docs_dir_of(options.config_file)
     guard_site_dir(
@@ -261,6 +276,9 @@ def _publish_in(
                         )
                     except SiteBuildError as exc:
                         raise BuildError(f"MkDocs could not build the site: {exc}") from exc
+                if language is None:
+                    for entry in entries:
+                        _declare_language(edition_out / entry.slug, entry.plan.default_language, frame)
                 # Folded and root forms of every word, so readers find "læk" by "laek"
                 # and "kebocoran" by "bocor" in their own edition's search.
                 localize_search_index(edition_out, frame, {e.slug: e.plan.languages for e in entries})
