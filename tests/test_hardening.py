@@ -185,7 +185,7 @@ def test_sigkill_at_any_moment_leaves_a_complete_site_and_no_workers(repo: Path)
     (repo / "plans" / "more.yaml").write_text(MINIMAL.read_text().replace("Example Co", "Second Co"))
     assert run_cli("build", cwd=repo).returncode == 0
     # Killed while rendering PDFs: the workers die with the build.
-    build = _start_build(repo)
+    build = _start_build(repo, "--no-cache")
     workers = _wait_for_pdf_workers(build)
     build.kill()
     build.communicate()
@@ -208,7 +208,7 @@ def test_sigterm_stops_workers_cleans_scratch_and_keeps_the_site(repo: Path) -> 
     assert run_cli("build", "--no-pdf", cwd=repo).returncode == 0
     before = snapshot(repo / "site")
     (repo / "plans" / "more.yaml").write_text(MINIMAL.read_text().replace("Example Co", "Second Co"))
-    build = _start_build(repo)
+    build = _start_build(repo, "--no-cache")
     workers = _wait_for_pdf_workers(build)
     build.terminate()
     _, stderr = build.communicate(timeout=30)

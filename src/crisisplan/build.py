@@ -24,7 +24,8 @@ from crisisplan.files import describe_os_error
 from crisisplan.labels import CatalogError, project_catalogs
 from crisisplan.localtext import in_language
 from crisisplan.model import Plan, parse_date
-from crisisplan.pdf import PdfJob, Progress, plan_html, render_all, runbook_html
+from crisisplan.pdf import PdfJob, Progress, plan_html, render_each, runbook_html
+from crisisplan.pdfcache import PdfCache, cache_key
 from crisisplan.publish import (
     BuildLocked,
     UnsafeSiteDir,
@@ -57,6 +58,8 @@ class BuildOptions:
     public: bool = False
     # Replace a site folder that holds files crisisplan did not write.
     force: bool = False
+    # Reuse PDFs rendered by an earlier build from the same HTML (see pdfcache).
+    cache: bool = True
 
 
 @dataclass
@@ -69,6 +72,9 @@ class BuildResult:
     seconds: float = 0.0
     pdf_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    # Which PDFs were rendered and which reused from the cache, by path in the site.
+    pdfs_rendered: list[str] = field(default_factory=list)
+    pdfs_reused: list[str] = field(default_factory=list)
     # Why the site could not be published, when that is not a plan problem (serve
     # reports it and keeps the last good preview).
     error: str = ""
@@ -293,7 +299,22 @@ def _publish_in(
                     if progress:
                         progress(done, total, str(options.site_dir / Path(name).relative_to(out)))
 
-                result.pdf_pages = render_all(jobs, published)
+                cache = None if not options.cache else PdfCache.beside(site_dir)
+                keys = {job.target: cache_key(job.html) for job in jobs} if cache else {}
+                missing = []
+                for job in jobs:
+                    reused = cache.fetch(keys[job.target], job.target) if cache else None
+                    if reused is None:
+                        missing.append(job)
+                    else:
+                        result.pdf_pages += reused
+                        result.pdfs_reused.append(job.target.relative_to(out).as_posix())
+                rendered = render_each(missing, published)
+                for target, count in rendered.items():
+                    result.pdf_pages += count
+                    result.pdfs_rendered.append(target.relative_to(out).as_posix())
+                    if cache:
+                        cache.store(keys[target], target, count)
                 result.pdfs = len(jobs)
                 result.pdf_seconds = clock() - pdf_started
             mark_site(out)

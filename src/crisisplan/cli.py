@@ -101,6 +101,7 @@ def _build_options(
     config_file: Path | None,
     audience: str = "internal",
     force: bool = False,
+    cache: bool = True,
 ) -> BuildOptions:
     from crisisplan.build import BuildOptions
 
@@ -116,6 +117,7 @@ def _build_options(
         today=_today(),
         public=audience == "public",
         force=force,
+        cache=cache,
     )
 
 
@@ -157,6 +159,11 @@ config_option = click.option(
     is_flag=True,
     help="Replace a site folder that holds files crisisplan did not write (never the repository, a plan or the docs).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Render every PDF again instead of reusing those rendered from the same content (kept in .crisisplan-cache/).",
+)
 @format_option
 def build_command(
     paths: tuple[Path, ...],
@@ -167,6 +174,7 @@ def build_command(
     config_file: Path | None,
     audience: str,
     force: bool,
+    no_cache: bool,
     output_format: str,
 ) -> None:
     """Check the plans, then publish the runbook site and PDF runbooks.
@@ -178,7 +186,7 @@ def build_command(
     from crisisplan.build import BuildError, build
     from crisisplan.reporters import REPORTERS
 
-    options = _build_options(paths, site_dir, strict, no_pdf, paper, config_file, audience, force)
+    options = _build_options(paths, site_dir, strict, no_pdf, paper, config_file, audience, force, not no_cache)
 
     def waiting() -> None:
         click.echo(f"Waiting for another crisisplan build of {site_dir}/ to finish...", err=True)
@@ -193,7 +201,8 @@ def build_command(
     if not result.built:
         click.echo(f"Nothing published: fix the problems above. {site_dir}/ was left as it was.", err=True)
         sys.exit(EXIT_PROBLEMS)
-    pdfs = f", {result.pdfs} PDFs ({result.pdf_pages} pages, {result.pdf_seconds:.1f}s)" if result.pdfs else ""
+    reused = f"; {len(result.pdfs_reused)} unchanged, from the cache" if result.pdfs_reused else ""
+    pdfs = f", {result.pdfs} PDFs ({result.pdf_pages} pages, {result.pdf_seconds:.1f}s{reused})" if result.pdfs else ""
     edition = " (public edition)" if options.public else ""
     click.echo(f"Built {site_dir}/{edition} in {result.seconds:.1f}s: {result.pages} pages{pdfs}")
     for warning in result.warnings:

@@ -178,18 +178,23 @@ def _init_worker(parent: int) -> None:
 
 
 def render_all(jobs: list[PdfJob], progress: Progress | None = None, workers: int | None = None) -> int:
-    """Render PDFs in parallel across cores; returns the total page count.
+    """Render PDFs in parallel across cores; returns the total page count."""
+    return sum(render_each(jobs, progress, workers).values())
+
+
+def render_each(jobs: list[PdfJob], progress: Progress | None = None, workers: int | None = None) -> dict[Path, int]:
+    """Render PDFs in parallel across cores; returns each PDF's page count.
 
     If the build fails or is interrupted, the workers are stopped at once rather
     than left writing PDFs nobody will publish.
     """
     if not jobs:
-        return 0
+        return {}
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    pages = 0
+    pages: dict[Path, int] = {}
     if workers == 1:
         for done, job in enumerate(jobs, start=1):
-            pages += render_pdf(job)[1]
+            pages[job.target] = render_pdf(job)[1]
             if progress:
                 progress(done, len(jobs), str(job.target))
         return pages
@@ -199,7 +204,7 @@ def render_all(jobs: list[PdfJob], progress: Progress | None = None, workers: in
     pool = context.Pool(workers, initializer=_init_worker, initargs=(os.getpid(),))
     try:
         for done, (target, count) in enumerate(pool.imap_unordered(_render_in_worker, jobs), start=1):
-            pages += count
+            pages[target] = count
             if progress:
                 progress(done, len(jobs), str(target))
         pool.close()

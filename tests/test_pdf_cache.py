@@ -1,0 +1,84 @@
+"""Rebuilds render only the PDFs whose content changed, and publish the same bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from crisisplan.build import BuildOptions, BuildResult, build
+from tests.conftest import CASES, TODAY
+
+BILINGUAL = CASES / "valid" / "bilingual" / "plan.yaml"
+ALL = ["da/pdf/plans/outage.pdf", "da/pdf/plans/plans-plan.pdf", "pdf/plans/outage.pdf", "pdf/plans/plans-plan.pdf"]
+
+
+def run(project: Path, cache: bool = True) -> BuildResult:
+    result = build(
+        BuildOptions(
+            paths=[project / "plans"],
+            site_dir=project / "site",
+            today=dt.date.fromisoformat(TODAY),
+            cache=cache,
+        )
+    )
+    assert result.built, result.report.diagnostics
+    return result
+
+
+def pdf_bytes(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.pdf"))}
+
+
+def project(tmp_path: Path, name: str = "project") -> Path:
+    folder = tmp_path / name
+    (folder / "plans").mkdir(parents=True)
+    shutil.copy(BILINGUAL, folder / "plans" / "plan.yaml")
+    return folder
+
+
+def test_an_unchanged_rebuild_renders_no_pdf_and_publishes_the_same_bytes(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    first = run(folder)
+    assert sorted(first.pdfs_rendered) == ALL and first.pdfs_reused == []
+    before = pdf_bytes(folder / "site")
+    second = run(folder)
+    assert second.pdfs_rendered == [] and sorted(second.pdfs_reused) == ALL
+    assert second.pdf_pages == first.pdf_pages
+    assert pdf_bytes(folder / "site") == before
+    # The cache is its own git-ignored folder beside the site.
+    assert (folder / ".crisisplan-cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_one_changed_scenario_renders_only_what_shows_it(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    run(folder)
+    plan = folder / "plans" / "plan.yaml"
+    plan.write_text(plan.read_text().replace("Kunderne kan ikke bestille", "Kunderne kan slet ikke bestille"))
+    result = run(folder)
+    # Only the Danish edition shows the Danish worst case: its runbook and its full plan.
+    assert sorted(result.pdfs_rendered) == ["da/pdf/plans/outage.pdf", "da/pdf/plans/plans-plan.pdf"]
+    assert sorted(result.pdfs_reused) == ["pdf/plans/outage.pdf", "pdf/plans/plans-plan.pdf"]
+
+
+def test_builds_are_identical_with_and_without_the_cache(tmp_path: Path) -> None:
+    cached = project(tmp_path, "cached")
+    run(cached)
+    run(cached)
+    fresh = project(tmp_path, "fresh")
+    run(fresh, cache=False)
+    assert pdf_bytes(cached / "site") == pdf_bytes(fresh / "site")
+    assert not (fresh / ".crisisplan-cache").exists()
+
+
+def test_a_corrupt_or_foreign_entry_is_rendered_again_never_published(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    run(folder)
+    good = pdf_bytes(folder / "site")
+    entries = sorted((folder / ".crisisplan-cache" / "pdf").glob("*.pdf"))
+    assert len(entries) == 4
+    entries[0].write_bytes(entries[0].read_bytes()[:100])  # truncated
+    entries[1].write_bytes(b"%PDF-1.7 not the PDF this key was made from")  # foreign
+    result = run(folder)
+    assert len(result.pdfs_rendered) == 2 and len(result.pdfs_reused) == 2
+    assert pdf_bytes(folder / "site") == good
