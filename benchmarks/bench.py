@@ -3,7 +3,8 @@ and noisy, so figures are read, not asserted. Run: .venv/bin/python benchmarks/b
 
 Figures: the whole `crisisplan check` process on the example plans (what an editor's
 save hook or pre-commit pays), the alias bomb's refusal, a build without PDFs, the
-full build and its PDF stage, and peak memory of each process.
+full build without the PDF cache, rebuilds with nothing and with one word changed
+(side by side with the fresh build), and peak memory.
 """
 
 from __future__ import annotations
@@ -49,8 +50,20 @@ def main() -> None:
         shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
         seconds, _, out = timed([*CLI, "build", "--no-pdf"], work, 3)
         print(f"build --no-pdf (median of 3): {seconds:.2f} s  [{out}]")
-        seconds, peak, out = timed([*CLI, "build"], work, 3)
-        print(f"build with PDFs (median of 3): {seconds:.2f} s  [{out}]")
+        fresh, peak, out = timed([*CLI, "build", "--no-cache"], work, 3)
+        print(f"build with PDFs, no cache (median of 3): {fresh:.2f} s  [{out}]")
+        timed([*CLI, "build"], work, 1)  # fills the PDF cache
+        again, _, out = timed([*CLI, "build"], work, 3)
+        print(f"rebuild, nothing changed (median of 3): {again:.2f} s = {again / fresh:.2f}x the fresh build  [{out}]")
+        scenario = work / "plans" / "brightbrew" / "scenarios" / "hacked-account.yaml"
+        original = scenario.read_text("utf-8")
+        changed = []
+        for n in range(3):
+            scenario.write_text(original.replace("The attacker posts scams", f"The attacker ({n}) posts scams"), "utf-8")
+            seconds, _, out = timed([*CLI, "build"], work, 1)
+            changed.append(seconds)
+        one = statistics.median(changed)
+        print(f"rebuild, one word changed in one scenario (median of 3): {one:.2f} s = {one / fresh:.2f}x  [{out}]")
         print(f"peak memory of any one process so far: {peak:.0f} MiB")
 
 
