@@ -24,6 +24,7 @@ import yaml
 
 from crisisplan.build import BuildOptions, BuildResult, build
 from crisisplan.checker import check_paths
+from crisisplan.labels import labels_for
 from crisisplan.loader import load_file
 from crisisplan.localtext import LOCAL_TYPES
 from crisisplan.pdf import PdfJob, render_all, runbook_html
@@ -596,7 +597,7 @@ class Attributes(HTMLParser):
 @pytest.mark.parametrize("edition", ["config", "no-config"])
 def test_organisation_name_cannot_close_the_site_name_attribute(site_name_sites: dict[str, Path], edition: str) -> None:
     site = site_name_sites[edition]
-    name = f"{SITE_NAME_ATTACK} crisis runbook"
+    name = labels_for("id")["site_name_plan"].format(organisation=SITE_NAME_ATTACK)
     for page in (site / "index.html", site / "segarkita" / "scenarios" / "keluhan-viral.html", site / "404.html"):
         html = page.read_text("utf-8")
         parser = Attributes()
@@ -632,6 +633,6 @@ def test_organisation_name_runs_no_script_in_the_browser(site_name_sites: dict[s
             page.goto(target.as_uri())
             page.wait_for_timeout(1200)  # longer than the 1 s animation the attack asks for
             logo = page.locator("a.md-logo").first
-            assert logo.get_attribute("aria-label") == f"{SITE_NAME_ATTACK} crisis runbook"
+            assert logo.get_attribute("aria-label") == labels_for("id")["site_name_plan"].format(organisation=SITE_NAME_ATTACK)
         assert dialogs == []
         assert blocked == []

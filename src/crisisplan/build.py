@@ -21,7 +21,7 @@ from pathlib import Path
 from crisisplan.audience import personal_data_in_public_text, public_edition
 from crisisplan.checker import Report, check_paths
 from crisisplan.files import describe_os_error
-from crisisplan.labels import CatalogError, project_catalogs
+from crisisplan.labels import CatalogError, labels_for, project_catalogs
 from crisisplan.localtext import in_language
 from crisisplan.model import Plan, parse_date
 from crisisplan.pdf import PdfJob, Progress, plan_html, render_each, runbook_html
@@ -266,9 +266,14 @@ def _publish_in(
                 edition_out = out / language if language else out
                 here = replace(editions, current=language)
                 pages = generate(entries, today, public=options.public, pdf=options.pdf, editions=here)
-                # Material prints site_name as raw HTML: escape what comes from a plan.
-                name = nav_title(entries[0].plan.organisation + " crisis runbook") if len(entries) == 1 else "Crisis runbook"
                 frame = language or editions.root_language
+                words = labels_for(frame)
+                # Material prints site_name as raw HTML: escape what comes from a plan.
+                name = nav_title(
+                    words["site_name_plan"].format(organisation=entries[0].plan.organisation)
+                    if len(entries) == 1
+                    else words["site_name"]
+                )
                 with _reproducible_dates(entries):
                     try:
                         result.warnings += build_site(
