@@ -3,6 +3,8 @@ no traceback. Each test is an attack or an accident that once did damage."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -481,3 +483,58 @@ def test_serve_keeps_going_when_mkdocs_yml_breaks(repo: Path) -> None:
         os.chdir(here)
     assert not first.built
     assert "mkdocs.yml" in first.error
+
+
+# --- Found in review: the repository's own store, linked folders, planted caches -------
+
+
+@pytest.mark.parametrize(
+    ("site_dir", "message"),
+    [
+        (".git", "is inside a repository's .git folder"),
+        (".git/pub", "is inside a repository's .git folder"),
+        (".crisisplan-cache", "is crisisplan's own scratch or cache folder"),
+        ("a" * 300, "cannot be used as the site folder: File name too long"),
+    ],
+)
+def test_force_never_reaches_git_or_crisisplans_own_folders(repo: Path, site_dir: str, message: str) -> None:
+    before = snapshot(repo)
+    result = run_cli("build", "--no-pdf", "--force", "--site-dir", site_dir, cwd=repo)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert snapshot(repo) == before
+
+
+def test_docs_links_into_git_or_to_folders_are_refused(repo: Path) -> None:
+    subprocess.run(["git", "config", "http.extraheader", "AUTHORIZATION: basic SECRET"], cwd=repo, check=True)
+    (repo / "docs" / "config.txt").symlink_to(repo / ".git" / "config")
+    result = run_cli("build", "--no-pdf", cwd=repo)
+    assert "docs/config.txt:1:1: error CP015: this is a link into the repository's .git folder" in result.stdout
+    (repo / "docs" / "config.txt").unlink()
+    (repo / "docs" / "raw").symlink_to(repo / "plans", target_is_directory=True)
+    result = run_cli("build", "--no-pdf", cwd=repo)
+    assert "docs/raw:1:1: error CP015: this is a link to a folder" in result.stdout
+    assert not (repo / "site").exists()
+
+
+def test_a_mkdocs_yml_of_the_wrong_shape_is_a_message(repo: Path) -> None:
+    (repo / "mkdocs.yml").write_text("site_name: x\nnav: 5\n")
+    result = run_cli("build", "--no-pdf", cwd=repo)
+    assert result.returncode == 1
+    assert "a setting in mkdocs.yml has the wrong shape" in result.stderr
+    assert "unexpectedly" not in result.stderr
+
+
+def test_a_committed_pdf_cache_is_never_used(repo: Path) -> None:
+    assert run_cli("build", cwd=repo).returncode == 0
+    for entry in (repo / ".crisisplan-cache" / "pdf").glob("*.pdf"):
+        entry.write_bytes(b"%PDF-1.4 forged")  # and its checksum, as an attacker would
+        meta = entry.with_suffix(".json")
+        record = json.loads(meta.read_text())
+        record["sha256"] = hashlib.sha256(b"%PDF-1.4 forged").hexdigest()
+        meta.write_text(json.dumps(record))
+    subprocess.run(["git", "add", "-f", ".crisisplan-cache"], cwd=repo, check=True)
+    result = run_cli("build", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "from the cache" not in result.stdout
+    assert all(b"forged" not in pdf.read_bytes() for pdf in (repo / "site").rglob("*.pdf"))

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 
@@ -110,6 +112,13 @@ def check_inside(path: Path, boundary: Path | None) -> None:
     except RuntimeError:  # a loop of links
         raise UnsafeFile("CP011", "this link leads round in a loop", "replace the link with the file itself") from None
     if real == boundary or real.is_relative_to(boundary):
+        if ".git" in real.relative_to(boundary).parts:
+            # Inside the repository, but git's own store: its config can hold CI's token.
+            raise UnsafeFile(
+                "CP015",
+                "this is a link into the repository's .git folder; crisisplan does not read it",
+                "replace the link with the file itself",
+            )
         return
     raise UnsafeFile(
         "CP015",
@@ -212,6 +221,25 @@ def write_new(target: Path, data: bytes, within: Path | None = None) -> None:
         target.unlink(missing_ok=True)
         raise
     os.close(fd)
+
+
+def tracked_by_git(path: Path) -> bool:
+    """Whether git tracks anything at or under ``path``: crisisplan's scratch and cache
+    folders never are, so tracked ones were planted (in a pull request, say)."""
+    git = shutil.which("git")
+    root = repository_root(path.parent)
+    if git is None or root is None:
+        return False
+    try:
+        listed = subprocess.run(  # noqa: S603  (a fixed command; the path is ours)
+            [git, "-C", str(root), "ls-files", "-z", "--", str(path.absolute().relative_to(root.absolute()))],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return False
+    return bool(listed.stdout.strip(b"\0"))
 
 
 def describe_os_error(exc: OSError) -> str:

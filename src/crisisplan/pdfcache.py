@@ -9,9 +9,11 @@ bytes: a build is byte-identical with and without the cache.
 
 The cache lives in ``.crisisplan-cache/`` beside the site, ignored by git through
 its own ``.gitignore`` so CI can keep it between runs. An entry is used only if
-its recorded checksum matches its bytes; a corrupt, truncated or foreign entry is
-ignored and rendered again, never published. Nothing is read or written through a
-symbolic link.
+its recorded checksum matches its bytes, so a corrupt or truncated entry is
+rendered again, never published. A cache folder that git tracks was planted (a
+pull request can commit one full of forged PDFs) and is not used at all; keep the
+cache between CI runs with the CI's own cache, scoped to the branch. Nothing is
+read or written through a symbolic link.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from functools import cache
 from pathlib import Path
 
 from crisisplan import __version__
+from crisisplan.files import tracked_by_git
+from crisisplan.publish import CACHE_DIR
 
-CACHE_DIR = ".crisisplan-cache"
 FORMAT = "crisisplan-pdf-cache-1"
 
 
@@ -78,6 +81,9 @@ class PdfCache:
         """The cache next to a site folder; None (no caching) where it would be unsafe."""
         root = site_dir.parent / CACHE_DIR
         if root.is_symlink() or (root / "pdf").is_symlink():
+            return None
+        if tracked_by_git(root):
+            # A cache committed to the repository could hold forged PDFs: not used.
             return None
         try:
             (root / "pdf").mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import glob
 import os
 import shutil
 import sys
@@ -30,7 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from crisisplan.files import repository_root
+from crisisplan.files import repository_root, tracked_by_git
 
 SITE_MARKER = ".crisisplan-site"
 MARKER_TEXT = (
@@ -38,6 +39,7 @@ MARKER_TEXT = (
     "crisisplan replaces it as a whole on every build: do not keep other files here.\n"
 )
 WORK_DIR = ".crisisplan-build"
+CACHE_DIR = ".crisisplan-cache"
 SCRATCH_INFIX = ".scratch-"
 READY = "ready"
 LOCK_WAIT_SECONDS = 600.0
@@ -85,6 +87,22 @@ def guard_site_dir(
     force: bool = False,
 ) -> None:
     """Refuse a site folder whose replacement could lose something; touch nothing."""
+    try:
+        _guard_site_dir(site_dir, plans=plans, config_file=config_file, docs_dir=docs_dir, force=force)
+    except (OSError, RuntimeError) as exc:
+        # A name too long for the file system, a loop of links on the way...
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UnsafeSiteDir(f"{site_dir} cannot be used as the site folder: {reason}", "give another --site-dir") from None
+
+
+def _guard_site_dir(
+    site_dir: Path,
+    *,
+    plans: Sequence[Path],
+    config_file: Path | None,
+    docs_dir: Path | None,
+    force: bool,
+) -> None:
     shown = str(site_dir)
     if site_dir.is_symlink():
         raise UnsafeSiteDir(
@@ -102,6 +120,10 @@ def guard_site_dir(
             raise UnsafeSiteDir(f"{shown} is the repository {root} or holds it; building there would replace it", elsewhere)
     if (real / ".git").exists():
         raise UnsafeSiteDir(f"{shown} is a git repository; building there would replace it", elsewhere)
+    if ".git" in real.parts:
+        raise UnsafeSiteDir(f"{shown} is inside a repository's .git folder; building there would damage it", elsewhere)
+    if {WORK_DIR, CACHE_DIR} & set(real.parts):
+        raise UnsafeSiteDir(f"{shown} is crisisplan's own scratch or cache folder", elsewhere)
     protected: list[tuple[str, Path]] = [("the plans folder" if p.is_dir() else "the plan file", p) for p in plans]
     if config_file is not None:
         protected.append(("the MkDocs config", config_file))
@@ -203,8 +225,9 @@ def recover(work: Path, site_dir: Path) -> None:
     scratch folder of this site: no other build of it is running.
     """
     # The work folder is crisisplan's own; the infix keeps other sites' scratch apart.
-    scratches = [p for p in work.glob(f"{site_dir.name}{SCRATCH_INFIX}*") if p.is_dir() and not p.is_symlink()]
-    if not site_dir.exists() and not site_dir.is_symlink():
+    pattern = glob.escape(f"{site_dir.name}{SCRATCH_INFIX}") + "*"
+    scratches = [p for p in work.glob(pattern) if p.is_dir() and not p.is_symlink()]
+    if not site_dir.exists() and not site_dir.is_symlink() and not tracked_by_git(work):
         for scratch in sorted(scratches, key=lambda p: p.stat().st_mtime, reverse=True):
             for candidate in ((scratch / "site") if (scratch / READY).exists() else None, scratch / "previous-site"):
                 if candidate is not None and candidate.is_dir() and is_built_site(candidate):
@@ -222,6 +245,9 @@ def mark_site(folder: Path) -> None:
 
 def swap_in(new: Path, site_dir: Path, scratch: Path) -> None:
     """Make ``new`` the site. Afterwards the previous site, if any, is in scratch."""
+    if not (new / "index.html").is_file() or not (new / SITE_MARKER).is_file():
+        # Another process removed part of the scratch folder: never publish half a site.
+        raise OSError(f"the new site in {new} is incomplete")
     (scratch / READY).write_text("", encoding="utf-8")
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     if not site_dir.exists():

@@ -69,36 +69,49 @@ def docs_dir_of(config_file: Path | None) -> Path:
         user = _user_config(config_file)
     except SiteBuildError:
         user = {}  # reported by the build itself
-    base = config_file.parent if config_file else Path.cwd()
+    base = config_file.parent if config_file else Path()
     return base / str(user.get("docs_dir", "docs"))
 
 
-def _copy_docs(source: Path, target: Path, boundary: Path, depth: int = 0) -> None:
-    """Copy the user's docs, refusing links that lead out of the repository and
-    special files: a link to a secrets folder must not end up on the site."""
-    if depth > 8:
-        raise UnsafeDocsFile(
-            Diagnostic.at(Location(str(source)), "CP015", "linked folders in docs/ lead round in a loop", "replace the links with real folders")
-        )
+# Far beyond any runbook's own pages, and small enough that docs/ cannot fill a disk.
+MAX_DOCS_FILES = 10_000
+MAX_DOCS_BYTES = 500 * 1024 * 1024
+
+
+def _copy_docs(source: Path, target: Path, boundary: Path) -> None:
+    """Copy the user's docs, refusing links that lead out of the repository (or into
+    its .git folder), links to folders and special files: a link to a secrets folder
+    must not end up on the site, and linked folders could copy one file endlessly."""
+    files_copied, bytes_copied = 0, 0
+
+    def refuse(path: Path, code: str, message: str, hint: str) -> UnsafeDocsFile:
+        return UnsafeDocsFile(Diagnostic.at(Location(str(path)), code, message, hint))
+
     for folder, dirs, files in os.walk(source, followlinks=False):
         here = Path(folder)
         dirs.sort()
         for name in [*dirs, *sorted(files)]:
             path = here / name
-            shown = str(path)
             try:
                 check_inside(path, boundary)
             except UnsafeFile as exc:
-                raise UnsafeDocsFile(Diagnostic.at(Location(shown), exc.code, exc.message, exc.hint)) from None
-            destination = target / path.relative_to(source)
+                raise refuse(path, exc.code, exc.message, exc.hint) from None
             if path.is_dir():
                 if path.is_symlink():
-                    # A linked folder inside the repository: copied as a folder, checked file by file.
-                    _copy_docs(path.resolve(), destination, boundary, depth + 1)
+                    raise refuse(
+                        path, "CP015", "this is a link to a folder; crisisplan follows only links to files", "put the folder itself in docs/, or link its files"
+                    )
                 continue
             if not path.is_file():
                 problem = special_file(path)
-                raise UnsafeDocsFile(Diagnostic.at(Location(shown), problem.code, problem.message, problem.hint))
+                raise refuse(path, problem.code, problem.message, problem.hint)
+            files_copied += 1
+            bytes_copied += path.stat().st_size
+            if files_copied > MAX_DOCS_FILES or bytes_copied > MAX_DOCS_BYTES:
+                raise refuse(
+                    source, "CP007", f"docs/ holds more than {MAX_DOCS_FILES:,} files or {MAX_DOCS_BYTES // 1024 // 1024} MiB", "keep large files out of the runbook site"
+                )
+            destination = target / path.relative_to(source)
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, destination)
 
@@ -192,43 +205,48 @@ def build_site(
     with resources.as_file(assets) as assets_path:
         shutil.copytree(assets_path, docs / ASSET_DIR, dirs_exist_ok=True)
 
-    ui_languages, search_languages = _material_languages()
-    theme = dict(user.get("theme") or {"name": "material"}) if isinstance(user.get("theme"), dict) else {"name": "material"}
-    ui_language = language if language in ui_languages else "en"
-    if folders:
-        # One edition per language: each is in its own language, whatever mkdocs.yml says.
-        theme["language"] = ui_language
-    else:
-        theme.setdefault("language", ui_language)
-    theme.setdefault("font", False)
-    search_lang = [language] if language in search_languages else ["en"]
+    try:
+        ui_languages, search_languages = _material_languages()
+        theme = dict(user.get("theme") or {"name": "material"}) if isinstance(user.get("theme"), dict) else {"name": "material"}
+        ui_language = language if language in ui_languages else "en"
+        if folders:
+            # One edition per language: each is in its own language, whatever mkdocs.yml says.
+            theme["language"] = ui_language
+        else:
+            theme.setdefault("language", ui_language)
+        theme.setdefault("font", False)
+        search_lang = [language] if language in search_languages else ["en"]
 
-    nav: list[NavItem] = list(pages.nav)
-    if user.get("nav"):
-        nav.extend(user["nav"])
-    else:
-        generated = set(pages.files)
-        nav.extend(p for p in _user_pages(user_docs) if p not in generated and p.lower() != "readme.md")
+        nav: list[NavItem] = list(pages.nav)
+        if user.get("nav"):
+            nav.extend(user["nav"])
+        else:
+            generated = set(pages.files)
+            nav.extend(p for p in _user_pages(user_docs) if p not in generated and p.lower() != "readme.md")
 
-    extra = dict(user.get("extra") or {})
-    # Listing the shim stops Material's offline plugin from adding its CDN copy.
-    extra["polyfills"] = [SHIM, *[p for p in extra.get("polyfills", []) if "iframe-worker" not in p]]
-    overrides: dict[str, Any] = {
-        "docs_dir": str(docs),
-        "site_dir": str(site_dir),
-        "use_directory_urls": False,
-        "nav": nav,
-        "theme": theme,
-        "plugins": _plugins(user, search_lang),
-        "extra": extra,
-        "extra_css": [*(user.get("extra_css") or []), f"{ASSET_DIR}/crisisplan.css"],
-        "extra_javascript": [
-            *(user.get("extra_javascript") or []),
-            f"{ASSET_DIR}/crisisplan.js",
-            f"{ASSET_DIR}/search.js",
-        ],
-        "site_name": user.get("site_name") or site_name,
-    }
+        extra = dict(user.get("extra") or {})
+        # Listing the shim stops Material's offline plugin from adding its CDN copy.
+        extra["polyfills"] = [SHIM, *[p for p in extra.get("polyfills", []) if "iframe-worker" not in p]]
+        overrides: dict[str, Any] = {
+            "docs_dir": str(docs),
+            "site_dir": str(site_dir),
+            "use_directory_urls": False,
+            "nav": nav,
+            "theme": theme,
+            "plugins": _plugins(user, search_lang),
+            "extra": extra,
+            "extra_css": [*(user.get("extra_css") or []), f"{ASSET_DIR}/crisisplan.css"],
+            "extra_javascript": [
+                *(user.get("extra_javascript") or []),
+                f"{ASSET_DIR}/crisisplan.js",
+                f"{ASSET_DIR}/search.js",
+            ],
+            "site_name": user.get("site_name") or site_name,
+        }
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        # mkdocs.yml with a value of the wrong shape (nav: 5, extra_css: 5...).
+        raise SiteBuildError(f"a setting in mkdocs.yml has the wrong shape: {exc}") from None
+
     with _capture_mkdocs_log() as warnings:
         try:
             if config_file is not None:
