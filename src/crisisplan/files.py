@@ -16,11 +16,13 @@ file put there on purpose. The rules:
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
 import stat
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -199,17 +201,66 @@ def write_new(target: Path, data: bytes, within: Path | None = None) -> None:
             f"{target} is already there ({kind}); crisisplan never writes over a file",
             "choose another name, or move the existing one away first",
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if within is not None and linked_component(target, within) is not None:
-        raise WriteRefused(f"a folder on the way to {target} is a symbolic link", "replace the link with a real folder")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    if within is not None and os.open in os.supports_dir_fd and hasattr(os, "O_DIRECTORY"):
+        # Folder by folder from within, each opened without following a link, so a
+        # folder swapped for a link between the checks above and the write cannot
+        # lead the file elsewhere.
+        parent = _open_folders(within, target)
+        try:
+            file_fd = _create(target, lambda: os.open(target.name, flags, 0o644, dir_fd=parent))
+            _fill(file_fd, data, lambda: os.unlink(target.name, dir_fd=parent))
+        finally:
+            os.close(parent)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    file_fd = _create(target, lambda: os.open(target, flags, 0o644))
+    _fill(file_fd, data, lambda: target.unlink(missing_ok=True))
+
+
+def _open_folders(within: Path, target: Path) -> int:
+    """A handle on target's folder, reached from ``within`` without following links;
+    missing folders are made on the way."""
+    no_links = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(within.resolve(), no_links)
     try:
-        fd = os.open(target, flags, 0o644)
+        for part in target.absolute().relative_to(within.absolute()).parts[:-1]:
+            if part in ("", ".", ".."):
+                raise WriteRefused(f"{target} is outside {within}", "crisisplan writes only inside the plan's own folder")
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(part, 0o755, dir_fd=fd)
+            try:
+                child = os.open(part, no_links, dir_fd=fd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                    raise WriteRefused(
+                        f"a folder on the way to {target} is a symbolic link; crisisplan does not write through links",
+                        "replace the link with a real folder",
+                    ) from None
+                raise
+            os.close(fd)
+            fd = child
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _create(target: Path, opener: Callable[[], int]) -> int:
+    try:
+        return opener()
     except FileExistsError:
         raise WriteRefused(
             f"{target} appeared while writing; crisisplan never writes over a file",
             "run the command again",
         ) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise WriteRefused(f"{target} is a symbolic link; crisisplan does not write through links", "choose another file name") from None
+        raise
+
+
+def _fill(fd: int, data: bytes, remove: Callable[[], None]) -> None:
     try:
         view = memoryview(data)
         while view:
@@ -218,7 +269,7 @@ def write_new(target: Path, data: bytes, within: Path | None = None) -> None:
         os.fsync(fd)
     except BaseException:
         os.close(fd)
-        target.unlink(missing_ok=True)
+        remove()
         raise
     os.close(fd)
 
