@@ -230,7 +230,8 @@ def _publish(
     waiting: Callable[[], None] | None,
 ) -> None:
     plans = _site_plans(result.report)
-    site_dir = options.site_dir.absolute()
+    # Resolved: "site/x/.." is the site folder itself, and its scratch space goes beside it.
+    site_dir = options.site_dir.resolve()
     # A team's own catalogs live in locale/ beside mkdocs.yml (or where the build runs).
     project = options.config_file.parent if options.config_file else Path.cwd()
     with project_catalogs([project]):
