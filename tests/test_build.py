@@ -169,7 +169,7 @@ def test_letter_paper(tmp_path: Path) -> None:
 
     plan = check_paths([CASES / "valid" / "minimal"]).plans[0].plan
     assert plan is not None
-    target, _ = render_pdf(PdfJob(runbook_html(plan, plan.scenarios[0], "letter"), tmp_path / "a.pdf", tmp_path))
+    target, _ = render_pdf(PdfJob(runbook_html(plan, plan.scenarios[0], "letter"), tmp_path / "a.pdf"))
     box = PdfReader(target).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 

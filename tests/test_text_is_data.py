@@ -515,13 +515,13 @@ def _fill_composer(page: Any, where: str) -> None:
 def test_pdf_shows_attacks_as_text_and_links_nowhere_local(attacked: Attacked, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    # One scenario runbook, rendered as the build renders it (relative to the site
-    # folder): the site builds above skip PDFs, which would triple their time.
+    # One scenario runbook, rendered as the build renders it: the site builds above
+    # skip PDFs, which would triple their time.
     plan = check_paths([attacked.plans], today=DAY).plans[0].plan
     assert plan is not None
     site = tmp_path / "site"
     target = site / "pdf" / SLUG / "outage.pdf"
-    render_all([PdfJob(runbook_html(plan, plan.scenarios[0], "a4", False), target, site)])
+    render_all([PdfJob(runbook_html(plan, plan.scenarios[0], "a4", False), target)])
     reader = PdfReader(target)
     text = "".join(page.extract_text() or "" for page in reader.pages)
     for path in ("scenarios[].title", "scenarios[].worst_case", "scenarios[].first_actions[].do", "scenarios[].statements[].text.*"):

@@ -120,9 +120,9 @@ def _pdf_jobs(entries: list[SitePlan], out: Path, paper: str, public: bool) -> l
     jobs = []
     for entry in entries:
         folder = out / "pdf" / entry.slug
-        jobs.append(PdfJob(plan_html(entry.plan, paper, public), folder / f"{entry.slug}-plan.pdf", out))
+        jobs.append(PdfJob(plan_html(entry.plan, paper, public), folder / f"{entry.slug}-plan.pdf"))
         for scenario in entry.plan.scenarios:
-            jobs.append(PdfJob(runbook_html(entry.plan, scenario, paper, public), folder / f"{scenario.id}.pdf", out))
+            jobs.append(PdfJob(runbook_html(entry.plan, scenario, paper, public), folder / f"{scenario.id}.pdf"))
     return jobs
 
 

@@ -41,6 +41,11 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 JsonPath = tuple[str | int, ...]
 
+
+def field_name(path: JsonPath, default: str = "value") -> str:
+    """The key a path ends in, skipping list positions: ('roles', 0, 'title') -> 'title'."""
+    return next((part for part in reversed(path) if isinstance(part, str)), default)
+
 _CORE_TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {
     _CORE_TAG + name for name in ("str", "int", "float", "bool", "null", "map", "seq")

@@ -37,7 +37,6 @@ Progress = Callable[[int, int, str], None]
 class PdfJob:
     html: str
     target: Path
-    root: Path
 
 
 def _scenario_context(plan: Plan, scenario: Scenario) -> dict[str, Any]:
@@ -231,7 +230,7 @@ def write_pdf_file(html: str, name: str, replace: bool = False) -> int:
     if target.is_symlink():
         raise WriteRefused(f"{name} is a symbolic link; crisisplan does not write through links", "choose another file name")
     with tempfile.TemporaryDirectory(prefix="crisisplan-pdf-") as scratch:
-        rendered, pages = render_pdf(PdfJob(html, Path(scratch) / "out.pdf", Path(scratch)))
+        rendered, pages = render_pdf(PdfJob(html, Path(scratch) / "out.pdf"))
         data = rendered.read_bytes()
     if replace and target.is_file():
         staged = target.with_name(f".{target.name}.crisisplan-new")

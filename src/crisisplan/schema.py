@@ -18,7 +18,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from crisisplan.diagnostics import Diagnostic, Location
-from crisisplan.loader import JsonPath, Locator
+from crisisplan.loader import JsonPath, Locator, field_name
 from crisisplan.model import LANGUAGE_NAMES
 from crisisplan.suggest import closest, did_you_mean, slug
 
@@ -147,13 +147,6 @@ def _example(schema: dict[str, Any]) -> str:
     return ", ".join(str(e) for e in shown)
 
 
-def _field_name(path: JsonPath) -> str:
-    for part in reversed(path):
-        if isinstance(part, str):
-            return part
-    return "value"
-
-
 _ANY_DURATION = re.compile(r"^(?=\d)(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?$")
 _ANY_DATE = re.compile(r"^\d+-\d{2}-\d{2}$")
 
@@ -186,7 +179,7 @@ def _over_limit(
     kind: str, path: JsonPath, value: Any, limit: int, schema: dict[str, Any], where: Location
 ) -> Diagnostic:
     """A text, list or number past the limits that keep every build bounded (CP108)."""
-    field = _field_name(path)
+    field = field_name(path)
     if kind == "maxLength":
         size = len(value) if isinstance(value, str) else 0
         message = f"'{field}' is {size:,} characters long; the most allowed is {limit:,}"
@@ -262,24 +255,24 @@ def _diagnose(error: ValidationError, locator: Locator) -> Iterator[Diagnostic]:
         if set(types) == {"string", "object"}:
             # A translatable text (crisisplan.localtext).
             words = "text, or the text per language"
-            hint = f"write the text after '{_field_name(path)}:', or one line per language under it, like en: ..."
+            hint = f"write the text after '{field_name(path)}:', or one line per language under it, like en: ..."
         elif "string" in types and raw is not None:
             hint = f'write it in quotes: "{raw}"'
         elif "array" in types:
-            hint = f"write {_field_name(path)}: on its own line, then one item per line starting with '- '"
+            hint = f"write {field_name(path)}: on its own line, then one item per line starting with '- '"
         elif "object" in types:
             hint = "write keys and values indented under it, like name: value"
         yield Diagnostic.at(
             where,
             "CP103",
-            f"'{_field_name(path)}' must be {words}, not {_found_words(value)}",
+            f"'{field_name(path)}' must be {words}, not {_found_words(value)}",
             hint,
         )
         return
 
     if kind in ("enum", "const"):
         choices = [str(c) for c in (expected if kind == "enum" else [expected])]
-        title = str(schema.get("title", _field_name(path))).lower()
+        title = str(schema.get("title", field_name(path))).lower()
         yield Diagnostic.at(
             where,
             "CP104",
@@ -303,7 +296,7 @@ def _diagnose(error: ValidationError, locator: Locator) -> Iterator[Diagnostic]:
         return
 
     if kind in ("pattern", "format"):
-        title = str(schema.get("title", _field_name(path))).lower()
+        title = str(schema.get("title", field_name(path))).lower()
         example = _example(schema)
         shown = _shorten(value)
         if kind == "format" and expected == "date":
@@ -325,7 +318,7 @@ def _diagnose(error: ValidationError, locator: Locator) -> Iterator[Diagnostic]:
         return
 
     if kind in ("minItems", "minLength", "minProperties"):
-        field = _field_name(path)
+        field = field_name(path)
         if kind == "minLength" or (kind == "minProperties" and "propertyNames" in schema and "string" in schema.get("type", [])):
             message = f"'{field}' is empty"
             hint = f"write the {field.replace('_', ' ')}, or remove the line"
@@ -340,7 +333,7 @@ def _diagnose(error: ValidationError, locator: Locator) -> Iterator[Diagnostic]:
         yield Diagnostic.at(
             where,
             "CP106",
-            f"'{_field_name(path)}' lists the same entry twice",
+            f"'{field_name(path)}' lists the same entry twice",
             "remove the repeated entry",
         )
         return
@@ -349,7 +342,7 @@ def _diagnose(error: ValidationError, locator: Locator) -> Iterator[Diagnostic]:
         yield Diagnostic.at(
             where,
             "CP105",
-            f"'{_field_name(path)}' is {value}, which is out of range",
+            f"'{field_name(path)}' is {value}, which is out of range",
             f"use a number of at least {expected}",
         )
         return

@@ -7,13 +7,9 @@ from collections.abc import Iterator
 
 from crisisplan.checks.base import Context, Finding, check
 from crisisplan.diagnostics import Severity
-from crisisplan.loader import JsonPath
+from crisisplan.loader import field_name
 from crisisplan.localtext import SAME_BY_DEFAULT, typed_local_texts
 from crisisplan.model import LANGUAGE_NAMES, Plan
-
-
-def _field(path: JsonPath) -> str:
-    return next((str(part) for part in reversed(path) if isinstance(part, str)), "text")
 
 
 def _quoted(text: str, width: int = 40) -> str:
@@ -56,7 +52,7 @@ def text_missing_language(plan: Plan, context: Context) -> Iterator[Finding]:
         if not missing or not given:
             continue
         names = " and ".join(f"{LANGUAGE_NAMES.get(code, code)} ({code})" for code in missing)
-        field = _field(path)
+        field = field_name(path, "text")
         shown = ", ".join(f"{code}: {_quoted(text)}" for code, text in given.items())
         added = ", ".join(f"{code}: ..." for code in missing)
         item = isinstance(path[-1], int)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from crisisplan.checks.base import Context, Finding, check
-from crisisplan.loader import JsonPath
+from crisisplan.loader import JsonPath, field_name
 from crisisplan.localtext import local_texts
 from crisisplan.model import LANGUAGE_CODE, Plan, Ref, Step
 from crisisplan.suggest import closest, did_you_mean, slug
@@ -154,7 +154,7 @@ def unknown_language(plan: Plan, context: Context) -> Iterator[Finding]:
     ]
     for path, value in local_texts(plan.raw):
         if isinstance(value, dict):
-            keyed.extend(((*path, language), f"'{_field(path)}' has text") for language in value)
+            keyed.extend(((*path, language), f"'{field_name(path, 'text')}' has text") for language in value)
     for path, what in keyed:
         language = str(path[-1])
         if language in plan.languages or not LANGUAGE_CODE.match(language):
@@ -167,9 +167,6 @@ def unknown_language(plan: Plan, context: Context) -> Iterator[Finding]:
             else f"add {language} to plan.languages, or remove this text",
         )
 
-
-def _field(path: JsonPath) -> str:
-    return next((str(part) for part in reversed(path) if isinstance(part, str)), "text")
 
 
 @check("CP206", "unknown-scenario")
