@@ -1,0 +1,84 @@
+"""The command line: options in, one core call, a reporter, an exit code. Nothing else."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from crisisplan import __version__
+from crisisplan.cli.common import EXIT_PROBLEMS
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="crisisplan")
+def cli() -> None:
+    """Check and publish crisis-management plans written in YAML."""
+
+
+# Each command lives in its own module (as in mkdocs); this is where they are registered.
+from crisisplan.cli import build, check, incident, reference  # noqa: E402
+
+for _command in (
+    check.check,
+    build.build_command,
+    build.serve,
+    incident.scenarios,
+    incident.statement,
+    incident.drill,
+    incident.review,
+    reference.schema,
+    reference.list_checks,
+    reference.explain,
+):
+    cli.add_command(_command)
+
+
+class Terminated(BaseException):
+    """SIGTERM (a CI timeout, `kill`): unwind like Ctrl-C so scratch folders and PDF
+    workers are cleaned up and the published site is left as it was."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def main() -> None:
+    """Entry point: Click's usage errors exit 2; anything unexpected is reported, not traced."""
+    import signal
+
+    from crisisplan.labels import CatalogError, project_catalogs
+
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        # A team's own translations in locale/ here apply to every command's output.
+        with project_catalogs([Path.cwd()]):
+            cli.main(standalone_mode=True)
+    except CatalogError as exc:
+        click.echo(f"error: cannot use the translations: {exc}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Terminated:
+        click.echo("Stopped.", err=True)
+        sys.exit(143)
+    except RecursionError:
+        click.echo("error: the input is nested too deeply to process", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    except MemoryError:
+        click.echo("error: out of memory", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    except Exception as exc:
+        # A bug of ours: say so in one line, never with a traceback in front of an
+        # author; CRISISPLAN_DEBUG=1 shows it for a bug report.
+        if os.environ.get("CRISISPLAN_DEBUG"):
+            raise
+        click.echo(
+            f"error: crisisplan failed unexpectedly ({type(exc).__name__}: {exc})\n"
+            "  hint: this is a bug in crisisplan; run again with CRISISPLAN_DEBUG=1 and report what it prints",
+            err=True,
+        )
+        sys.exit(EXIT_PROBLEMS)

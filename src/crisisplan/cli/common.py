@@ -1,0 +1,136 @@
+"""Options and helpers shared by the commands: where plans are, today, and failing cleanly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    from crisisplan.build import BuildOptions
+    from crisisplan.model import Plan
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+DEFAULT_PLANS = Path("plans")
+
+paths_argument = click.argument(
+    "paths",
+    nargs=-1,
+    type=click.Path(path_type=Path),
+    metavar="[PATH]...",
+)
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="How to report problems: text for people, json for tools, github for GitHub Actions annotations.",
+)
+strict_option = click.option(
+    "--strict", is_flag=True, help="Fail on warnings too (unapproved statements, overdue reviews)."
+)
+
+
+def _today() -> dt.date:
+    """Today, or CRISISPLAN_TODAY (YYYY-MM-DD) so that checks can be reproduced."""
+    fixed = os.environ.get("CRISISPLAN_TODAY")
+    if not fixed:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(fixed)
+    except ValueError:
+        raise click.UsageError(
+            f"CRISISPLAN_TODAY must be a date like 2026-11-22, not '{fixed}'"
+        ) from None
+
+
+def _plan_paths(paths: tuple[Path, ...]) -> list[Path]:
+    if paths:
+        return list(paths)
+    if not DEFAULT_PLANS.exists():
+        raise click.UsageError(
+            "there is no plans/ folder here: give the path of a plan, like 'crisisplan check my-plan.yaml'"
+        )
+    return [DEFAULT_PLANS]
+
+
+def _build_options(
+    paths: tuple[Path, ...],
+    site_dir: Path,
+    strict: bool,
+    no_pdf: bool,
+    paper: str,
+    config_file: Path | None,
+    audience: str = "internal",
+    force: bool = False,
+    cache: bool = True,
+) -> BuildOptions:
+    from crisisplan.build import BuildOptions
+
+    if config_file is None and Path("mkdocs.yml").is_file():
+        config_file = Path("mkdocs.yml")
+    return BuildOptions(
+        paths=_plan_paths(paths),
+        site_dir=site_dir,
+        config_file=config_file,
+        strict=strict,
+        pdf=not no_pdf,
+        paper=paper,
+        today=_today(),
+        public=audience == "public",
+        force=force,
+        cache=cache,
+    )
+
+
+site_dir_option = click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Where to publish the site. It is replaced only when the whole build succeeds.",
+)
+no_pdf_option = click.option("--no-pdf", is_flag=True, help="Skip the PDF runbooks (faster).")
+paper_option = click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    default="a4",
+    show_default=True,
+    help="PDF paper size.",
+)
+config_option = click.option(
+    "--config-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The MkDocs configuration (default: mkdocs.yml here, if there is one).",
+)
+
+
+def _load_plans(paths: list[Path]) -> list[Plan]:
+    """Plans for the incident tools: usable even if a check fails elsewhere in them."""
+    from crisisplan.checker import check_paths
+    from crisisplan.reporters import TextReporter
+
+    report = check_paths(paths, today=_today())
+    plans = [checked.plan for checked in report.plans if checked.plan is not None]
+    if not plans:
+        click.echo(TextReporter().render(report), nl=False, err=True)
+        sys.exit(EXIT_PROBLEMS)
+    if report.errors:
+        click.echo(
+            f"note: the plans have {report.errors} error(s); 'crisisplan check' shows them",
+            err=True,
+        )
+    return plans
+
+
+def _fail(message: str, hint: str = "", code: int = EXIT_PROBLEMS) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    if hint:
+        click.echo(f"  hint: {hint}", err=True)
+    sys.exit(code)
