@@ -42,6 +42,7 @@ def test_json_format() -> None:
     code, output = invoke("check", ".", "--format", "json", cwd=CASE)
     assert code == 1
     assert json.loads(output) == {
+        "version": 1,
         "plans": ["."],
         "summary": {"plans": 1, "errors": 1, "warnings": 0},
         "diagnostics": [
@@ -63,7 +64,7 @@ def test_github_format() -> None:
     code, output = invoke("check", ".", "--format", "github", cwd=CASE)
     assert code == 1
     assert output == (
-        "::error file=scenarios/outage.yaml,line=7,col=12,title=CP201 unknown-role::"
+        "::error title=CP201 unknown-role,file=scenarios/outage.yaml,line=7,col=12::"
         "unknown role 'socail'%0Adid you mean 'social'?\n"
         "1 plan checked: 1 error\n"
     )
@@ -89,7 +90,7 @@ def test_a_scenario_file_stands_for_its_whole_plan() -> None:
 def test_unknown_format_is_a_usage_error() -> None:
     code, output = invoke("check", "--format", "xml")
     assert code == 2
-    assert "'xml' is not one of 'text', 'json', 'github'" in output
+    assert "'xml' is not one of 'text', 'json', 'github', 'sarif', 'gitlab'" in output
 
 
 def test_no_plans_folder_is_a_usage_error(tmp_path: Path) -> None:

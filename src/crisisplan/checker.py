@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from crisisplan.checks import Context, run_checks
 from crisisplan.diagnostics import Diagnostic, fails
@@ -49,10 +50,13 @@ def check_plan(source: PlanSource, today: dt.date) -> CheckedPlan:
     return CheckedPlan(source, plan, sorted(set(problems)))
 
 
-def check_paths(paths: Sequence[Path], today: dt.date | None = None) -> Report:
-    """Load and check every plan under ``paths``; never raises for a bad plan."""
+def check_paths(paths: Sequence[Path], today: dt.date | None = None, stdin: BinaryIO | None = None) -> Report:
+    """Load and check every plan under ``paths``; never raises for a bad plan.
+
+    With ``stdin``, the path ``-`` is a plan read from it (``crisisplan check -``).
+    """
     today = today or dt.date.today()
-    sources, problems = discover(list(paths))
+    sources, problems = discover(list(paths), stdin)
     report = Report()
     for source in sources:
         checked = check_plan(source, today)

@@ -136,7 +136,12 @@ def read_bounded(path: Path, limit: int, boundary: Path | None = None) -> bytes:
     even where the file system reports a size of 0.
     """
     check_inside(path, boundary)
-    # O_NONBLOCK: opening a pipe for reading would otherwise wait for a writer forever.
+    # Refused before opening: a socket cannot be opened at all (ENXIO, which would read
+    # as "cannot read the file"), and a device might do something when opened.
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise special_file(path)
+    # O_NONBLOCK: opening a pipe for reading would otherwise wait for a writer forever
+    # (it may have replaced the file since the check above).
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):

@@ -14,11 +14,12 @@ that nothing an author writes can cost unbounded time or memory or run code:
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -438,31 +439,35 @@ def _attach(parent: _Frame, value: Any, count: int, size: int) -> None:
         parent.key = None
 
 
-def read_text(path: Path, shown: str, boundary: Path | None = None) -> str:
+def read_text(path: Path, shown: str, boundary: Path | None = None, data: bytes | None = None) -> str:
     """Read a plan file as UTF-8 (with or without BOM) within the size limit.
 
     Only a regular file whose real place is inside ``boundary`` is read (see
     crisisplan.files): links leading out of the repository and special files are
     refused before anything is read, so no diagnostic can echo what they hold.
+    ``data`` is a plan already read (from standard input): no file is opened.
     """
-    try:
-        raw = read_bounded(path, MAX_FILE_BYTES, boundary)
-    except UnsafeFile as exc:
-        raise LoadError(Diagnostic.at(Location(shown), exc.code, exc.message, exc.hint)) from None
-    except OSError as exc:
-        raise LoadError(
-            Diagnostic.at(
-                Location(shown),
-                "CP011",
-                f"cannot read the file: {describe_os_error(exc)}",
-                "check that the file exists and that you may read it",
-            )
-        ) from None
-    if len(raw) > MAX_FILE_BYTES:
+    if data is not None:
+        raw = data
+    else:
         try:
-            size = f"{max(path.stat().st_size, len(raw)) / 1024 / 1024:.1f} MiB"
-        except OSError:
-            size = "over the limit"
+            raw = read_bounded(path, MAX_FILE_BYTES, boundary)
+        except UnsafeFile as exc:
+            raise LoadError(Diagnostic.at(Location(shown), exc.code, exc.message, exc.hint)) from None
+        except OSError as exc:
+            raise LoadError(
+                Diagnostic.at(
+                    Location(shown),
+                    "CP011",
+                    f"cannot read the file: {describe_os_error(exc)}",
+                    "check that the file exists and that you may read it",
+                )
+            ) from None
+    if len(raw) > MAX_FILE_BYTES:
+        size = "over the limit"
+        if data is None:  # standard input has no size to tell
+            with contextlib.suppress(OSError):
+                size = f"{max(path.stat().st_size, len(raw)) / 1024 / 1024:.1f} MiB"
         raise LoadError(
             Diagnostic.at(
                 Location(shown),
@@ -487,10 +492,13 @@ def read_text(path: Path, shown: str, boundary: Path | None = None) -> str:
     return text.removeprefix("\ufeff")
 
 
-def load_file(path: Path, shown: str | None = None, boundary: Path | None = None) -> Document:
-    """Load one YAML file whose top level must be a mapping."""
+def load_file(
+    path: Path, shown: str | None = None, boundary: Path | None = None, data: bytes | None = None
+) -> Document:
+    """Load one YAML file whose top level must be a mapping (``data``: its bytes, read
+    from standard input)."""
     shown = shown or str(path)
-    text = read_text(path, shown, boundary)
+    text = read_text(path, shown, boundary, data)
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
@@ -531,12 +539,32 @@ def load_file(path: Path, shown: str | None = None, boundary: Path | None = None
 # --- finding plans ----------------------------------------------------------------------
 
 
+# The path that means "read the plan from standard input" (as in yamllint), and the
+# name diagnostics give it.
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+# Names of standard input as a file. It is never opened as one: a pipe is refused like
+# any other (CP014), and a hint points to '-'.
+_STDIN_FILES = ("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")
+
+
 @dataclass(frozen=True)
 class PlanSource:
-    """One plan: a single YAML file, or a folder with plan.yaml and scenarios/."""
+    """One plan: a single YAML file, or a folder with plan.yaml and scenarios/, or
+    (``data`` set) a single-file plan read from standard input."""
 
     path: Path
     is_folder: bool
+    data: bytes | None = field(default=None, repr=False)
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.data is not None
+
+    @property
+    def shown(self) -> str:
+        """How reports name the plan: as given, or <stdin>."""
+        return STDIN_NAME if self.is_stdin else str(self.path)
 
     @property
     def plan_file(self) -> Path:
@@ -559,7 +587,8 @@ class PlanSource:
         return self.path.parent / "reviews" / self.path.stem
 
     def review_files(self) -> list[Path]:
-        return _yaml_files(self.reviews_dir)
+        # A plan from standard input has no folder, so no reviews beside it.
+        return [] if self.is_stdin else _yaml_files(self.reviews_dir)
 
     def files(self) -> list[Path]:
         return [self.plan_file, *self.scenario_files(), *self.review_files()]
@@ -568,11 +597,13 @@ class PlanSource:
 def _yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    # Links are listed too, dangling ones included: reading them reports what is wrong.
+    # Links are listed too, dangling ones included, and so are pipes, devices and
+    # sockets: reading them reports what is wrong (CP014) instead of skipping a
+    # scenario without a word.
     return sorted(
         p
         for p in folder.iterdir()
-        if p.suffix in YAML_SUFFIXES and (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
+        if p.suffix in YAML_SUFFIXES and (p.is_symlink() or not p.is_dir()) and not p.name.startswith(".")
     )
 
 
@@ -595,16 +626,56 @@ def _plans_in(folder: Path, depth: int = 0) -> Iterator[PlanSource]:
             yield from _plans_in(sub, depth + 1)
 
 
-def discover(paths: list[Path]) -> tuple[list[PlanSource], list[Diagnostic]]:
+def _read_stdin(stdin: BinaryIO) -> bytes:
+    """At most one byte past the size limit, so that an endless pipe cannot fill memory."""
+    chunks: list[bytes] = []
+    left = MAX_FILE_BYTES + 1
+    while left > 0:
+        chunk = stdin.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def discover(paths: list[Path], stdin: BinaryIO | None = None) -> tuple[list[PlanSource], list[Diagnostic]]:
     """Turn the paths a user named into plans.
 
     A file inside a folder plan (its plan.yaml or one of its scenarios, as an editor's
     save hook passes it) stands for the whole folder plan: references reach across
-    its files.
+    its files. ``-`` reads one single-file plan from ``stdin``, when given.
     """
     found: list[PlanSource] = []
     problems: list[Diagnostic] = []
+    from_stdin: bytes | None = None
     for path in paths:
+        if stdin is not None and str(path) == STDIN:
+            if from_stdin is None:
+                try:
+                    from_stdin = _read_stdin(stdin)
+                except OSError as exc:
+                    problems.append(
+                        Diagnostic.at(
+                            Location(STDIN_NAME),
+                            "CP011",
+                            f"cannot read standard input: {describe_os_error(exc)}",
+                            "pipe the plan in: crisisplan check - < plan.yaml",
+                        )
+                    )
+                    continue
+                found.append(PlanSource(Path(STDIN), False, from_stdin))
+            continue
+        if str(path) in _STDIN_FILES:
+            problems.append(
+                Diagnostic.at(
+                    Location(str(path)),
+                    "CP014",
+                    "this is standard input, not a file crisisplan can read",
+                    "to check a plan from standard input, give '-' instead: crisisplan check - < plan.yaml",
+                )
+            )
+            continue
         if not path.exists():
             problems.append(
                 Diagnostic.at(
@@ -641,18 +712,19 @@ def discover(paths: list[Path]) -> tuple[list[PlanSource], list[Diagnostic]]:
                 )
             )
         found.extend(plans)
-    unique: dict[Path, PlanSource] = {}
+    unique: dict[Path | str, PlanSource] = {}
     for plan in found:
-        unique.setdefault(plan.path.resolve(), plan)
+        unique.setdefault(STDIN_NAME if plan.is_stdin else plan.path.resolve(), plan)
     return list(unique.values()), problems
 
 
 def load_plan(source: PlanSource) -> tuple[Document | None, list[Diagnostic]]:
     """Load a plan's files and merge scenario files into its ``scenarios`` list."""
     problems: list[Diagnostic] = []
-    boundary = boundary_for(source.path)
+    # Standard input has no folder: no boundary, and no other files to read.
+    boundary = None if source.is_stdin else boundary_for(source.path)
     try:
-        plan = load_file(source.plan_file, boundary=boundary)
+        plan = load_file(source.plan_file, STDIN_NAME if source.is_stdin else None, boundary, source.data)
     except LoadError as exc:
         plan = None
         problems.append(exc.diagnostic)

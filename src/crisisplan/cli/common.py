@@ -26,11 +26,26 @@ paths_argument = click.argument(
 format_option = click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(["text", "json", "github", "sarif", "gitlab"]),
     default="text",
     show_default=True,
-    help="How to report problems: text for people, json for tools, github for GitHub Actions annotations.",
+    help="How to report problems: text for people, json for tools, github for GitHub Actions "
+    "annotations, sarif for code scanning (SARIF 2.1.0), gitlab for GitLab Code Quality.",
 )
+quiet_option = click.option(
+    "-q", "--quiet", is_flag=True, help="Print only the problems: no summary or progress."
+)
+verbose_option = click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also say, on standard error, which plans were checked (and, for build, each edition and PDF).",
+)
+
+
+def _quiet_or_verbose(quiet: bool, verbose: bool) -> None:
+    if quiet and verbose:
+        raise click.UsageError("-q/--quiet and -v/--verbose cannot be used together")
 strict_option = click.option(
     "--strict", is_flag=True, help="Fail on warnings too (unapproved statements, overdue reviews)."
 )
@@ -69,6 +84,7 @@ def _build_options(
     audience: str = "internal",
     force: bool = False,
     cache: bool = True,
+    engine: str = "mkdocs",
 ) -> BuildOptions:
     from crisisplan.build import BuildOptions
 
@@ -76,7 +92,7 @@ def _build_options(
         config_file = Path("mkdocs.yml")
     return BuildOptions(
         paths=_plan_paths(paths),
-        site_dir=site_dir,
+        site_dir=_configured_site_dir(site_dir, config_file),
         config_file=config_file,
         strict=strict,
         pdf=not no_pdf,
@@ -85,7 +101,21 @@ def _build_options(
         public=audience == "public",
         force=force,
         cache=cache,
+        engine=engine,
     )
+
+
+def _configured_site_dir(site_dir: Path, config_file: Path | None) -> Path:
+    """site_dir from mkdocs.yml when --site-dir is not given (an explicit --site-dir
+    wins, as MkDocs' own does); the build's site-folder guards apply to either."""
+    from click.core import ParameterSource
+
+    context = click.get_current_context(silent=True)
+    if context is None or context.get_parameter_source("site_dir") is not ParameterSource.DEFAULT:
+        return site_dir  # given on the command line, or a command without the option (serve)
+    from crisisplan.site.mkdocs_site import site_dir_of
+
+    return site_dir_of(config_file) or site_dir
 
 
 site_dir_option = click.option(
@@ -93,7 +123,7 @@ site_dir_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("site"),
     show_default=True,
-    help="Where to publish the site. It is replaced only when the whole build succeeds.",
+    help="Where to publish the site (without it: site_dir in mkdocs.yml, if set). It is replaced only when the whole build succeeds.",
 )
 no_pdf_option = click.option("--no-pdf", is_flag=True, help="Skip the PDF runbooks (faster).")
 paper_option = click.option(
@@ -134,3 +164,12 @@ def _fail(message: str, hint: str = "", code: int = EXIT_PROBLEMS) -> NoReturn:
     if hint:
         click.echo(f"  hint: {hint}", err=True)
     sys.exit(code)
+
+
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "zensical"]),
+    default="mkdocs",
+    show_default=True,
+    help="The site generator: MkDocs with Material, or Zensical, its successor (pip install zensical; search is not yet tuned for it).",
+)

