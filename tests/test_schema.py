@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
+import yaml
 from click.testing import CliRunner
 
 from crisisplan.cli import cli
 from crisisplan.schema import plan_schema, schema_text
+from tests.conftest import invoke
 
 
 def test_schema_is_valid_draft7() -> None:
@@ -22,15 +25,70 @@ def test_schema_is_valid_draft7() -> None:
 
 def test_top_level_schema_copies_match_the_packaged_ones(root: Path) -> None:
     packaged = root / "src" / "crisisplan" / "schemas"
-    for name in ("plan.schema.json", "scenario.schema.json"):
+    for name in ("plan.schema.json", "scenario.schema.json", "review.schema.json"):
         assert (root / "schema" / name).read_text() == (packaged / name).read_text(), name
 
 
-def test_scenario_schema_points_into_the_plan_schema(root: Path) -> None:
-    scenario = json.loads((root / "schema" / "scenario.schema.json").read_text())
-    ref = scenario["$ref"]
-    assert ref == "plan.schema.json#/definitions/scenario"
-    assert "scenario" in plan_schema()["definitions"]
+def test_scenario_and_review_schemas_point_into_the_plan_schema(root: Path) -> None:
+    for name in ("scenario", "review"):
+        schema = json.loads(schema_text(name))
+        assert schema["$ref"] == f"plan.schema.json#/definitions/{name}"
+        assert name in plan_schema()["definitions"]
+        jsonschema.Draft7Validator.check_schema(schema)
+
+
+def test_scenario_files_validate_against_the_scenario_schema_beside_the_plan_schema(root: Path) -> None:
+    """As an editor uses them: scenario.schema.json with plan.schema.json beside it."""
+    from referencing import Registry, Resource
+
+    registry: Registry[Any] = Registry().with_resources(
+        (json.loads(schema_text(name))["$id"], Resource.from_contents(json.loads(schema_text(name))))
+        for name in ("plan", "scenario", "review")
+    )
+    # Draft-07 ignores $id beside $ref, so, as in an editor, the file's own address is
+    # the base that 'plan.schema.json' is resolved against.
+    scenario_url = json.loads(schema_text("scenario"))["$id"]
+    scenario = jsonschema.Draft7Validator({"$ref": scenario_url}, registry=registry)
+    files = sorted((root / "plans").glob("*/scenarios/*.yaml"))
+    assert len(files) >= 9
+    for path in files:
+        assert list(scenario.iter_errors(yaml.load(path.read_text("utf-8"), Loader=Yaml12Loader))) == [], path  # noqa: S506  (a SafeLoader)
+    assert [e.message for e in scenario.iter_errors({"id": "x", "title": "X"})] == ["'severity' is a required property"]
+
+
+class Yaml12Loader(yaml.SafeLoader):
+    """Dates stay text, as crisisplan reads them (the schema's dates are patterns)."""
+
+
+Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _nodes(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _nodes(item)
+
+
+def test_editors_get_readable_pattern_messages_and_choice_descriptions() -> None:
+    nodes = list(_nodes(plan_schema()))
+    patterns = [n for n in nodes if "pattern" in n]
+    assert len(patterns) == 10
+    assert [n["pattern"] for n in patterns if not n.get("patternErrorMessage")] == []
+    choices = [n for n in nodes if "enum" in n and "title" in n and "enumDescriptions" in n]
+    assert all(len(n["enumDescriptions"]) == len(n["enum"]) for n in choices)
+    assert {n["title"] for n in choices} == {"Visibility", "Status", "Likelihood", "Impact", "Action"}
+
+
+def test_required_is_said_only_of_what_the_schema_requires() -> None:
+    said = [n["description"] for n in _nodes(plan_schema()) if str(n.get("description", "")).startswith("Required")]
+    assert said == []
 
 
 def _resolve(node: dict[str, Any]) -> dict[str, Any]:
@@ -73,3 +131,84 @@ def test_schema_command_prints_the_packaged_schema() -> None:
     assert result.exit_code == 0
     assert result.output == schema_text()
     assert json.loads(result.output)["title"] == "Crisis plan"
+
+
+@pytest.mark.parametrize("name", ["plan", "scenario", "review"])
+def test_schema_command_prints_each_schema(name: str) -> None:
+    assert invoke("schema", name) == (0, schema_text(name), "")
+
+
+def test_schema_write_writes_every_schema_then_keeps_them(tmp_path: Path) -> None:
+    assert invoke("schema", "--write", cwd=tmp_path) == (
+        0,
+        "schema/plan.schema.json: written\n"
+        "schema/scenario.schema.json: written\n"
+        "schema/review.schema.json: written\n",
+        "",
+    )
+    for name in ("plan", "scenario", "review"):
+        assert (tmp_path / "schema" / f"{name}.schema.json").read_text() == schema_text(name)
+    assert invoke("schema", "--output", "schema", cwd=tmp_path) == (
+        0,
+        "schema/plan.schema.json: up to date\n"
+        "schema/scenario.schema.json: up to date\n"
+        "schema/review.schema.json: up to date\n",
+        "",
+    )
+
+
+def test_schema_write_replaces_a_different_schema_only_with_force(tmp_path: Path) -> None:
+    (tmp_path / "editor").mkdir()
+    (tmp_path / "editor" / "scenario.schema.json").write_text("{}")
+    assert invoke("schema", "--output", "editor", cwd=tmp_path) == (
+        1,
+        "",
+        "error: editor/scenario.schema.json is already there and differs from this crisisplan's schema\n"
+        "  hint: add --force to replace the schema files (after upgrading crisisplan, say)\n",
+    )
+    assert sorted(p.name for p in (tmp_path / "editor").iterdir()) == ["scenario.schema.json"]
+    assert invoke("schema", "--output", "editor", "--force", cwd=tmp_path) == (
+        0,
+        "editor/plan.schema.json: written\n"
+        "editor/scenario.schema.json: replaced\n"
+        "editor/review.schema.json: written\n",
+        "",
+    )
+    assert (tmp_path / "editor" / "scenario.schema.json").read_text() == schema_text("scenario")
+    assert sorted(p.name for p in (tmp_path / "editor").iterdir()) == [
+        "plan.schema.json",
+        "review.schema.json",
+        "scenario.schema.json",
+    ]
+
+
+def test_schema_write_never_goes_through_a_link(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.json").write_text("{}")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "schema").symlink_to(outside)
+    assert invoke("schema", "--write", "--force", cwd=repo) == (
+        1,
+        "",
+        "error: schema is a symbolic link; crisisplan does not write through links\n  hint: give the real folder\n",
+    )
+    (repo / "editor").mkdir()
+    (repo / "editor" / "plan.schema.json").symlink_to(outside / "secret.json")
+    assert invoke("schema", "--output", "editor", "--force", cwd=repo) == (
+        1,
+        "",
+        "error: editor/plan.schema.json is a symbolic link; crisisplan does not write through links\n"
+        "  hint: remove the link, then run the command again\n",
+    )
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.json"]
+    assert (outside / "secret.json").read_text() == "{}"
+    assert sorted(p.name for p in (repo / "editor").iterdir()) == ["plan.schema.json"]
+
+
+def test_schema_write_and_a_name_do_not_go_together(tmp_path: Path) -> None:
+    code, out, err = invoke("schema", "scenario", "--write", cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert err.endswith("Error: --write writes every schema; leave out the schema's name\n")
+    assert list(tmp_path.iterdir()) == []

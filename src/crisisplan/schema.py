@@ -8,10 +8,12 @@ write instead. Each kind of schema error gets its own stable code and wording.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -23,6 +25,9 @@ from crisisplan.model import LANGUAGE_NAMES
 from crisisplan.suggest import closest, did_you_mean, slug
 
 SCHEMA_RESOURCE = "plan.schema.json"
+# Every schema an editor may need: the plan, a scenario file of a folder plan, and a
+# post-crisis review file. The last two point into the first, so they go together.
+SCHEMA_NAMES = ("plan", "scenario", "review")
 
 _TYPE_WORDS = {
     "string": "text",
@@ -35,8 +40,72 @@ _TYPE_WORDS = {
 }
 
 
-def schema_text() -> str:
-    return resources.files("crisisplan.schemas").joinpath(SCHEMA_RESOURCE).read_text("utf-8")
+def schema_text(name: str = "plan") -> str:
+    """The JSON text of one shipped schema (see SCHEMA_NAMES)."""
+    if name not in SCHEMA_NAMES:
+        raise ValueError(f"no schema named {name!r}")
+    return resources.files("crisisplan.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+
+
+class SchemaWriteRefused(Exception):
+    """``write_schemas`` wrote nothing; ``hint`` says what to do instead."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def write_schemas(folder: Path, force: bool = False) -> list[tuple[Path, str]]:
+    """Write every schema into ``folder``, for editors in a repository of plans.
+
+    Returns each file with what happened to it: "written", "replaced" or
+    "up to date". A file that differs is replaced only with ``force``, and never
+    when it (or ``folder``) is a symbolic link: then nothing at all is written.
+    """
+    from crisisplan.files import write_new
+
+    if folder.is_symlink():
+        raise SchemaWriteRefused(
+            f"{folder} is a symbolic link; crisisplan does not write through links",
+            "give the real folder",
+        )
+    if folder.exists() and not folder.is_dir():
+        raise SchemaWriteRefused(f"{folder} is a file, not a folder", "give a folder, like schema")
+    plans: list[tuple[Path, str, str]] = []
+    for name in SCHEMA_NAMES:
+        target = folder / f"{name}.schema.json"
+        text = schema_text(name)
+        if target.is_symlink():
+            raise SchemaWriteRefused(
+                f"{target} is a symbolic link; crisisplan does not write through links",
+                "remove the link, then run the command again",
+            )
+        if not target.exists():
+            plans.append((target, text, "written"))
+        elif not target.is_file():
+            raise SchemaWriteRefused(f"{target} is not a file", "move it away, then run the command again")
+        elif target.read_bytes() == text.encode("utf-8"):
+            plans.append((target, text, "up to date"))
+        elif force:
+            plans.append((target, text, "replaced"))
+        else:
+            raise SchemaWriteRefused(
+                f"{target} is already there and differs from this crisisplan's schema",
+                "add --force to replace the schema files (after upgrading crisisplan, say)",
+            )
+    folder.mkdir(parents=True, exist_ok=True)
+    for target, text, status in plans:
+        if status == "written":
+            write_new(target, text.encode("utf-8"), within=folder)
+        elif status == "replaced":
+            # A new file beside it, then one rename: never written through a link, and
+            # an editor reading it sees the old schema or the new one, never half.
+            staged = target.with_name(f".{target.name}.crisisplan-new")
+            staged.unlink(missing_ok=True)
+            write_new(staged, text.encode("utf-8"), within=folder)
+            os.replace(staged, target)
+    return [(target, status) for target, _, status in plans]
 
 
 @cache

@@ -19,7 +19,7 @@ def cli() -> None:
 
 
 # Each command lives in its own module (as in mkdocs); this is where they are registered.
-from crisisplan.cli import build, check, incident, reference  # noqa: E402
+from crisisplan.cli import build, check, incident, init, reference  # noqa: E402
 
 for _command in (
     check.check,
@@ -29,6 +29,7 @@ for _command in (
     incident.statement,
     incident.drill,
     incident.review,
+    init.init,
     reference.schema,
     reference.list_checks,
     reference.explain,

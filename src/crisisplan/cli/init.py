@@ -1,0 +1,121 @@
+"""`crisisplan init`: a new repository's plan, site configuration and tooling."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from crisisplan.cli.common import EXIT_PROBLEMS, EXIT_USAGE, _fail, _today
+
+
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path(), required=False)
+@click.option(
+    "--organisation",
+    "--organization",
+    default="Example Co",
+    show_default=True,
+    help="The organisation or brand the plan is for; it also names the plan's file.",
+)
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    metavar="CODE",
+    help="A language of the plan, the main one first: --language id --language en. Default: en.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["file", "folder"]),
+    default="file",
+    show_default=True,
+    help="One plan file, or a folder with plan.yaml and a file per scenario (smaller reviews).",
+)
+@click.option(
+    "--source",
+    default=None,
+    help="Where your team installs crisisplan from (a git URL or a path), for the pre-commit and CI files. Default: where this crisisplan was installed from.",
+)
+@click.option(
+    "--rev",
+    default=None,
+    help="The git tag, branch or commit of --source to use. Default: the installed commit.",
+)
+def init(
+    folder: Path,
+    organisation: str,
+    languages: tuple[str, ...],
+    layout: str,
+    source: str | None,
+    rev: str | None,
+) -> None:
+    """Start a repository of crisis plans in FOLDER (default: here).
+
+    Writes a small plan that passes `crisisplan check --strict` (two scenarios, three
+    severity levels, a team with deputies, statements in every language), mkdocs.yml,
+    .gitignore, the schemas and VS Code settings for editor help, a pre-commit
+    configuration, and CI for GitHub Actions and GitLab. Never writes over a file: if
+    any of them is there already, nothing is written.
+    """
+    from crisisplan.files import WriteRefused, describe_os_error
+    from crisisplan.init import InitError, InitOptions, Source, init, installed_source
+
+    installed = installed_source()
+    chosen = Source(
+        source or installed.url,
+        rev or (installed.rev if source is None else "main"),
+        known=installed.known or source is not None,
+    )
+    options = InitOptions(
+        target=folder,
+        today=_today(),
+        source=chosen,
+        organisation=organisation,
+        languages=languages or ("en",),
+        layout="folder" if layout == "folder" else "file",
+    )
+    try:
+        result = init(options)
+    except InitError as exc:
+        if exc.existing:
+            click.echo(f"error: {exc.message}:", err=True)
+            for path in exc.existing:
+                click.echo(f"  {path}", err=True)
+            click.echo(f"  hint: {exc.hint}", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        _fail(exc.message, exc.hint, code=EXIT_USAGE)
+    except WriteRefused as exc:
+        _fail(exc.message, exc.hint)
+    except OSError as exc:
+        _fail(f"cannot write into {folder}: {describe_os_error(exc)}")
+    for written in result.written:
+        click.echo(f"created {folder / written}")
+    if result.untranslated:
+        click.echo(
+            f"note: crisisplan has no starting text in {', '.join(result.untranslated)}: "
+            "those texts are in English, to translate",
+            err=True,
+        )
+    if not chosen.known:
+        click.echo(
+            "note: crisisplan cannot tell where it was installed from: put your team's git URL "
+            "of crisisplan in .pre-commit-config.yaml and the CI files (or run init with --source)",
+            err=True,
+        )
+    elif chosen.is_path:
+        click.echo(
+            f"note: crisisplan was installed from the folder {chosen.url}, which CI cannot reach: "
+            "put your team's git URL of crisisplan in the CI files (or run init with --source)",
+            err=True,
+        )
+    steps = [] if folder == Path() else [f"cd {folder}"]
+    steps += [
+        f"edit {result.plan}: your people, numbers and texts",
+        "crisisplan check --strict",
+        "crisisplan build, then open site/index.html",
+    ]
+    click.echo("\nNext:")
+    for number, step in enumerate(steps, 1):
+        click.echo(f"  {number}. {step}")
