@@ -55,8 +55,22 @@ def test_serve_rebuilds_when_a_plan_changes_and_serves_the_preview(tmp_path: Pat
     server = start_server(site, "127.0.0.1", 0)
     try:
         port = server.server_address[1]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/plans/scenarios/outage.html", timeout=10) as response:
-            assert "Checkout down" in response.read().decode()
+
+        def get(path: str) -> str:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+                assert response.headers["Cache-Control"] == "no-store"
+                return str(response.read().decode())
+
+        served = get("/plans/scenarios/outage.html")
+        assert "Checkout down" in served
+        # The reload script is added as the page is served, never into the built file.
+        assert "var shown = 0;" in served and "/.crisisplan-preview/build" in served
+        assert "crisisplan-preview" not in (site / "plans" / "scenarios" / "outage.html").read_text()
+        assert "var shown = 0;" in get("/")
+        assert get("/.crisisplan-preview/build") == "0"
+        server.built()
+        assert get("/.crisisplan-preview/build") == "1"
+        assert "var shown = 1;" in get("/plans/scenarios/outage.html")
     finally:
         server.shutdown()
         server.server_close()

@@ -36,14 +36,18 @@ FIXTURE = Path(__file__).parent / "text_is_data" / "plan.yaml"
 SLUG = "attacked"
 DAY = dt.date.fromisoformat(TODAY)
 
-# Fields the checks hold to a strict shape (E.164 digits, an IANA zone, the id of a
-# severity level): no attack passes `check`, so a build publishes nothing. They are
-# attacked in test_format_checked_fields_refuse_attacks instead of in the site.
+# Fields the checks hold to a strict shape (a number that can be dialled, an e-mail
+# address by the standards, an IANA zone, the id of a severity level): no attack
+# passes `check`, so a build publishes nothing. They are attacked in
+# test_format_checked_fields_refuse_attacks instead of in the site.
 FORMAT_CHECKED = frozenset(
     {
         "contact_points[].phone",
         "roles[].primary.phone",
         "roles[].deputies[].phone",
+        "contact_points[].email",
+        "roles[].primary.email",
+        "roles[].deputies[].email",
         "roles[].primary.timezone",
         "roles[].deputies[].timezone",
         "monitoring.escalate_when[].severity",

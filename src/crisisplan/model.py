@@ -132,8 +132,19 @@ def measure(text: str, placeholders: dict[str, Placeholder]) -> int:
 
 
 def tel_number(phone: str) -> str:
-    """A phone number as a tel: link wants it: + and digits only."""
-    return "+" + re.sub(r"\D", "", phone) if phone else ""
+    """A phone number as a tel: link wants it: E.164 (+ and digits only), with an
+    extension after ;ext= (RFC 3966) rather than run into the number."""
+    if not phone:
+        return ""
+    import phonenumbers  # here, not at the top: only pages and PDFs need it
+
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        # Not an international number (CP404 reports it): digits, as written.
+        return "+" + re.sub(r"\D", "", phone)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{e164};ext={number.extension}" if number.extension else e164
 
 
 # --- lenient accessors -------------------------------------------------------------------

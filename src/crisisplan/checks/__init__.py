@@ -7,6 +7,7 @@ the one list to extend when a group of checks is added.
 from __future__ import annotations
 
 from crisisplan.checks import (  # noqa: F401  (imported to register their checks)
+    contacts,
     drills,
     languages,
     moderation,

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crisisplan.checks.base import Context, Finding, check
-from crisisplan.loader import JsonPath
 from crisisplan.model import Person, Plan
-
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 
 
 def _people(plan: Plan) -> Iterator[tuple[str, Person]]:
@@ -85,67 +80,6 @@ def deputy_is_primary(plan: Plan, context: Context) -> Iterator[Finding]:
                     f"role '{role.id}' has {deputy.name or 'the primary'} as both primary and deputy",
                     "name a different person as deputy",
                 )
-
-
-def _contact_places(plan: Plan) -> Iterator[tuple[JsonPath, str, str]]:
-    for _, person in _people(plan):
-        yield person.path, person.phone, person.email
-    for point in plan.contact_points:
-        yield point.path, point.phone, point.email
-
-
-@check("CP404", "malformed-phone")
-def malformed_phone(plan: Plan, context: Context) -> Iterator[Finding]:
-    """A phone number not in international (E.164) form, which a phone abroad cannot dial.
-
-    Write + and the country code, then the number; spaces or hyphens between groups
-    are fine. Numbers become tap-to-call links on the site.
-
-    Fails: ``phone: 020 7946 0321`` or ``phone: "+44 (0)20 7946 0321"``.
-    Passes: ``phone: "+44 20 7946 0321"``.
-    """
-    usual = _usual_country_code(plan)
-    for path, phone, _ in _contact_places(plan):
-        if not phone:
-            continue
-        compact = re.sub(r"[\s-]", "", phone)
-        if _E164.match(compact):
-            continue
-        hint = "write + then the country code and number, like +44 20 7946 0321"
-        if not phone.startswith("+") and compact.isdigit():
-            national = phone.lstrip("0").strip()
-            if usual:
-                hint = f'drop the leading 0 and add the country code, in quotes: "+{usual} {national}" ({"+" + usual} is used elsewhere in this plan)'
-            else:
-                hint = f'drop the leading 0 and add + and the country code, in quotes, like "+44 {national}" for a UK number'
-        yield Finding(plan.at((*path, "phone")), f"'{phone}' is not an international phone number", hint)
-
-
-def _usual_country_code(plan: Plan) -> str:
-    """The country code most of the plan's well-written numbers use, if they show it
-    (a space after it, as in +62 812 ...)."""
-    codes = Counter(
-        match.group(1)
-        for _, phone, _ in _contact_places(plan)
-        if (match := re.match(r"^\+(\d{1,3})[\s-]", phone)) and _E164.match(re.sub(r"[\s-]", "", phone))
-    )
-    return codes.most_common(1)[0][0] if codes else ""
-
-
-@check("CP405", "malformed-email")
-def malformed_email(plan: Plan, context: Context) -> Iterator[Finding]:
-    """An e-mail address that cannot be right (no @, spaces, no domain).
-
-    Fails: ``email: ana.lima(at)brightbrew.example``.
-    Passes: ``email: ana.lima@brightbrew.example``.
-    """
-    for path, _, email in _contact_places(plan):
-        if email and not _EMAIL.match(email.strip()):
-            yield Finding(
-                plan.at((*path, "email")),
-                f"'{email}' is not an e-mail address",
-                "write it like name@example.com",
-            )
 
 
 @check("CP406", "unreachable-person")
