@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,42 +21,166 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-def test_search_a_trigger_open_the_scenario_find_the_statement(site: Path) -> None:
-    with offline_browser() as (page, blocked):
+def search_for(page: Any, query: str) -> Any:
+    """Type a query into Material's search, opened from the start page's search button,
+    and wait for the results."""
+    page.locator("button.cp-search-open").click()
+    search = page.locator("input.md-search__input")
+    assert search.is_visible()
+    # Typed key by key, as a person does: Material searches on key events.
+    search.press_sequentially(query, delay=40)
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    return search
+
+
+def assert_at_the_top_of_hacked_account(page: Any) -> None:
+    page.wait_for_url("**/brightbrew/scenarios/hacked-account.html*")
+    assert "#" not in page.url  # the page, not a section of it
+    page.wait_for_timeout(300)  # Material scrolls to a fragment after loading
+    assert page.evaluate("window.scrollY") == 0
+    heading = page.locator("h1").first
+    assert heading.inner_text().rstrip("¶ ") == "A brand social media account is hacked"
+    first = page.locator("li.cp-action").first
+    assert first.is_visible()
+    assert first.bounding_box()["y"] < page.viewport_size["height"]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_search_a_trigger_then_enter_opens_the_scenario_at_the_top(site: Path, width: int) -> None:
+    with offline_browser(width=width, height=812) as (page, blocked):
         page.goto((site / "index.html").as_uri())
-        search = page.locator("input.md-search__input")
-        search.click()
-        # Typed key by key, as a person does: Material searches on key events.
-        search.press_sequentially("giveaway", delay=40)
-        result = page.locator(".md-search-result__item a[href*='hacked-account']").first
-        result.wait_for(timeout=15_000)
-        screenshot(page, "browser-search-results.png")
-        result.click()
-        page.wait_for_url("**/brightbrew/scenarios/hacked-account.html*")
-        heading = page.locator("h1").first
-        assert heading.inner_text().rstrip("¶ ") == "A brand social media account is hacked"
+        search = search_for(page, "giveaway")
+        first = page.locator(".md-search-result__item > a").first
+        assert "hacked-account.html" in (first.get_attribute("href") or "")
+        screenshot(page, f"browser-search-results-{width}.png")
+        search.press("Enter")
+        assert_at_the_top_of_hacked_account(page)
         statement = page.locator("#statement-hacked-warning .cp-text").first
-        statement.scroll_into_view_if_needed()
-        assert statement.is_visible()
         assert "never send money or card details" in statement.inner_text()
-        shot = screenshot(page, "browser-scenario-from-search.png")
-        assert shot.stat().st_size > 10_000
         assert blocked == [], f"the site tried to reach the network: {blocked}"
 
 
-def test_scenario_page_on_a_phone(site: Path) -> None:
+@pytest.mark.parametrize("query", ["instagram", "giveway"])
+def test_a_channel_name_or_a_typo_finds_the_scenario_and_opens_it_at_the_top(site: Path, query: str) -> None:
+    """The channel chips are words of their own ("instagram" used to be indexed as
+    "XInstagramFacebook"), and one typo ("giveway") still finds the scenario."""
     with offline_browser(width=375, height=812) as (page, blocked):
-        page.goto((site / "brightbrew" / "scenarios" / "product-recall.html").as_uri())
-        # Nothing wider than the screen: no sideways scrolling on a phone.
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 1
-        first_action = page.locator(".cp-actions li").first
-        assert first_action.is_visible()
-        assert first_action.bounding_box()["y"] < 812 * 1.5  # first actions near the top
-        call = page.locator("a.cp-tel").first
-        assert (call.get_attribute("href") or "").startswith("tel:+44")
-        screenshot(page, "browser-phone-scenario.png")
+        page.goto((site / "index.html").as_uri())
+        search_for(page, query)
+        result = page.locator(".md-search-result__item > a[href*='brightbrew/scenarios/hacked-account.html']")
+        assert result.count() == 1  # the whole scenario is one result: no section to land in
+        assert "#" not in (result.get_attribute("href") or "")
+        result.click()
+        assert_at_the_top_of_hacked_account(page)
         assert blocked == []
+
+
+def test_search_index_has_words_not_runs_of_them(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = {d["location"]: d for d in index["docs"]}
+    page = docs["brightbrew/scenarios/hacked-account.html"]
+    # One entry per scenario page, holding all its sections.
+    assert not [loc for loc in docs if loc.startswith("brightbrew/scenarios/hacked-account.html#")]
+    assert "X Instagram Facebook" in page["text"]
+    assert "XInstagram" not in page["text"]
+    assert "keep criticism Never hide" in page["text"]
+    assert {"giveaway", "instagram", "facebook", "crypto", "hacked"} <= set(page["terms"].split())
+    assert index["config"]["fields"]["terms"] == {"boost": 100.0}
+
+
+def test_scenario_page_on_a_phone_opens_with_what_to_do_and_who_to_call(site: Path) -> None:
+    with offline_browser(width=375, height=812) as (page, blocked):
+        page.goto((site / "brightbrew" / "scenarios" / "hacked-account.html").as_uri())
+        # Nothing wider than the screen: no sideways scrolling on a phone.
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+        # The severity, then the first action with its time and a number to call, all
+        # on the first screen.
+        badge = page.locator(".cp-severity .cp-badge")
+        assert badge.inner_text() == "Level 3: crisis"
+        first_action = page.locator("li.cp-action").first
+        assert first_action.locator(".cp-at").inner_text() == "T+10m"
+        call = first_action.locator("a.cp-tel")
+        assert call.get_attribute("href") == "tel:+447700900113"
+        assert call.locator(".cp-call-person").inner_text() == "Kofi Mensah"
+        for element in (badge, first_action, call):
+            box = element.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= 812, element
+        assert badge.bounding_box()["y"] < first_action.bounding_box()["y"]
+        # Who to tell next, with their numbers, right after the actions.
+        tell = page.locator(".cp-tell-next li").first
+        assert tell.get_attribute("data-cp-next-escalation") == "escalation-1"
+        assert tell.locator("a.cp-tel").count() == 2
+        # The hooks the incident clock reads.
+        assert first_action.get_attribute("data-cp-offset-minutes") == "10"
+        incident = page.locator("div.cp-incident")
+        assert incident.get_attribute("data-cp-scenario") == "brightbrew/hacked-account"
+        assert incident.get_attribute("data-cp-first-statement-minutes") == "60"
+        screenshot(page, "browser-phone-scenario.png")
+        # The statement is one tap away: the jump bar stays on screen and lands on it.
+        page.mouse.wheel(0, 1500)
+        page.wait_for_timeout(200)
+        jump = page.locator("nav.cp-jump")
+        assert 0 <= jump.bounding_box()["y"] < 120  # stuck under the header
+        jump.get_by_role("link", name="Statement").click()
+        page.wait_for_timeout(300)
+        card = page.locator("#statement-hacked-warning")
+        box = card.bounding_box()
+        assert box is not None and jump.bounding_box()["y"] + jump.bounding_box()["height"] <= box["y"] < 812
+        screenshot(page, "browser-phone-jump-to-statement.png")
+        jump.get_by_role("link", name="Escalation").click()
+        page.wait_for_timeout(300)
+        assert 0 < page.locator("ol.cp-timeline").bounding_box()["y"] < 812
+        assert blocked == []
+
+
+def test_start_page_on_a_phone(site: Path) -> None:
+    with offline_browser(width=375, height=812) as (page, blocked):
+        page.goto((site / "index.html").as_uri())
+        button = page.locator("button.cp-search-open")
+        assert button.bounding_box()["y"] < 250  # where a thumb finds it
+        # Most severe first; the first plan's scenarios start on the first screen.
+        cards = page.locator(".cp-scenarios").first.locator("a.cp-scenario-card")
+        bands = cards.evaluate_all("cs => cs.map(c => c.className.match(/cp-card-(\\w+)/)[1])")
+        order = {"high": 0, "mid": 1, "low": 2}
+        assert bands == sorted(bands, key=order.__getitem__)
+        assert cards.nth(2).bounding_box()["y"] + cards.nth(2).bounding_box()["height"] <= 812
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+        screenshot(page, "browser-phone-start.png")
+        button.click()
+        assert page.locator("input.md-search__input").evaluate("e => e === document.activeElement")
+        assert blocked == []
+
+
+def test_desktop_screenshots(site: Path) -> None:
+    with offline_browser(width=1280, height=900) as (page, blocked):
+        page.goto((site / "index.html").as_uri())
+        screenshot(page, "browser-desktop-start.png")
+        page.goto((site / "brightbrew" / "scenarios" / "hacked-account.html").as_uri())
+        assert page.locator("li.cp-action a.cp-tel").first.bounding_box()["y"] < 900
+        screenshot(page, "browser-desktop-scenario.png")
+        assert blocked == []
+
+
+def test_no_page_scrolls_sideways_on_a_phone(site: Path) -> None:
+    pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+    wide = []
+    with offline_browser(width=375, height=812) as (page, _):
+        for path in pages:
+            # Stylesheets are in place by then; scripts that only add behaviour need not run.
+            page.goto(path.as_uri(), wait_until="domcontentloaded")
+            if page.evaluate("document.documentElement.scrollWidth - window.innerWidth") > 1:
+                wide.append(str(path.relative_to(site)))
+    assert len(pages) > 40
+    assert wide == []
+
+
+def test_every_page_says_its_version_and_that_copies_go_out_of_date(site: Path) -> None:
+    for path in [site / "index.html", *sorted((site / "brightbrew").rglob("*.html"))]:
+        text = path.read_text(encoding="utf-8")
+        assert "Version 4.1 · last reviewed 15 October 2026" in text, path
+        assert "Printed and offline copies go out of date." in text, path
+    team = (site / "brightbrew" / "team.html").read_text(encoding="utf-8")
+    assert '<footer class="cp-plan-status">' in team
 
 
 def test_copy_button_copies_the_statement(site: Path) -> None:
@@ -110,21 +236,81 @@ def test_composer_fills_the_statement_counts_and_copies_the_filled_text(site: Pa
         assert blocked == []
 
 
-def test_composer_shows_when_a_value_makes_it_too_long(site: Path) -> None:
-    with offline_browser() as (page, _):
+def test_composer_shows_a_value_too_long_and_never_cuts_it(site: Path) -> None:
+    with offline_browser() as (page, blocked):
         page.goto((site / "segarkita" / "scenarios" / "hoaks-produk.html").as_uri())
         card = page.locator("#statement-klarifikasi-hoaks")
-        # maxlength keeps each value within the length the checker measured with...
         field = card.locator(".cp-variant[lang=id] input[data-ph=fakta]")
-        assert field.get_attribute("maxlength") == "100"
-        field.fill("Fakta. " * 30)
-        assert len(field.input_value()) == 100
-        # ...so even the longest values fit the tightest channel (X, 280).
+        assert field.get_attribute("maxlength") is None
+        too_long = "Fakta. " * 30
+        field.fill(too_long)
+        # Kept as typed, and shown as too long, in the plan's language.
+        assert field.input_value() == too_long
+        assert field.get_attribute("aria-invalid") == "true"
+        message = card.locator(".cp-variant[lang=id] .cp-field:has(input[data-ph=fakta]) .cp-field-msg")
+        assert message.inner_text() == "Terlalu panjang: paling banyak 100 karakter"
+        assert message.is_visible()
         card.locator(".cp-variant[lang=id] input[data-ph=produk]").fill("P" * 40)
         card.locator("input[data-ph=tautan]").fill("t" * 30)
+        # The statement is now longer than X allows: a red count and a sentence saying so.
         length = int(card.locator(".cp-variant[lang=id] .cp-length").inner_text())
-        assert length <= 280
-        assert "cp-over" not in (card.locator(".cp-variant[lang=id] .cp-count").get_attribute("class") or "")
+        assert length > 280
+        assert "cp-over" in (card.locator(".cp-variant[lang=id] .cp-count").get_attribute("class") or "")
+        warning = card.locator(".cp-variant[lang=id] .cp-too-long")
+        assert warning.is_visible()
+        assert warning.inner_text() == "Terlalu panjang untuk X: perpendek sebelum diunggah."
+        screenshot(page, "browser-composer-too-long.png")
+        # Shortened again: the messages go.
+        field.fill("Produk ini bersertifikat halal.")
+        assert field.get_attribute("aria-invalid") is None
+        assert not message.is_visible()
+        assert not warning.is_visible()
+        assert blocked == []
+
+
+def test_composer_examples_look_like_examples(site: Path) -> None:
+    with offline_browser() as (page, _):
+        page.goto((site / "brightbrew" / "scenarios" / "hacked-account.html").as_uri())
+        field = page.locator("#statement-hacked-warning input[data-ph=platform]")
+        assert field.get_attribute("placeholder") == "e.g. Instagram"
+        style = field.evaluate("e => { const s = getComputedStyle(e, '::placeholder'); return [s.fontStyle, s.color]; }")
+        assert style == ["italic", "rgb(118, 118, 118)"]
+        # Typed values are upright and dark: nobody mistakes one for the other.
+        field.fill("TikTok")
+        assert field.evaluate("e => getComputedStyle(e).fontStyle") == "normal"
+
+
+def test_a_statement_written_as_a_literal_block_copies_as_paragraphs(site: Path) -> None:
+    with offline_browser() as (page, _):
+        page.goto((site / "brightbrew" / "scenarios" / "offensive-post.html").as_uri())
+        card = page.locator("#statement-offensive-post-linkedin")
+        card.locator("input[data-ph=channel_name]").fill("Instagram")
+        card.locator("input[data-ph=date]").fill("20 November")
+        card.locator(".cp-copy").click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == (
+            "Today a post on our Instagram account caused real hurt. We took it down and we "
+            "apologise, without reservation, to everyone it offended.\n\n"
+            "We are reviewing how the post was written and approved. By 20 November we will "
+            "publish what we are changing, including who reviews our content before it goes out."
+        )
+
+
+def test_copying_tells_the_page_what_was_copied(site: Path) -> None:
+    """The "cp:copied" event the incident log listens to (assets/incident.js)."""
+    with offline_browser() as (page, _):
+        page.goto((site / "brightbrew" / "scenarios" / "hacked-account.html").as_uri())
+        page.evaluate("window.cpCopied = []; document.addEventListener('cp:copied', e => window.cpCopied.push(e.detail))")
+        card = page.locator("#statement-hacked-warning")
+        card.locator("input[data-ph=platform]").fill("Instagram")
+        card.locator("input[data-ph=time]").fill("16:00 GMT")
+        card.locator(".cp-copy").click()
+        page.wait_for_function("window.cpCopied.length === 1")
+        detail = page.evaluate("window.cpCopied[0]")
+        assert detail["statement"] == "hacked-warning"
+        assert detail["language"] == "en"
+        assert detail["text"] == page.evaluate("navigator.clipboard.readText()")
+        assert detail["text"].startswith("Our Instagram account has been hacked.")
 
 
 def test_composer_keeps_each_language_value_in_its_own_statement(site: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from crisisplan.build import BuildOptions, build
 from crisisplan.checker import check_paths
 from tests.conftest import CASES, ROOT, invoke
@@ -57,3 +59,148 @@ def test_reviews_appear_under_their_scenario(tmp_path: Path) -> None:
     assert "Orders failed for three hours" in html
     assert 'class="cp-overdue"' in html and "overdue" in html
     assert "Last drilled: 1 September 2026" in html
+
+
+# --- From the incident log the runbook's incident mode downloads ----------------------
+
+LOG = {
+    "format": "crisisplan-incident-log",
+    "version": 1,
+    "plan": "brightbrew",
+    "scenario": "hacked-account",
+    "language": "en",
+    "started": "2026-11-21T23:50:00+00:00",
+    "events": [
+        {"at": "2026-11-21T23:50:00+00:00", "kind": "start", "text": "Incident started"},
+        {"at": "2026-11-21T23:57:40+00:00", "kind": "action", "id": "action-1", "done": True, "text": "Try to log in"},
+        {"at": "2026-11-22T00:16:00+00:00", "kind": "action", "id": "pause-scheduled-posts", "done": True, "text": ""},
+        {"at": "2026-11-22T01:02:00+01:00", "kind": "escalation", "id": "escalation-1", "done": True, "text": "Notify"},
+        {"at": "2026-11-22T00:20:00+00:00", "kind": "statement", "id": "hacked-warning", "language": "en", "text": "Our Instagram account has been hacked.\nDon't click."},
+        {"at": "2026-11-22T00:21:00+00:00", "kind": "note", "text": "Meta support case #12345 opened"},
+        {"at": "2026-11-22T00:25:00+00:00", "kind": "target", "id": "acknowledge", "done": True},
+    ],
+    "fields": {"hacked-warning/platform": "Instagram"},
+}
+
+
+def write_log(folder: Path, log: object, name: str = "incident.json") -> Path:
+    import json
+
+    path = folder / name
+    path.write_text(json.dumps(log), "utf-8")
+    return path
+
+
+def test_a_review_from_the_incident_log_has_its_timeline_and_deadlines(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    write_log(tmp_path, LOG)
+    code, out, err = run(tmp_path, "review", "hacked-account", "--from-log", "incident.json")
+    assert (code, err) == (0, "")
+    # The day the incident began, not the day the log was saved.
+    written = tmp_path / "plans" / "brightbrew" / "reviews" / "2026-11-21-hacked-account.yaml"
+    assert out == f"Wrote {written.relative_to(tmp_path)}: fill it in, then run 'crisisplan check'.\n"
+    text = written.read_text("utf-8")
+    assert "# Pre-filled from the incident log incident.json: check every line.\n" in text
+    timeline = text[text.index("timeline:\n") : text.index("\n\n", text.index("timeline:\n"))]
+    assert timeline == (
+        "timeline:\n"
+        '  - at: "2026-11-21 23:50"\n    what: "Incident started"\n'
+        '  - at: "2026-11-21 23:57"\n    what: "Done: Try to log in, change the password and sign out all other sessions (IT security lead)"\n'
+        # Written at +01:00 (01:02), shown on the incident's own clock.
+        '  - at: "2026-11-22 00:02"\n    what: "Done: Notify: Crisis lead, IT security lead"\n'
+        '  - at: "2026-11-22 00:16"\n    what: "Done: Pause every scheduled post and ad on all brand accounts (Social media lead)"\n'
+        '  - at: "2026-11-22 00:20"\n    what: "Statement copied: hacked-warning (en): Our Instagram account has been hacked.\\nDon\'t click."\n'
+        '  - at: "2026-11-22 00:21"\n    what: "Note: Meta support case #12345 opened"\n'
+        '  - at: "2026-11-22 00:25"\n    what: "Done: Target: Acknowledge"'
+    )
+    assert (
+        "what_worked:\n"
+        '  - "On time: Try to log in, change the password and sign out all other sessions (IT security lead) (due T+10m, done T+7m)"\n'
+        '  - "On time: Target: First statement (due T+1h, done T+30m)"\n'
+    ) in text
+    assert '  - "Late: Pause every scheduled post and ad on all brand accounts (Social media lead) (due T+10m, done T+26m)"\n' in text
+    assert '  - "Late: Target: Acknowledge (due T+15m, done T+35m)"\n' in text
+    assert '  - "Not done: Notify: Legal counsel (due T+2h)"\n' in text
+    report = check_paths([tmp_path / "plans"])
+    assert report.diagnostics == []
+
+
+def test_the_log_of_a_long_incident_keeps_the_review_within_its_limits(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    notes = [{"at": f"2026-11-22T{10 + n // 60:02d}:{n % 60:02d}:00+00:00", "kind": "note", "text": f"note {n}"} for n in range(300)]
+    write_log(tmp_path, {**LOG, "started": "2026-11-22T09:00:00+00:00", "events": notes})
+    code, _, _ = run(tmp_path, "review", "hacked-account", "--from-log", "incident.json")
+    assert code == 0
+    text = (tmp_path / "plans" / "brightbrew" / "reviews" / "2026-11-22-hacked-account.yaml").read_text("utf-8")
+    # T+0 and 300 notes: 199 of them, then one line saying how many are left out.
+    assert text.count("  - at: ") == 200
+    assert '    what: "Events not listed here (see the incident log): 102"\n' in text
+    assert check_paths([tmp_path / "plans"]).diagnostics == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{not json", "incident.json:1:2: not valid JSON: Expecting property name enclosed in double quotes"),
+        (b'{"name": "a package.json"}', 'incident.json is not a crisisplan incident log (no "format": "crisisplan-incident-log")'),
+        (b"\xff\xfe", "incident.json is not UTF-8 text: it is not an incident log"),
+        (b"[" * 100_000, "incident.json is nested far too deeply: it is not an incident log"),
+    ],
+)
+def test_a_file_that_is_not_a_log_is_named_with_what_is_wrong(tmp_path: Path, content: bytes, message: str) -> None:
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    (tmp_path / "incident.json").write_bytes(content)
+    code, out, err = run(tmp_path, "review", "hacked-account", "--from-log", "incident.json")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: {message}\n"
+        "  hint: use the file that 'Download log' saves from a scenario page's incident panel\n"
+    )
+    assert not (tmp_path / "plans" / "brightbrew" / "reviews").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"started": "yesterday"}, "the log 'started' is not a date and time like 2026-11-22T10:05:00+01:00"),
+        ({"events": {"a": 1}}, "the log 'events' must be a list"),
+        ({"events": [{"at": "2026-11-22T10:00:00+00:00", "kind": "party"}]}, "event 1 has the kind 'party'; a log has start, action, escalation, target, statement, update, note"),
+        ({"events": [{"at": "2026-11-22T10:00:00+00:00", "kind": "action", "done": True}]}, "event 1 'id' must be a non-empty text"),
+        ({"events": [{"at": "2026-11-22T10:00:00+00:00", "kind": "note", "text": 5}]}, "event 1 'text' must be a text"),
+        ({"events": [{"at": "2026-11-22T10:00:00+00:00", "kind": "action", "id": "a", "done": "yes"}]}, "event 1 'done' must be true or false"),
+    ],
+)
+def test_a_malformed_log_says_which_part(tmp_path: Path, change: dict[str, object], message: str) -> None:
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    write_log(tmp_path, {**LOG, **change})
+    code, _, err = run(tmp_path, "review", "hacked-account", "--from-log", "incident.json")
+    assert code == 2
+    assert err == (
+        f"error: incident.json: {message}\n"
+        "  hint: download the log again from the scenario page; if it was edited, fix that part\n"
+    )
+
+
+def test_the_log_of_another_scenario_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    write_log(tmp_path, LOG)
+    code, _, err = run(tmp_path, "review", "data-breach", "--from-log", "incident.json")
+    assert code == 2
+    assert err == (
+        "error: incident.json is the log of scenario 'hacked-account', not 'data-breach'\n"
+        "  hint: run 'crisisplan review hacked-account --from-log incident.json', or pick the right log\n"
+    )
+
+
+def test_a_log_from_a_newer_crisisplan_and_a_missing_file(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    write_log(tmp_path, {**LOG, "version": 2})
+    code, _, err = run(tmp_path, "review", "hacked-account", "--from-log", "incident.json")
+    assert code == 2
+    assert err == (
+        "error: incident.json is an incident log of version 2; this crisisplan reads version 1\n"
+        "  hint: update crisisplan (pip install -U crisisplan), then run the command again\n"
+    )
+    code, _, err = run(tmp_path, "review", "hacked-account", "--from-log", "gone.json")
+    assert code == 2
+    assert err.startswith("error: cannot read gone.json: ")

@@ -238,3 +238,37 @@ def test_indonesian_reader_finds_a_word_by_its_root(indonesian: Path) -> None:
 def test_script_is_shipped_with_the_site(danish: Path) -> None:
     # Copied with the other assets; listing it in extra_javascript is build_site's part.
     assert (danish / "assets" / "crisisplan" / "search.js").read_bytes() == SCRIPT.read_bytes()
+
+
+def test_a_scenario_page_is_one_entry_with_its_terms(tmp_path: Path) -> None:
+    """A result opens a scenario at its top: its sections fold into the page's entry, and
+    the terms the page carries (keywords, channels, triggers) go into the boosted field.
+    Other pages keep their sections. Running it again changes nothing."""
+    (tmp_path / "search").mkdir()
+    (tmp_path / "acme" / "scenarios").mkdir(parents=True)
+    (tmp_path / "acme" / "scenarios" / "hack.html").write_text(
+        '<div class="cp-search-terms" hidden data-cp-terms="giveaway Instagram #brandfail caf&#233;"></div>', encoding="utf-8"
+    )
+    docs = [
+        {"location": "", "title": "Start", "text": "pick one"},
+        {"location": "acme/scenarios/hack.html", "title": "Hacked", "text": "<p>Level 3</p>"},
+        {"location": "acme/scenarios/hack.html#first-actions", "title": "First actions", "text": "Change the password"},
+        {"location": "acme/scenarios/hack.html#scenario", "title": "Scenario", "text": "Scams"},
+        {"location": "acme/team.html", "title": "Team", "text": ""},
+        {"location": "acme/team.html#lead", "title": "Lead", "text": "Maya"},
+    ]
+    index = {"config": {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": [], "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}}}, "docs": docs}
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
+
+    localize_search_index(tmp_path, "en", {"acme": ["en"]})
+    once = (tmp_path / "search" / "search_index.json").read_text(encoding="utf-8")
+    result = json.loads(once)
+    assert [d["location"] for d in result["docs"]] == ["", "acme/scenarios/hack.html", "acme/team.html", "acme/team.html#lead"]
+    page = result["docs"][1]
+    assert page["text"] == "<p>Level 3</p> <p>First actions</p> Change the password <p>Scenario</p> Scams"
+    assert page["terms"] == "giveaway instagram brandfail café cafe"
+    assert result["config"]["fields"]["terms"] == {"boost": 100.0}
+    assert re.split(result["config"]["separator"], "#brandfail") == ["", "brandfail"]
+
+    localize_search_index(tmp_path, "en", {"acme": ["en"]})
+    assert (tmp_path / "search" / "search_index.json").read_text(encoding="utf-8") == once

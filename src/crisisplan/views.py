@@ -15,11 +15,15 @@ from crisisplan.model import (
     LANGUAGE_NAMES,
     PLACEHOLDER,
     Channel,
+    ContactPoint,
+    Person,
     Placeholder,
     Plan,
+    Ref,
     Role,
     Scenario,
     Statement,
+    Step,
     format_minutes,
     measure,
     parse_date,
@@ -68,6 +72,9 @@ class TimelineItem:
     text: str
     detail: str = ""
     at_format: str = "T+{time}"  # the label at_time, in the reader's language
+    # A stable id for the site's incident clock: "escalation-2" (the plan's second
+    # escalation step, counted as written) or the target's name ("first_statement").
+    key: str = ""
 
     @property
     def at(self) -> str:
@@ -81,7 +88,7 @@ def timeline(plan: Plan, scenario: Scenario, words: dict[str, str]) -> list[Time
     def titles(ids: list[str]) -> str:
         return ", ".join((r.title if (r := plan.role(i)) else i) for i in ids)
 
-    for step in scenario.escalation:
+    for number, step in enumerate(scenario.escalation, start=1):
         minutes = step.minutes
         if minutes is None:
             continue
@@ -95,15 +102,48 @@ def timeline(plan: Plan, scenario: Scenario, words: dict[str, str]) -> list[Time
             detail.append(f"{words['by']} {titles([step.by])}")
         if step.when:
             detail.append(step.when)
-        items.append(TimelineItem(minutes, "escalation", "; ".join(parts), " · ".join(detail), words["at_time"]))
+        items.append(
+            TimelineItem(minutes, "escalation", "; ".join(parts), " · ".join(detail), words["at_time"], f"escalation-{number}")
+        )
     level = plan.severity(scenario.severity)
     if level is not None:
         for key, text in (("acknowledge", level.acknowledge), ("first_statement", level.first_statement)):
             minutes = parse_duration(text)
             if minutes is not None:
-                items.append(TimelineItem(minutes, "target", f"{words['target']}: {words[key]}", at_format=words["at_time"]))
+                items.append(TimelineItem(minutes, "target", f"{words['target']}: {words[key]}", at_format=words["at_time"], key=key))
     # Targets sort after steps at the same minute: the step is what makes the target.
     return sorted(items, key=lambda i: (i.minutes, i.kind != "escalation"))
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """One first action as the site lists it, with a stable id for the incident clock
+    and log: the shared step's id, or "action-3" for the third action as written (the
+    same in every language edition, whatever the time order)."""
+
+    step: Step
+    key: str
+
+    @property
+    def offset(self) -> int | None:
+        """Minutes after T+0, or None for an action without a time."""
+        return parse_duration(self.step.at)
+
+
+def action_views(plan: Plan, scenario: Scenario) -> list[ActionView]:
+    """A scenario's first actions in time order (as Plan.actions_of), each with its key."""
+    keyed: list[ActionView] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(scenario.first_actions, start=1):
+        step = plan.shared_step(entry.id) if isinstance(entry, Ref) else entry
+        if step is None:
+            continue
+        key = step.id or f"action-{number}"
+        if key in seen:  # a shared step listed twice
+            key = f"{key}-{number}"
+        seen.add(key)
+        keyed.append(ActionView(step, key))
+    return sorted(keyed, key=lambda a: a.step.minutes)
 
 
 @dataclass
@@ -153,6 +193,18 @@ class StatementView:
         return [self.placeholders[n] for n in dict.fromkeys(names) if n in self.placeholders]
 
 
+# A line break inside a paragraph, unless the next line starts a list item ("- ", "2. ").
+_SOFT_BREAK = re.compile(r"(?<!\n)\n(?![\n \t]|(?:[-*•]|\d+[.)])\s)")
+
+
+def reflow(text: str) -> str:
+    """A statement as it is published: the line breaks a YAML literal block (``|``)
+    keeps inside a paragraph become spaces, so that a copied statement has no break in
+    the middle of a sentence; blank lines (paragraphs) and list items stay. A break
+    and a space are one character each: the length the checker measured is kept."""
+    return _SOFT_BREAK.sub(" ", text)
+
+
 def statement_view(plan: Plan, statement: Statement) -> StatementView:
     channels = [c for c in (plan.channel(cid) for cid in statement.channels) if c]
     tightest = plan.tightest_channel(statement)
@@ -165,7 +217,7 @@ def statement_view(plan: Plan, statement: Statement) -> StatementView:
         variants.append(
             Variant(
                 language,
-                text.strip(),
+                reflow(text.strip()),
                 measure(text, placeholders),
                 tightest.limit if tightest else None,
                 tightest.label if tightest else "",
@@ -182,3 +234,231 @@ def role_title(plan: Plan, role_id: str) -> str:
     role = plan.role(role_id)
     return role.title if role else role_id
 
+
+
+# --- the quick card and the call card (PDF) ---------------------------------------------
+
+
+def roles_named(plan: Plan, scenario: Scenario) -> list[Role]:
+    """Every role a scenario names, each once: the crisis lead, the owners of the first
+    actions, everyone in the escalation (who tells, who is told, who takes over), then
+    whoever informs an audience. The quick card must list them all with a number."""
+    order: list[str] = []
+    lead = plan.crisis_lead()
+    if lead:
+        order.append(lead.id)
+    order.extend(step.owner for step in plan.actions_of(scenario))
+    for escalation in sorted(scenario.escalation, key=lambda e: e.minutes or 0):
+        order.append(escalation.by)
+        order.extend(escalation.notify)
+        order.append(escalation.hand_over_to)
+    order.extend(audience.by for audience in scenario.audiences)
+    return [role for role_id in dict.fromkeys(order) if role_id and (role := plan.role(role_id))]
+
+
+def contacts_named(plan: Plan, scenario: Scenario) -> list[ContactPoint]:
+    """Contact points (a crisis bridge, the press office) whose name the scenario's first
+    actions or escalation mention: a reader told to call one needs its number."""
+    said = " ".join(
+        [f"{step.do} {step.details}" for step in plan.actions_of(scenario)]
+        + [escalation.when for escalation in scenario.escalation]
+    ).casefold()
+    return [point for point in plan.contact_points if point.name and point.name.casefold() in said]
+
+
+def escalation_summary(plan: Plan, scenario: Scenario, words: dict[str, str]) -> list[str]:
+    """The escalation as short items ("T+30m: Legal counsel, Spokesperson"), in time order."""
+    items: list[str] = []
+    for step in sorted(scenario.escalation, key=lambda e: e.minutes or 0):
+        told = [role_title(plan, role_id) for role_id in step.notify]
+        if step.hand_over_to:
+            told.append(f"{words['hand_over_to']} {role_title(plan, step.hand_over_to)}")
+        if not told:
+            continue
+        item = f"{words['at_time'].format(time=step.at)}: {', '.join(told)}"
+        items.append(f"{item} ({step.when})" if step.when else item)
+    return items
+
+
+def reachable(person: Person) -> str:
+    """How to reach a person, a number first: phone, else chat, else e-mail."""
+    return person.phone or person.chat or person.email
+
+
+# The quick card must stay on one page however many roles a scenario names. What fits
+# is estimated from the text lengths with the sizes pdf.css gives the quick card (in
+# points; DejaVu Sans averages about 0.55 em a character, bold about 0.62 em), with a
+# margin for error; tests/test_quick_card.py renders real cards to hold the estimate
+# to account, including a plan with many roles.
+_PAGE_PT = {"a4": (505.0, 728.0), "letter": (521.0, 679.0)}  # the box inside @page margins
+_SAFETY_PT = 30.0
+
+
+def text_lines(text: str, width: float, size: float, em: float = 0.55) -> int:
+    """About how many lines ``text`` takes in a box ``width`` points wide at ``size``
+    points: words are not split, so a line holds a word less than it could."""
+    per_line = max(1, int(width / (size * em)))
+    count = 0
+    for paragraph in text.splitlines() or [""]:
+        line = 0
+        count += 1
+        for word in paragraph.split():
+            if line and line + 1 + len(word) > per_line:
+                count += 1
+                line = 0
+            line += (1 if line else 0) + len(word)
+            while line > per_line:  # a word longer than the line breaks anyway
+                count += 1
+                line -= per_line
+    return count
+
+
+@dataclass
+class QuickCard:
+    """What page 1 of a scenario's runbook shows, and in which layout it fits one page."""
+
+    roles: list[Role]  # with names and numbers on page 1
+    overflow: list[Role]  # named on page 1; their numbers are on the overflow card
+    contacts: list[ContactPoint]
+    escalation: list[str]
+    columns: int  # 1: roles as a table; 2 or 3: a denser grid of role cards
+    show_statement: bool  # the main statement itself, not only where to find it
+    show_triggers: bool
+    estimate: float  # the page-1 height this layout is expected to take, in points
+
+
+def quick_card(
+    plan: Plan,
+    scenario: Scenario,
+    words: dict[str, str],
+    paper: str = "a4",
+    public: bool = False,
+    statement: str | None = None,
+) -> QuickCard:
+    """Choose the quick card's layout: the roomiest that keeps every role named in the
+    scenario, with a number, on page 1. Triggers give way first, then the table (to a
+    denser grid), then the statement (a page reference stays); only when even the grid
+    cannot hold every role do the last ones move to an overflow card on page 2, and
+    page 1 still names them."""
+    width, height = _PAGE_PT.get(paper, _PAGE_PT["a4"])
+    budget = height - _SAFETY_PT
+    roles = roles_named(plan, scenario)
+    contacts = contacts_named(plan, scenario)
+    if public:
+        contacts += [p for p in plan.contact_points if p.public and p not in contacts]
+    summary = escalation_summary(plan, scenario, words)
+    level = plan.severity(scenario.severity)
+
+    heading = 27.0  # h2.qc-h: 11pt on 1.35, 8pt above, 3pt below, a rule
+    stamp = words["printed_stamp"] + plan.version + plan.last_reviewed + "          "
+    fixed = 10.8 + text_lines(stamp, width, 7.5) * 10.2 + 5 + text_lines(scenario.title, width, 20, 0.62) * 23.0
+    fixed += heading + sum(
+        text_lines(f"T+{s.at} {s.do} ({role_title(plan, s.owner)})", width - 16, 10) * 13.5 + 2
+        for s in plan.actions_of(scenario)
+    )
+    if summary:
+        fixed += 10 + text_lines(words["tell_next"] + ": " + " → ".join(summary), width - 12, 9, 0.6) * 12.2
+    fixed += heading + len(contacts) * 21.0 + (22.0 if public else 0)
+    summary_line = 15.0
+    triggers = text_lines(" · ".join(scenario.triggers[:2]) + (level.name if level else "") + "    ", width, 8.5) * 11.5 + 6
+    statement_height = 0.0
+    if statement is not None:
+        # The box, then a line counting characters and naming channels, maybe two.
+        statement_height = heading + 12 + 3 + 24 + text_lines(statement, width - 22, 10.5) * 14.2
+    reference = 22.0 if statement is not None else 0.0
+
+    def table(some: list[Role]) -> float:
+        # A header row, then role | primary | deputy; a person is a name over a number.
+        rows = 14.0
+        for role in some:
+            names = max((text_lines(p.name, width * 0.36 - 8, 9.5) + 1 for p in role.people[:2]), default=1)
+            rows += max(text_lines(role.title, width * 0.28 - 8, 9.5, 0.62), names) * 12.8 + 5
+        return rows
+
+    def grid(some: list[Role], columns: int) -> float:
+        # Cards in rows: the role's title, then one line per person (8.5pt in two
+        # columns, 7.5pt in three).
+        size, line = (8.5, 11.5) if columns == 2 else (7.5, 10.2)
+        inner = width / columns - 14
+        cards = []
+        for role in some:
+            people = sum(text_lines(f"{p.name} {reachable(p)}", inner, size) for p in role.people[:2])
+            cards.append((text_lines(role.title, inner, size, 0.62) + max(1, people)) * line + 5)
+        return sum(max(cards[i : i + columns]) for i in range(0, len(cards), columns))
+
+    layouts = ((1, True, True), (1, True, False), (2, True, False), (2, False, False), (3, False, False))
+    for columns, show_statement, show_triggers in layouts:
+        used = fixed + (triggers if show_triggers else summary_line)
+        used += statement_height if show_statement else reference
+        used += table(roles) if columns == 1 else grid(roles, columns)
+        if used <= budget:
+            shown = show_statement and statement is not None
+            return QuickCard(roles, [], contacts, summary, columns, shown, show_triggers, used)
+    # Even the densest grid cannot hold them all: keep as many as fit, name the rest.
+    kept: list[Role] = []
+    used = fixed + summary_line + reference
+    for role in roles:
+        rest = [r.title for r in roles[len(kept) + 1 :]]
+        note = text_lines(words["more_to_call"] + ", ".join(rest), width, 9, 0.62) * 12.2 + 8 if rest else 0
+        if fixed + summary_line + reference + grid([*kept, role], 3) + note > budget:
+            break
+        kept.append(role)
+        used = fixed + summary_line + reference + grid(kept, 3) + note
+    return QuickCard(kept, roles[len(kept) :], contacts, summary, 3, False, False, used)
+
+
+@dataclass
+class CallNode:
+    """One role on the call card: whoever calls it, and whom it calls in turn."""
+
+    role: Role
+    number: str  # "1", "1.2": the caller of 1.2 is 1
+    depth: int
+    caller: Role | None
+
+
+def call_tree(plan: Plan) -> list[CallNode]:
+    """The plan's call tree, depth first: the crisis lead at the root, then whom each
+    role calls, from every scenario's escalation (who tells whom, earliest first; a step
+    without ``by`` is the lead's) and the severity levels' notify lists (the lead's).
+    Each role appears once, under the caller nearest the lead; a role nobody is told to
+    call hangs under the lead, who convenes the team."""
+    lead = plan.crisis_lead()
+    if lead is None:
+        return []
+    edges: list[tuple[int, str, str]] = []
+    for scenario in plan.scenarios:
+        for step in scenario.escalation:
+            for callee in [*step.notify, step.hand_over_to]:
+                if callee:
+                    edges.append((step.minutes or 0, step.by or lead.id, callee))
+    for level in plan.severity_levels:
+        edges.extend((parse_duration(n.within) or 0, lead.id, n.role) for n in level.notify)
+    edges.sort(key=lambda edge: edge[0])
+    calls: dict[str, list[str]] = {}
+    placed = {lead.id}
+    frontier = [lead.id]
+    # Breadth first, so each role hangs under the caller closest to the lead.
+    while frontier:
+        following: list[str] = []
+        for caller in frontier:
+            for _minutes, by, callee in edges:
+                if by == caller and callee not in placed and plan.role(callee):
+                    placed.add(callee)
+                    calls.setdefault(caller, []).append(callee)
+                    following.append(callee)
+        frontier = following
+    calls.setdefault(lead.id, []).extend(r.id for r in plan.roles if r.id not in placed)
+
+    nodes: list[CallNode] = []
+
+    def visit(role_id: str, number: str, depth: int, caller: Role | None) -> None:
+        role = plan.role(role_id)
+        if role is None:
+            return
+        nodes.append(CallNode(role, number, depth, caller))
+        for index, callee in enumerate(calls.get(role_id, []), start=1):
+            visit(callee, f"{number}.{index}", depth + 1, role)
+
+    visit(lead.id, "1", 0, None)
+    return nodes

@@ -1,5 +1,21 @@
 /* crisisplan: the statement composer and copy buttons. Plain JavaScript with no
-   network and no libraries, so it works from file:// on a USB stick. */
+   network and no libraries, so it works from file:// on a USB stick.
+
+   What other scripts (incident.js) may rely on in the pages; keep these stable:
+   - .cp-statement[data-statement=<statement id>]: a statement card. Inside it,
+     input.cp-input[data-ph=<placeholder>] are its fields (inside a .cp-variant[lang]
+     when the field belongs to one language's text, outside for every language), and
+     each .cp-variant[lang] holds .cp-text, data-template, data-filled (the current
+     filled text) and button.cp-copy (data-copied, data-fill-first: the words it shows).
+   - Setting a field's value from a script: dispatch an "input" event (bubbling) on it
+     and the card re-renders.
+   - After a successful copy the card dispatches a bubbling CustomEvent "cp:copied",
+     detail {statement, language, text}: text is exactly what went to the clipboard.
+   - Scenario pages: li.cp-action[data-cp-action][data-cp-offset-minutes] (first
+     actions, input.cp-check inside), ol.cp-timeline > li[data-cp-escalation] and
+     li[data-cp-target] (both with data-cp-offset-minutes), and the empty
+     div.cp-incident[data-cp-scenario][data-cp-severity][data-cp-*-minutes] right after
+     the first actions. See fragments.html.j2 and site/scenario.md.j2. */
 (function () {
   "use strict";
 
@@ -21,6 +37,19 @@
       values[input.getAttribute("data-ph")] = { value: input.value.trim(), measure: input.getAttribute("data-measure"), input: input };
     });
     return values;
+  }
+
+  // A value longer than the plan allows is kept as typed (never cut: "Instagram and
+  // TikTok" must not become "Instagram ") and shown as too long, with the limit.
+  function checkLength(input) {
+    var max = parseInt(input.getAttribute("data-max-length"), 10);
+    if (isNaN(max)) return;
+    var over = length(input.value.trim()) > max;
+    var field = input.closest(".cp-field");
+    var message = field && field.querySelector(".cp-field-msg");
+    if (over) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+    if (field) field.classList.toggle("cp-field-over", over);
+    if (message) message.textContent = over ? (input.getAttribute("data-too-long") || "") : "";
   }
 
   // Render one variant: filled text, empty placeholders highlighted, the live count.
@@ -61,12 +90,16 @@
     var limit = parseInt(variant.getAttribute("data-limit"), 10);
     var shown = variant.querySelector(".cp-length");
     if (shown) shown.textContent = String(count);
+    var over = !isNaN(limit) && count > limit;
     var counter = variant.querySelector(".cp-count");
-    if (counter) counter.classList.toggle("cp-over", !isNaN(limit) && count > limit);
+    if (counter) counter.classList.toggle("cp-over", over);
+    var warning = variant.querySelector(".cp-too-long");
+    if (warning) warning.hidden = !over;
     variant.setAttribute("data-filled", filled);
   }
 
   function update(card) {
+    card.querySelectorAll(".cp-input").forEach(checkLength);
     card.querySelectorAll(".cp-variant").forEach(function (variant) { render(variant, fields(card, variant)); });
   }
 
@@ -135,6 +168,10 @@
     var text = variant.getAttribute("data-filled") || variant.querySelector(".cp-text").textContent;
     copyText(text).then(function () {
       flash(button, button.getAttribute("data-copied") || "\u2713");
+      card.dispatchEvent(new CustomEvent("cp:copied", {
+        bubbles: true,
+        detail: { statement: card.getAttribute("data-statement"), language: variant.getAttribute("lang"), text: text }
+      }));
     }, function () {
       // Copy refused by the browser: select the text so it can be copied by hand.
       var range = document.createRange();
@@ -145,8 +182,29 @@
     });
   });
 
+  // The start page's search button opens Material's search: its toggle (a checkbox,
+  // which shows the search on a phone) and its field, focused so the keyboard comes up.
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest && event.target.closest(".cp-search-open");
+    if (!opener) return;
+    var toggle = document.getElementById("__search");
+    var input = document.querySelector(".md-search__input");
+    if (toggle && !toggle.checked) {
+      toggle.checked = true;
+      toggle.dispatchEvent(new CustomEvent("change"));
+    }
+    if (input) input.focus();
+  });
+
   function init() {
     document.querySelectorAll(".cp-statement").forEach(update);
+    // Material's search is a dialog without a name: screen readers announce "dialog".
+    // Name it after its own field (the theme's word for "Search", in the page's language).
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    var field = document.querySelector(".md-search__input");
+    if (dialog && field && !dialog.hasAttribute("aria-label")) {
+      dialog.setAttribute("aria-label", field.getAttribute("aria-label") || field.getAttribute("placeholder") || "Search");
+    }
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);

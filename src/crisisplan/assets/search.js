@@ -8,7 +8,11 @@
    hands Material's search worker the part of the word that its stem keeps:
    "kunderne" searches "kund*", which finds every page the word itself finds, and
    the word's other forms. Folded spellings ("laek" for "læk") and Indonesian and
-   Malay roots are in the search index itself (crisisplan/site/search.py). */
+   Malay roots are in the search index itself (crisisplan/site/search.py).
+
+   Under stress people mistype: every typed word of FUZZY letters or more is also
+   searched with one typo allowed (lunr's "word~1"), so "giveway" finds "giveaway". The
+   word as typed stays in the query, as a prefix: results still come while typing. */
 (function () {
   "use strict";
 
@@ -22,19 +26,21 @@
   var QUERY = 2;
   // A shorter start matches too many words to help.
   var SHORTEST = 3;
+  // A typo in a shorter word turns it into too many other words ("ad" -> "at", "an").
+  var FUZZY = 5;
   // A plain word; "+word", "-word", "word~1", "title:word" and quotes keep their meaning.
   var WORD = /^[\p{L}\p{M}]+$/u;
 
   var code = STEMMERS[(document.documentElement.lang || "").toLowerCase().split("-")[0]];
   var config = document.getElementById("__config");
-  if (!code || !config || typeof Worker === "undefined") return;
+  if (!config || typeof Worker === "undefined") return;
 
   // lunr-languages adds its stemmer to a global lunr and calls these while loading;
   // the search worker has the real lunr, in its own global.
-  var lunr = window.lunr || (window.lunr = {
+  var lunr = code ? window.lunr || (window.lunr = {
     Pipeline: { registerFunction: function () {} },
     generateStopWordFilter: function () { return function () {}; }
-  });
+  }) : null;
 
   function load(files) {
     if (!files.length) return;
@@ -44,9 +50,10 @@
     script.onload = function () { load(files.slice(1)); };
     document.head.appendChild(script);
   }
-  if (!lunr[code]) load(["lunr.stemmer.support.min.js", "lunr." + code + ".min.js"]);
+  if (code && !lunr[code]) load(["lunr.stemmer.support.min.js", "lunr." + code + ".min.js"]);
 
   function stem(word) {
+    if (!code) return word;
     var stemmer = lunr[code] && lunr[code].stemmer;
     if (!stemmer) return word; // not loaded yet: search the word as typed
     var root = String(stemmer(word));
@@ -57,7 +64,11 @@
 
   function rewrite(query) {
     return query.split(/(\s+)/).map(function (part) {
-      return WORD.test(part) ? stem(part.normalize("NFC").toLowerCase()) : part;
+      if (!WORD.test(part)) return part;
+      var word = part.normalize("NFC").toLowerCase();
+      var searched = stem(word);
+      // Material ends every term with "*" but leaves "word~1" as it is.
+      return Array.from(word).length >= FUZZY ? searched + " " + word + "~1" : searched;
     }).join("");
   }
 

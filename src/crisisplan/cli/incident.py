@@ -230,7 +230,12 @@ def drill(
         return
     from crisisplan.files import WriteRefused, describe_os_error
     from crisisplan.pdf import drill_html, write_pdf_file
+    from crisisplan.pdfdeps import PdfLibrariesMissing, require_weasyprint
 
+    try:
+        require_weasyprint(instead="or write the drill as text: leave out --pdf")
+    except PdfLibrariesMissing as exc:
+        _fail(exc.message, exc.hint)
     try:
         pages = write_pdf_file(drill_html(script, paper), pdf_file, replace=force)
     except WriteRefused as exc:
@@ -249,8 +254,14 @@ def drill(
     "--date",
     "incident_date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="When the incident started (default: today).",
+    help="When the incident started (default: today, or the log's start).",
     callback=lambda ctx, param, value: _plausible_date(value),
+)
+@click.option(
+    "--from-log",
+    "log_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The incident log saved by 'Download log' on the scenario's page: fills in the timeline and what was done.",
 )
 @click.option(
     "--plan",
@@ -260,25 +271,39 @@ def drill(
     help="The plan (default: plans/).",
 )
 def review(
-    scenario_id: str, incident_date: dt.datetime | None, plan_paths: tuple[Path, ...]
+    scenario_id: str,
+    incident_date: dt.datetime | None,
+    log_file: Path | None,
+    plan_paths: tuple[Path, ...],
 ) -> None:
     """Start a post-crisis review for a scenario, as a file in the plan's reviews/.
 
     The file is pre-filled with the plan's review checklist and expected timings;
+    with --from-log, also with the incident's timeline and which deadlines were met.
     'crisisplan check' validates it and warns about actions past their due date.
     """
     from crisisplan.files import WriteRefused, describe_os_error
     from crisisplan.incident import IncidentError, locate_scenario
-    from crisisplan.review import ReviewExists, write_review
+    from crisisplan.review import LogError, ReviewExists, check_log_scenario, read_log, write_review
 
     plans = _load_plans(_plan_paths(plan_paths))
     try:
         plan, scenario = locate_scenario(plans, scenario_id)
     except IncidentError as exc:
         _fail(exc.message, exc.hint, EXIT_USAGE)
-    day = incident_date.date() if incident_date else _today()
+    log = None
+    if log_file is not None:
+        try:
+            log = read_log(log_file)
+            check_log_scenario(log, scenario)
+        except LogError as exc:
+            _fail(exc.message, exc.hint, EXIT_USAGE)
+    # The incident's own day unless told otherwise: a log downloaded after midnight
+    # still belongs to the day the incident began.
+    started = log.started.date() if log else _today()
+    day = incident_date.date() if incident_date else started
     try:
-        target = write_review(plan, scenario, day)
+        target = write_review(plan, scenario, day, log=log)
     except ReviewExists as exc:
         _fail(f"{exc} already exists", "edit it, or give another --date")
     except WriteRefused as exc:

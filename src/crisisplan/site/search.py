@@ -21,6 +21,14 @@ the page's own words), the other forms a reader may type:
 - the parts of words that the page's markup runs together in the index text
   ("ØstergaardPrimær", from a name and its label): "primær", "primaer".
 
+Scenario pages are searched as one entry each, so that a result opens its scenario at
+the top, where the first actions are, never at a section further down (MkDocs indexes
+each section of a page as an entry of its own, and a result opens at its section).
+The scenario's own search terms (its keywords, the channels its statements go to and
+its triggers, which the page carries in ``data-cp-terms``) go into a hidden ``terms``
+field that weighs more than the text, so that "instagram" or "giveaway" ranks the
+scenario above the pages that merely mention the word.
+
 A form is added only when no word of the entry already starts with it, so the index
 grows little. It also splits words at brackets, quotes and punctuation rather than only
 at spaces and hyphens, so that "customer" finds "(customer data breach)".
@@ -28,7 +36,8 @@ at spaces and hyphens, so that "customer" finds "(customer data breach)".
 The query side is `assets/search.js`: it stems each typed word before Material's search
 worker sees it, with the stemmer Material ships for the page's language ("kunderne" ->
 "kund*"), which an index of written words needs for Danish and the other
-suffix-inflected languages lunr-languages covers.
+suffix-inflected languages lunr-languages covers, and adds a one-typo search for each
+longer word ("giveway" also searches "giveway~1", which finds "giveaway").
 """
 
 from __future__ import annotations
@@ -52,12 +61,23 @@ OFFLINE_PREFIX = "var __index = "
 
 # The hidden fields, each searched with the weight of the field its forms come from.
 VARIANT_FIELDS = {"title": "title_variants", "text": "text_variants"}
+# A scenario's own search terms: between the text (1) and the title (1000), so that a
+# scenario whose keyword is the word outranks every page that merely says it, and a
+# scenario whose title has the word still comes first.
+TERMS_FIELD = "terms"
+TERMS_BOOST = 100.0
+# Where a scenario page carries its terms (templates/site/scenario.md.j2).
+_TERMS = re.compile(r'data-cp-terms="([^"]*)"')
+# Our own pages are small; a page this large is not one of them.
+MAX_PAGE_BYTES = 5 * 1024 * 1024
 
 # Material's default separator splits only at spaces and hyphens; the index text is
 # HTML-escaped, hence the entities. Not "'" nor "’": they sit inside words ("don't").
-# "." only before a non-digit, so that "100.000" stays one word.
+# "." only before a non-digit, so that "100.000" stays one word. "#" too, so that
+# "#boycottbrightbrew" is found by "boycottbrightbrew" (and by itself: the query is
+# split the same way).
 MATERIAL_SEPARATOR = r"[\s\-]+"
-SEPARATOR = r"""[\s\-,:;!?=/()\[\]{}"“”„«»‘]+|\.(?!\d)|&(?:amp|lt|gt);"""
+SEPARATOR = r"""[\s\-,:;!?=/()\[\]{}"“”„«»‘#]+|\.(?!\d)|&(?:amp|lt|gt);"""
 
 # Bahasa Indonesia and Bahasa Melayu (two- and three-letter codes).
 MALAY_INDONESIAN = {"id", "in", "ind", "ms", "msa", "zsm"}
@@ -214,7 +234,9 @@ def _configure(config: dict[str, Any], site_language: str) -> None:
     fields = config.setdefault("fields", {})
     for field, hidden in VARIANT_FIELDS.items():
         fields[hidden] = dict(fields.get(field) or {"boost": 1.0})
-    if config.get("separator") == MATERIAL_SEPARATOR:
+    fields[TERMS_FIELD] = {"boost": TERMS_BOOST}
+    # The separator of an earlier version of this function, which lacked "#".
+    if config.get("separator") in (MATERIAL_SEPARATOR, SEPARATOR.replace("‘#]", "‘]")):
         config["separator"] = SEPARATOR
     if config.get("lang") == ["en"] and _primary(site_language) != "en":
         # lunr has no stemmer for the site's language and fell back to English: drop
@@ -243,6 +265,57 @@ def _variants(
     return list(found)
 
 
+def _page_terms(site_dir: Path, page: str) -> str | None:
+    """The search terms a built scenario page carries, or None for any other page."""
+    if ".." in page.split("/"):
+        return None
+    try:
+        with (site_dir / page).open("rb") as handle:
+            data = handle.read(MAX_PAGE_BYTES)
+    except OSError:
+        return None
+    found = _TERMS.search(data.decode("utf-8", errors="replace"))
+    return html.unescape(found.group(1)) if found else None
+
+
+def _scenario_entries(site_dir: Path, docs: list[dict[str, Any]], plans: Iterable[str]) -> list[dict[str, Any]]:
+    """Each scenario page of the plans as one entry: its sections' titles and text
+    appended to the page's own, its search terms in the terms field. Other pages'
+    entries are kept as they are, in their order."""
+    folders = {f"{slug}/scenarios/" for slug in plans}
+    pages: dict[str, dict[str, Any]] = {}
+    kept: list[dict[str, Any]] = []
+    for doc in docs:
+        page, _, section = str(doc.get("location", "")).partition("#")
+        if not any(page.startswith(folder) for folder in folders):
+            kept.append(doc)
+            continue
+        if not section:
+            if page not in pages:
+                terms = _page_terms(site_dir, page)
+                if terms is None:
+                    kept.append(doc)
+                    continue
+                pages[page] = doc
+                if terms:
+                    doc[TERMS_FIELD] = terms
+            kept.append(doc)
+        elif page in pages:
+            entry = pages[page]
+            title, text = str(doc.get("title") or ""), str(doc.get("text") or "")
+            entry["text"] = f"{entry.get('text') or ''} <p>{title}</p> {text}".strip()
+        else:
+            kept.append(doc)
+    return kept
+
+
+def _terms_with_forms(terms: str) -> str:
+    """The terms' words as lunr splits them, each with its folded forms ("café" also
+    as "cafe"), once each."""
+    words = [w for w in re.split(SEPARATOR, html.unescape(terms).lower()) if w]
+    return " ".join(dict.fromkeys(form for w in words for form in [w, *folded_forms(w)]))
+
+
 def localize_search_index(
     site_dir: Path,
     site_language: str,
@@ -267,10 +340,16 @@ def localize_search_index(
         return None
     if not (isinstance(index, dict) and isinstance(index.get("config"), dict) and isinstance(index.get("docs"), list)):
         return None
-    docs: list[dict[str, Any]] = [doc for doc in index["docs"] if isinstance(doc, dict)]
+    plans = dict(plan_languages or {})
+    docs: list[dict[str, Any]] = _scenario_entries(
+        site_dir, [doc for doc in index["docs"] if isinstance(doc, dict)], plans
+    )
+    index["docs"] = docs
+    for doc in docs:
+        if doc.get(TERMS_FIELD):
+            doc[TERMS_FIELD] = _terms_with_forms(str(doc[TERMS_FIELD]))
     _configure(index["config"], site_language)
 
-    plans = dict(plan_languages or {})
     everywhere = list(dict.fromkeys([site_language, *(lang for langs in plans.values() for lang in langs)]))
 
     def malay_indonesian(doc: dict[str, Any]) -> bool:

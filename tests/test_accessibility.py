@@ -1,0 +1,115 @@
+"""Accessibility in headless Chromium: axe-core, run inside the published pages, finds no
+serious or critical problem, and every control of a page's content shows where the
+keyboard is.
+
+axe-core comes from npm, installed once per test session into the session's temporary
+folder (nothing is vendored). Without npm (or with no registry to reach) the tests
+skip, except in CI (CI=true), where they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.browser import offline_browser
+from tests.conftest import build_examples
+
+pytestmark = pytest.mark.browser
+
+AXE_VERSION = "4"
+PAGES = [
+    "index.html",
+    "brightbrew/scenarios/hacked-account.html",
+    "brightbrew/team.html",
+    "brightbrew/statements.html",
+    "segarkita/scenarios/hoaks-produk.html",
+]
+WIDTHS = [375, 1280]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"axe-core is required for the accessibility tests in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def axe_script(tmp_path_factory: pytest.TempPathFactory) -> str:
+    npm = shutil.which("npm")
+    if npm is None:
+        _unavailable("no npm on this machine (apt-get install npm)")
+    folder = tmp_path_factory.mktemp("axe-core")
+    try:
+        subprocess.run(
+            [str(npm), "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(folder), f"axe-core@{AXE_VERSION}"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        _unavailable(f"npm could not install axe-core: {exc}")
+    return (folder / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("accessibility") / "site"
+    build_examples(target, pdf=False)
+    return target
+
+
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations
+    .filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}): ` + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "));
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_no_serious_or_critical_violation(site: Path, axe_script: str, width: int) -> None:
+    found: dict[str, list[str]] = {}
+    with offline_browser(width=width, height=812) as (page, blocked):
+        for name in PAGES:
+            page.goto((site / name).as_uri())
+            page.add_script_tag(content=axe_script)
+            violations = page.evaluate(RUN_AXE)
+            if violations:
+                found[name] = violations
+        assert blocked == []
+    assert found == {}
+
+
+# Where focus is, as the reader sees it: an outline, or a ring drawn as a box shadow (a
+# radio button's ring is on its label).
+FOCUS = """() => {
+  const element = document.activeElement;
+  if (!element || !element.closest(".md-content")) return null;
+  const shown = element.matches(".cp-tab-input") ? element.nextElementSibling : element;
+  const style = getComputedStyle(shown);
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  return [element.tagName.toLowerCase() + "." + element.className, outline || style.boxShadow !== "none"];
+}"""
+
+
+@pytest.mark.parametrize("name", ["brightbrew/scenarios/hacked-account.html", "segarkita/scenarios/hoaks-produk.html", "index.html"])
+def test_every_control_shows_keyboard_focus(site: Path, name: str) -> None:
+    seen: dict[str, bool] = {}
+    with offline_browser(width=375, height=812) as (page, _):
+        page.goto((site / name).as_uri())
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            state = page.evaluate(FOCUS)
+            if state is not None:
+                seen.setdefault(state[0], state[1])
+    assert seen, "the keyboard never reached the page's content"
+    if name.endswith("hacked-account.html"):
+        # The action checkboxes, the call links and the composer are all reached.
+        reached = {control.replace(" focus-visible", "") for control in seen}
+        assert {"input.cp-check", "a.cp-tel cp-call-name", "input.cp-input", "button.cp-copy md-button"} <= reached
+    assert [control for control, visible in seen.items() if not visible] == []
