@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -71,6 +71,53 @@ def docs_dir_of(config_file: Path | None) -> Path:
         user = {}  # reported by the build itself
     base = config_file.parent if config_file else Path()
     return base / str(user.get("docs_dir", "docs"))
+
+
+def site_dir_of(config_file: Path | None) -> Path | None:
+    """site_dir in mkdocs.yml, relative to it as MkDocs reads it, or None if not set."""
+    try:
+        user = _user_config(config_file)
+    except SiteBuildError:
+        return None  # reported by the build itself
+    value = user.get("site_dir")
+    if not isinstance(value, str) or not value.strip() or config_file is None:
+        return None
+    return config_file.parent / value
+
+
+def site_url_warning(config_file: Path | None) -> list[str]:
+    """Without site_url, MkDocs cannot know the path the site is published under: the
+    404 page's links and sitemap.xml then point at the root of the domain, which
+    breaks a site published under a sub-path (a GitHub Pages project site)."""
+    try:
+        user = _user_config(config_file)
+    except SiteBuildError:
+        return []  # reported by the build itself
+    if user.get("site_url"):
+        return []
+    where = str(config_file) if config_file else "mkdocs.yml (there is none here: create one)"
+    return [
+        f"site_url is not set in {where}: the 404 page's links and sitemap.xml work only "
+        "for a site published at the root of its domain; set site_url: to the address "
+        "the site is published at, like https://acme.github.io/crisis-runbook/"
+    ]
+
+
+def collision_warnings(user_docs: Path, generated: Iterable[str]) -> list[str]:
+    """A page of the user's docs at the path of a page generated from the plans: the
+    generated page wins (the start page must be the scenario chooser), and the
+    author is told how to keep theirs."""
+    found = []
+    for relative in sorted(generated):
+        mine = user_docs / relative
+        if mine.is_file():
+            # A start page of one's own reads best as a welcome page in the menu.
+            renamed = mine.with_name("welcome.md" if mine.name == "index.md" else f"{mine.stem}-notes{mine.suffix}")
+            found.append(
+                f"{mine} is not published: crisisplan generates {relative} from the plans "
+                f"and its page replaces yours; give yours another file name, like {renamed}, to keep it"
+            )
+    return found
 
 
 # Far beyond any runbook's own pages, and small enough that docs/ cannot fill a disk.
@@ -164,24 +211,15 @@ def _capture_mkdocs_log() -> Iterator[list[str]]:
         logger.propagate = previous[1]
 
 
-def build_site(
-    pages: Pages,
-    work_dir: Path,
-    site_dir: Path,
-    config_file: Path | None,
-    language: str,
-    site_name: str,
-    folders: bool = False,
-) -> list[str]:
-    """Write the pages and assets into work_dir/docs and build the site into site_dir.
+def publishing_warnings(pages: Pages, config_file: Path | None) -> list[str]:
+    """What the author must know about where the site is published and which of
+    their pages it replaces."""
+    return [*site_url_warning(config_file), *collision_warnings(docs_dir_of(config_file), pages.files)]
 
-    Returns MkDocs' warnings. Raises SiteBuildError when MkDocs fails.
-    """
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
 
-    user = _user_config(config_file)
+def write_docs(pages: Pages, work_dir: Path, config_file: Path | None) -> Path:
+    """Copy the user's docs, then the generated pages and crisisplan's assets, into
+    work_dir/docs, and return that folder: the docs_dir of either engine."""
     docs = work_dir / "docs"
     user_docs = docs_dir_of(config_file)
     if user_docs.is_dir():
@@ -196,7 +234,7 @@ def build_site(
             ) from None
         _copy_docs(user_docs, docs, boundary)
     # Generated pages win over a user page at the same path: the start page must be
-    # the scenario chooser.
+    # the scenario chooser. Never silently: publishing_warnings tells the author.
     for relative, text in pages.files.items():
         target = docs / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -204,7 +242,22 @@ def build_site(
     assets = resources.files("crisisplan").joinpath("assets")
     with resources.as_file(assets) as assets_path:
         shutil.copytree(assets_path, docs / ASSET_DIR, dirs_exist_ok=True)
+    return docs
 
+
+def site_config(
+    user: dict[str, Any],
+    pages: Pages,
+    docs: Path,
+    site_dir: Path,
+    config_file: Path | None,
+    language: str,
+    site_name: str,
+    folders: bool,
+) -> dict[str, Any]:
+    """crisisplan's settings over the user's mkdocs.yml (user): the generated docs and
+    nav, the plan's language, the assets, search and offline use from file://."""
+    user_docs = docs_dir_of(config_file)
     try:
         ui_languages, search_languages = _material_languages()
         theme = dict(user.get("theme") or {"name": "material"}) if isinstance(user.get("theme"), dict) else {"name": "material"}
@@ -235,18 +288,42 @@ def build_site(
             "theme": theme,
             "plugins": _plugins(user, search_lang),
             "extra": extra,
-            "extra_css": [*(user.get("extra_css") or []), f"{ASSET_DIR}/crisisplan.css"],
+            "extra_css": [*(user.get("extra_css") or []), f"{ASSET_DIR}/crisisplan.css", f"{ASSET_DIR}/incident.css"],
             "extra_javascript": [
                 *(user.get("extra_javascript") or []),
                 f"{ASSET_DIR}/crisisplan.js",
                 f"{ASSET_DIR}/search.js",
+                f"{ASSET_DIR}/incident.js",
             ],
             "site_name": user.get("site_name") or site_name,
         }
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
         # mkdocs.yml with a value of the wrong shape (nav: 5, extra_css: 5...).
         raise SiteBuildError(f"a setting in mkdocs.yml has the wrong shape: {exc}") from None
+    return overrides
 
+
+def build_site(
+    pages: Pages,
+    work_dir: Path,
+    site_dir: Path,
+    config_file: Path | None,
+    language: str,
+    site_name: str,
+    folders: bool = False,
+) -> list[str]:
+    """Write the pages and assets into work_dir/docs and build the site into site_dir.
+
+    Returns MkDocs' warnings. Raises SiteBuildError when MkDocs fails.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    user = _user_config(config_file)
+    docs = write_docs(pages, work_dir, config_file)
+    publishing = publishing_warnings(pages, config_file)
+    overrides = site_config(user, pages, docs, site_dir, config_file, language, site_name, folders)
     with _capture_mkdocs_log() as warnings:
         try:
             if config_file is not None:
@@ -258,4 +335,4 @@ def build_site(
             build(config)
         except (MkDocsException, OSError, ValueError, KeyError, TypeError) as exc:
             raise SiteBuildError(str(exc) or type(exc).__name__) from exc
-    return warnings
+    return [*publishing, *warnings]
