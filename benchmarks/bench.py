@@ -29,7 +29,7 @@ def timed(args: list[str], cwd: Path, runs: int) -> tuple[float, float, str]:
     output = ""
     for _ in range(runs):
         started = time.perf_counter()
-        result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
+        result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)  # noqa: S603
         times.append(time.perf_counter() - started)
         output = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr.strip()[-200:]
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -48,7 +49,8 @@ def test_every_scenario_has_a_page_and_a_pdf(built: tuple[Path, BuildResult]) ->
                 assert f'href="../../pdf/{plan}/{scenario}.pdf"' in html
                 assert (root / "pdf" / plan / f"{scenario}.pdf").stat().st_size > 10_000
             assert (root / "pdf" / plan / f"{plan}-plan.pdf").is_file()
-    assert result.pdfs == 7 + 2 * (4 + 4)
+    # A runbook per scenario, the full plan and the call card, per plan and language.
+    assert result.pdfs == (6 + 2) + 2 * (3 + 2) + 2 * (3 + 2)
     # Start page, and per plan an overview, team, statements, monitoring and about page plus its scenarios.
     assert result.pages == (1 + 5 * 3 + 12) + (1 + 5 * 2 + 6)
 
@@ -161,6 +163,37 @@ def test_full_plan_pdf_has_every_scenario_in_its_outline(built: tuple[Path, Buil
     assert "Severity levels" in text and "Team directory" in text
     assert reader.metadata is not None
     assert "/CreationDate" not in reader.metadata  # same plan, same bytes
+
+
+def test_full_plan_composed_from_parts_numbers_pages_and_links_its_contents(built: tuple[Path, BuildResult]) -> None:
+    site, _ = built
+    reader = PdfReader(site / "pdf" / "brightbrew" / "brightbrew-plan.pdf")
+    total = len(reader.pages)
+    # Every page numbered across the whole plan, though each part was rendered alone.
+    for number, pdf_page in enumerate(reader.pages, start=1):
+        assert f"Page {number} of {total}" in pdf_page.extract_text(), number
+    # The contents gives the page each scenario's bookmark points at, and links there.
+    starts: dict[str, int] = {}
+    for item in reader.outline:
+        if not isinstance(item, list):
+            starts[str(item.title)] = (reader.get_destination_page_number(item) or 0) + 1
+    contents = reader.pages[0].extract_text()
+    for title in ("A brand social media account is hacked", "Product recall or safety issue"):
+        assert re.search(re.escape(title) + r" \.+ " + str(starts[title]) + r"\b", contents), title
+    pages: dict[int, int] = {}
+    for n, pdf_page in enumerate(reader.pages):
+        assert pdf_page.indirect_reference is not None
+        pages[pdf_page.indirect_reference.idnum] = n + 1
+    annotations: Any = reader.pages[0]["/Annots"]
+    linked = {
+        pages[annotation.get_object()["/Dest"][0].idnum]
+        for annotation in annotations
+        if "/Dest" in annotation.get_object()
+    }
+    assert {starts["A brand social media account is hacked"], starts["Product recall or safety issue"]} <= linked
+    root: Any = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert reader.metadata is not None and reader.metadata.title == "Brightbrew Coffee: Social media crisis plan"
 
 
 def test_letter_paper(tmp_path: Path) -> None:

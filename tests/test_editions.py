@@ -85,7 +85,7 @@ def test_each_edition_has_its_own_pdfs_in_its_language(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
     site, result = build_plans(tmp_path, ("plan.yaml", BILINGUAL.read_text("utf-8")), pdf=True)
-    assert result.pdfs == 4
+    assert result.pdfs == 6  # per language: the runbook, the full plan and the call card
     danish = "".join(page.extract_text() for page in PdfReader(site / "da" / "pdf" / "plans" / "outage.pdf").pages)
     english = "".join(page.extract_text() for page in PdfReader(site / "pdf" / "plans" / "outage.pdf").pages)
     assert "Driftsforstyrrelse" in danish and "Driftsforstyrrelse" not in english

@@ -128,7 +128,7 @@ def test_scratch_space_is_ignored_by_git_and_cleaned(repo: Path) -> None:
     status = subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True)
     assert ".crisisplan-build" not in status.stdout
     work = repo / ".crisisplan-build"
-    assert sorted(p.name for p in work.iterdir()) == [".gitignore", "site.lock"]
+    assert sorted(p.name for p in work.iterdir()) == [".gitignore", "site.last-build.json", "site.lock"]
 
 
 def _children(pid: int) -> set[int]:
@@ -202,7 +202,7 @@ def test_sigkill_at_any_moment_leaves_a_complete_site_and_no_workers(repo: Path)
         _assert_complete_site(repo / "site")
     # The next build cleans what the killed ones left.
     assert run_cli("build", "--no-pdf", cwd=repo).returncode == 0
-    assert sorted(p.name for p in (repo / ".crisisplan-build").iterdir()) == [".gitignore", "site.lock"]
+    assert sorted(p.name for p in (repo / ".crisisplan-build").iterdir()) == [".gitignore", "site.last-build.json", "site.lock"]
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads child processes from /proc (Linux)")
@@ -218,7 +218,7 @@ def test_sigterm_stops_workers_cleans_scratch_and_keeps_the_site(repo: Path) -> 
     assert "Traceback" not in stderr
     assert _wait_gone(workers) == set()
     assert snapshot(repo / "site") == before
-    assert sorted(p.name for p in (repo / ".crisisplan-build").iterdir()) == [".gitignore", "site.lock"]
+    assert sorted(p.name for p in (repo / ".crisisplan-build").iterdir()) == [".gitignore", "site.last-build.json", "site.lock"]
 
 
 def test_overlapping_builds_are_serialised(repo: Path) -> None:

@@ -7,10 +7,18 @@ import shutil
 from pathlib import Path
 
 from crisisplan.build import BuildOptions, BuildResult, build
-from tests.conftest import CASES, TODAY
+from tests.conftest import CASES, ROOT, TODAY
 
 BILINGUAL = CASES / "valid" / "bilingual" / "plan.yaml"
-ALL = ["da/pdf/plans/outage.pdf", "da/pdf/plans/plans-plan.pdf", "pdf/plans/outage.pdf", "pdf/plans/plans-plan.pdf"]
+EXAMPLE = ROOT / "plans" / "brightbrew"
+ALL = [
+    "da/pdf/plans/outage.pdf",
+    "da/pdf/plans/plans-call-card.pdf",
+    "da/pdf/plans/plans-plan.pdf",
+    "pdf/plans/outage.pdf",
+    "pdf/plans/plans-call-card.pdf",
+    "pdf/plans/plans-plan.pdf",
+]
 
 
 def run(project: Path, cache: bool = True) -> BuildResult:
@@ -58,7 +66,12 @@ def test_one_changed_scenario_renders_only_what_shows_it(tmp_path: Path) -> None
     result = run(folder)
     # Only the Danish edition shows the Danish worst case: its runbook and its full plan.
     assert sorted(result.pdfs_rendered) == ["da/pdf/plans/outage.pdf", "da/pdf/plans/plans-plan.pdf"]
-    assert sorted(result.pdfs_reused) == ["pdf/plans/outage.pdf", "pdf/plans/plans-plan.pdf"]
+    assert sorted(result.pdfs_reused) == [
+        "da/pdf/plans/plans-call-card.pdf",
+        "pdf/plans/outage.pdf",
+        "pdf/plans/plans-call-card.pdf",
+        "pdf/plans/plans-plan.pdf",
+    ]
 
 
 def test_builds_are_identical_with_and_without_the_cache(tmp_path: Path) -> None:
@@ -76,9 +89,41 @@ def test_a_corrupt_or_foreign_entry_is_rendered_again_never_published(tmp_path: 
     run(folder)
     good = pdf_bytes(folder / "site")
     entries = sorted((folder / ".crisisplan-cache" / "pdf").glob("*.pdf"))
-    assert len(entries) == 4
-    entries[0].write_bytes(entries[0].read_bytes()[:100])  # truncated
-    entries[1].write_bytes(b"%PDF-1.7 not the PDF this key was made from")  # foreign
+    # Per edition a runbook, a call card, one scenario part, the appendices and the full plan.
+    assert len(entries) == 10
+    for n, entry in enumerate(entries):
+        if n % 2:
+            entry.write_bytes(entry.read_bytes()[:100])  # truncated
+        else:
+            entry.write_bytes(b"%PDF-1.7 not the PDF this key was made from")  # foreign
+    shutil.rmtree(folder / "site")
     result = run(folder)
-    assert len(result.pdfs_rendered) == 2 and len(result.pdfs_reused) == 2
+    assert sorted(result.pdfs_rendered) == ALL and result.pdfs_reused == []
     assert pdf_bytes(folder / "site") == good
+
+
+def test_a_rebuild_with_nothing_changed_leaves_the_site_as_it_is(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    first = run(folder)
+    stamps = {p: p.stat().st_mtime_ns for p in (folder / "site").rglob("*")}
+    second = run(folder)
+    assert second.unchanged and second.built and second.pages == first.pages
+    assert {p: p.stat().st_mtime_ns for p in (folder / "site").rglob("*")} == stamps
+    # A file changed, added or removed in the site by hand: built again, in full.
+    (folder / "site" / "index.html").write_text("tampered")
+    third = run(folder)
+    assert not third.unchanged and "tampered" not in (folder / "site" / "index.html").read_text()
+    assert not run(folder, cache=False).unchanged
+
+
+def test_one_word_changed_re_renders_only_that_scenario_and_what_includes_it(tmp_path: Path) -> None:
+    folder = tmp_path / "project"
+    shutil.copytree(EXAMPLE, folder / "plans" / "brightbrew")
+    run(folder)
+    scenario = folder / "plans" / "brightbrew" / "scenarios" / "hacked-account.yaml"
+    scenario.write_text(scenario.read_text().replace("cannot log back in", "cannot log in again"))
+    result = run(folder)
+    # Its runbook, its part of the full plan, and the full plan composed again.
+    assert sorted(result.pdfs_rendered) == ["pdf/brightbrew/brightbrew-plan.pdf", "pdf/brightbrew/hacked-account.pdf"]
+    assert result.parts_rendered == ["pdf/brightbrew/brightbrew-plan.pdf#hacked-account"]
+    assert len(result.pdfs_reused) == 6  # the other runbooks and the call card

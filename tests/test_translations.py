@@ -355,7 +355,8 @@ def test_pages_pdfs_drills_and_reviews_speak_the_language(language: str, monkeyp
     outputs = dict(pages.generate([pages.SitePlan(plan, "brightbrew")], dt.date(2026, 11, 22)).files)
     scenario = plan.scenarios[0]
     outputs["runbook"] = pdf.runbook_html(plan, scenario)
-    outputs["plan"] = pdf.plan_html(plan)
+    parts = pdf.plan_parts(plan)
+    outputs["plan"] = "\n".join([parts.front, *parts.body])
     script = build_drill(plan, scenario, words=words)
     outputs["drill"] = environment().get_template("text/drill.text.j2").render(d=script)
     outputs["review"] = review_text(plan, scenario, dt.date(2026, 11, 20), words)

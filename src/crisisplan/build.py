@@ -18,14 +18,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from crisisplan import uptodate
 from crisisplan.audience import personal_data_in_public_text, public_edition
 from crisisplan.checker import Report, check_paths
 from crisisplan.files import describe_os_error
 from crisisplan.labels import CatalogError, labels_for, project_catalogs
 from crisisplan.localtext import in_language
 from crisisplan.model import Plan, parse_date
-from crisisplan.pdf import PdfJob, Progress, plan_html, render_each, runbook_html
+from crisisplan.pdf import (
+    PdfJob,
+    PlanParts,
+    Progress,
+    callcard_html,
+    plan_parts,
+    render_each,
+    runbook_html,
+)
 from crisisplan.pdfcache import PdfCache, cache_key
+from crisisplan.pdfcompose import ComposeJob
 from crisisplan.publish import (
     BuildLocked,
     UnsafeSiteDir,
@@ -37,9 +47,14 @@ from crisisplan.publish import (
     swap_in,
 )
 from crisisplan.site.mkdocs_site import SiteBuildError, UnsafeDocsFile, build_site, docs_dir_of
-from crisisplan.site.pages import Editions, SitePlan, generate, nav_title
+from crisisplan.site.offline import write_offline_files
+from crisisplan.site.pages import Editions, Pages, SitePlan, generate, nav_title
 from crisisplan.site.search import localize_search_index
+from crisisplan.site.zensical_site import build_site_zensical
 from crisisplan.views import slugify
+
+# Both take the generated pages and build the site the same way (see site/).
+ENGINES = {"mkdocs": build_site, "zensical": build_site_zensical}
 
 
 class BuildError(Exception):
@@ -58,8 +73,11 @@ class BuildOptions:
     public: bool = False
     # Replace a site folder that holds files crisisplan did not write.
     force: bool = False
-    # Reuse PDFs rendered by an earlier build from the same HTML (see pdfcache).
+    # Reuse PDFs rendered by an earlier build from the same HTML (see pdfcache), and
+    # leave a site that is already up to date as it is (see uptodate).
     cache: bool = True
+    # The site generator: "mkdocs" (Material for MkDocs) or "zensical".
+    engine: str = "mkdocs"
 
 
 @dataclass
@@ -75,6 +93,11 @@ class BuildResult:
     # Which PDFs were rendered and which reused from the cache, by path in the site.
     pdfs_rendered: list[str] = field(default_factory=list)
     pdfs_reused: list[str] = field(default_factory=list)
+    # Nothing changed since the last build of this site: it was left as it was.
+    unchanged: bool = False
+    # Parts of full-plan PDFs rendered anew (named by their full plan), which shows
+    # that a change re-renders only the scenario it touches.
+    parts_rendered: list[str] = field(default_factory=list)
     # Why the site could not be published, when that is not a plan problem (serve
     # reports it and keeps the last good preview).
     error: str = ""
@@ -116,14 +139,37 @@ def _reproducible_dates(entries: list[SitePlan]) -> Iterator[None]:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def _pdf_jobs(entries: list[SitePlan], out: Path, paper: str, public: bool) -> list[PdfJob]:
-    jobs = []
+@dataclass
+class _FullPlan:
+    """A plan's full PDF: rendered in parts (each scenario, the appendices), then
+    composed with its cover and contents (pdfcompose)."""
+
+    target: Path
+    parts: PlanParts
+    part_jobs: list[PdfJob]
+    part_names: list[str]  # each scenario's id, then "appendix"
+
+
+def _pdf_jobs(entries: list[SitePlan], out: Path, parts_dir: Path, paper: str, public: bool) -> tuple[list[PdfJob], list[_FullPlan]]:
+    runbooks, plans = [], []
     for entry in entries:
         folder = out / "pdf" / entry.slug
-        jobs.append(PdfJob(plan_html(entry.plan, paper, public), folder / f"{entry.slug}-plan.pdf"))
+        parts = plan_parts(entry.plan, paper, public)
+        where = parts_dir / entry.slug
+        plans.append(
+            _FullPlan(
+                folder / f"{entry.slug}-plan.pdf",
+                parts,
+                [PdfJob(html, where / f"{n:05d}.pdf", tagged=False) for n, html in enumerate(parts.body)],
+                [*(scenario.id for scenario in entry.plan.scenarios), "appendix"],
+            )
+        )
         for scenario in entry.plan.scenarios:
-            jobs.append(PdfJob(runbook_html(entry.plan, scenario, paper, public), folder / f"{scenario.id}.pdf"))
-    return jobs
+            runbooks.append(PdfJob(runbook_html(entry.plan, scenario, paper, public), folder / f"{scenario.id}.pdf"))
+        if not public:
+            # The call tree is names and numbers: the public edition has none to print.
+            runbooks.append(PdfJob(callcard_html(entry.plan, paper, public), folder / f"{entry.slug}-call-card.pdf"))
+    return runbooks, plans
 
 
 def site_editions(plans: list[SitePlan]) -> Editions:
@@ -238,6 +284,42 @@ def _publish(
         _publish_in(options, result, plans, site_dir, progress, clock, waiting)
 
 
+@dataclass
+class _Edition:
+    """One language edition of the site, generated and ready for MkDocs."""
+
+    language: str | None  # None: the root edition
+    entries: list[SitePlan]
+    pages: Pages
+    frame: str
+    name: str
+
+
+def _generate_editions(options: BuildOptions, plans: list[SitePlan]) -> tuple[Editions, list[_Edition]]:
+    today = options.today or dt.date.today()
+    editions = site_editions(plans)
+    generated = []
+    # The root edition first: MkDocs empties its site folder, which holds the
+    # other editions' folders.
+    for language in (None, *editions.folders):
+        # An edition holds the plans written in its language as a translation;
+        # each plan's first language is at the root.
+        chosen = [e for e in plans if language is None or language in e.plan.languages[1:]]
+        entries = [SitePlan(_edition(e.plan, language, options.public), e.slug) for e in chosen]
+        here = replace(editions, current=language)
+        pages = generate(entries, today, public=options.public, pdf=options.pdf, editions=here)
+        frame = language or editions.root_language
+        words = labels_for(frame)
+        # Material prints site_name as raw HTML: escape what comes from a plan.
+        name = nav_title(
+            words["site_name_plan"].format(organisation=entries[0].plan.organisation)
+            if len(entries) == 1
+            else words["site_name"]
+        )
+        generated.append(_Edition(language, entries, pages, frame, name))
+    return editions, generated
+
+
 def _publish_in(
     options: BuildOptions,
     result: BuildResult,
@@ -251,80 +333,144 @@ def _publish_in(
         recover(work, site_dir)
         # Checked again under the lock: another build may have changed the folder.
         _guard(options)
+        editions, generated = _generate_editions(options, plans)
         scratch = new_scratch(work, site_dir)
         try:
             out = scratch / "site"
-            today = options.today or dt.date.today()
-            jobs: list[PdfJob] = []
-            editions = site_editions(plans)
-            # The root edition first: MkDocs empties its site folder, which holds the
-            # other editions' folders.
-            for language in (None, *editions.folders):
-                # An edition holds the plans written in its language as a translation;
-                # each plan's first language is at the root.
-                chosen = [e for e in plans if language is None or language in e.plan.languages[1:]]
-                entries = [SitePlan(_edition(e.plan, language, options.public), e.slug) for e in chosen]
+            runbooks: list[PdfJob] = []
+            full_plans: list[_FullPlan] = []
+            for edition in generated:
+                if options.pdf:
+                    more_runbooks, more_plans = _pdf_jobs(
+                        edition.entries,
+                        out / edition.language if edition.language else out,
+                        scratch / "parts" / (edition.language or "root"),
+                        options.paper,
+                        options.public,
+                    )
+                    runbooks += more_runbooks
+                    full_plans += more_plans
+            if options.pdf:
+                from crisisplan.pdfdeps import PdfLibrariesMissing, require_weasyprint
+
+                try:
+                    # Once, before anything imports WeasyPrint (the PDF cache keys
+                    # name its version): a missing Pango or font is one message, not
+                    # a traceback from each PDF worker.
+                    require_weasyprint()
+                except PdfLibrariesMissing as exc:
+                    raise BuildError(str(exc)) from None
+            key = uptodate.inputs_key(options, [e.pages for e in generated], [e.name for e in generated], runbooks, full_plans, out)
+            if options.cache and uptodate.unchanged(work, site_dir, key, result):
+                return
+            for edition in generated:
+                language, entries, frame = edition.language, edition.entries, edition.frame
                 edition_out = out / language if language else out
-                here = replace(editions, current=language)
-                pages = generate(entries, today, public=options.public, pdf=options.pdf, editions=here)
-                frame = language or editions.root_language
-                words = labels_for(frame)
-                # Material prints site_name as raw HTML: escape what comes from a plan.
-                name = nav_title(
-                    words["site_name_plan"].format(organisation=entries[0].plan.organisation)
-                    if len(entries) == 1
-                    else words["site_name"]
-                )
                 with _reproducible_dates(entries):
                     try:
-                        result.warnings += build_site(
-                            pages,
+                        warnings = ENGINES[options.engine](
+                            edition.pages,
                             scratch / f"edition-{language or 'root'}",
                             edition_out,
                             options.config_file,
                             frame,
-                            name,
+                            edition.name,
                             folders=bool(editions.folders),
                         )
                     except SiteBuildError as exc:
-                        raise BuildError(f"MkDocs could not build the site: {exc}") from exc
+                        engine = "Zensical" if options.engine == "zensical" else "MkDocs"
+                        raise BuildError(f"{engine} could not build the site: {exc}") from exc
+                # Each edition is built from the same mkdocs.yml: say each warning once.
+                result.warnings += [w for w in warnings if w not in result.warnings]
                 if language is None:
                     for entry in entries:
                         _declare_language(edition_out / entry.slug, entry.plan.default_language, frame)
                 # Folded and root forms of every word, so readers find "læk" by "laek"
                 # and "kebocoran" by "bocor" in their own edition's search.
                 localize_search_index(edition_out, frame, {e.slug: e.plan.languages for e in entries})
-                result.pages += len(pages.files)
-                if options.pdf:
-                    jobs += _pdf_jobs(entries, edition_out, options.paper, options.public)
+                result.pages += len(edition.pages.files)
             if options.pdf:
                 pdf_started = clock()
-
-                def published(done: int, total: int, name: str) -> None:
-                    # Name each PDF where it will be published, not in the scratch folder.
-                    if progress:
-                        progress(done, total, str(options.site_dir / Path(name).relative_to(out)))
-
-                cache = None if not options.cache else PdfCache.beside(site_dir)
-                keys = {job.target: cache_key(job.html) for job in jobs} if cache else {}
-                missing = []
-                for job in jobs:
-                    reused = cache.fetch(keys[job.target], job.target) if cache else None
-                    if reused is None:
-                        missing.append(job)
-                    else:
-                        result.pdf_pages += reused
-                        result.pdfs_reused.append(job.target.relative_to(out).as_posix())
-                rendered = render_each(missing, published)
-                for target, count in rendered.items():
-                    result.pdf_pages += count
-                    result.pdfs_rendered.append(target.relative_to(out).as_posix())
-                    if cache:
-                        cache.store(keys[target], target, count)
-                result.pdfs = len(jobs)
+                _render_pdfs(options, result, runbooks, full_plans, out, site_dir, progress)
                 result.pdf_seconds = clock() - pdf_started
+            for edition in generated:
+                # After the PDFs: the offline copy lists every file the edition has.
+                write_offline_files(out / edition.language if edition.language else out, str(edition.name), edition.frame)
             mark_site(out)
             swap_in(out, site_dir, scratch)
             result.built = True
+            uptodate.remember(work, site_dir, key, result)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _render_pdfs(
+    options: BuildOptions,
+    result: BuildResult,
+    runbooks: list[PdfJob],
+    full_plans: list[_FullPlan],
+    out: Path,
+    site_dir: Path,
+    progress: Progress | None,
+) -> None:
+    """Render what the cache does not hold, in two rounds across the cores: the
+    runbooks and the parts of each full plan, then each full plan from its parts.
+
+    A PDF (or part) whose HTML is unchanged comes from the cache; a full plan is
+    composed again only when one of its parts or its cover changed.
+    """
+    cache = PdfCache.beside(site_dir) if options.cache else None
+    # Where each PDF is published, for progress; each part as its full plan "#" its name.
+    names: dict[Path, str] = {job.target: job.target.relative_to(out).as_posix() for job in runbooks}
+    for full in full_plans:
+        name = full.target.relative_to(out).as_posix()
+        names[full.target] = name
+        names.update((job.target, f"{name}#{part}") for job, part in zip(full.part_jobs, full.part_names, strict=True))
+    parts = [job for full in full_plans for job in full.part_jobs]
+    keys = {job.target: cache_key(job.html, job.tagged) for job in [*runbooks, *parts]} if cache else {}
+    for full in full_plans:
+        if cache:
+            # The same parts and the same cover make the same full plan.
+            composed = "\0".join([full.parts.front, full.parts.numbers, *(keys[job.target] for job in full.part_jobs)])
+            keys[full.target] = cache_key(composed)
+
+    def fetch(target: Path) -> bool:
+        pages = cache.fetch(keys[target], target) if cache else None
+        if pages is None:
+            return False
+        if target.is_relative_to(out):
+            result.pdf_pages += pages
+            result.pdfs_reused.append(target.relative_to(out).as_posix())
+        return True
+
+    def rendered(pages: dict[Path, int]) -> None:
+        for target, count in pages.items():
+            if cache:
+                cache.store(keys[target], target, count)
+            if target.is_relative_to(out):
+                result.pdf_pages += count
+                result.pdfs_rendered.append(target.relative_to(out).as_posix())
+            else:
+                result.parts_rendered.append(names[target])
+
+    compose = [
+        ComposeJob(full.parts.front, full.parts.numbers, tuple(j.target for j in full.part_jobs), full.target)
+        for full in full_plans
+        if not fetch(full.target)
+    ]
+    # Only the parts of full plans to compose; a part unchanged since it was cached
+    # is copied, not rendered.
+    needed = {path for job in compose for path in job.parts}
+    needed.update(job.target for job in runbooks)
+    first = [job for job in [*runbooks, *parts] if job.target in needed and not fetch(job.target)]
+    total = len(first) + len(compose)
+    done_before = 0
+
+    def published(done: int, _total: int, name: str) -> None:
+        if progress:
+            progress(done_before + done, total, str(options.site_dir / names.get(Path(name), name)))
+
+    rendered(render_each(first, published))
+    done_before = len(first)
+    rendered(render_each(compose, published))
+    result.pdfs = len(runbooks) + len(full_plans)

@@ -14,11 +14,11 @@ import multiprocessing
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from markupsafe import Markup
 
@@ -27,7 +27,16 @@ from crisisplan.files import WriteRefused, write_new
 from crisisplan.labels import labels_for
 from crisisplan.model import Plan, Scenario
 from crisisplan.templating import environment
-from crisisplan.views import statement_views, timeline, who_to_call
+from crisisplan.views import (
+    QuickCard,
+    call_tree,
+    quick_card,
+    reachable,
+    statement_views,
+    text_lines,
+    timeline,
+    who_to_call,
+)
 
 PAPER = {"a4": "A4", "letter": "letter"}
 Progress = Callable[[int, int, str], None]
@@ -37,6 +46,21 @@ Progress = Callable[[int, int, str], None]
 class PdfJob:
     html: str
     target: Path
+    # Tagged PDF (PDF/UA) for screen readers. Parts of a full plan are not: the
+    # structure tree cannot survive joining them, and it is most of their memory.
+    tagged: bool = True
+
+    def make(self) -> tuple[Path, int]:
+        return render_pdf(self)
+
+
+class Job(Protocol):
+    """Work for a PDF worker: one PDF to make, and where it goes."""
+
+    @property
+    def target(self) -> Path: ...
+
+    def make(self) -> tuple[Path, int]: ...
 
 
 def _scenario_context(plan: Plan, scenario: Scenario) -> dict[str, Any]:
@@ -67,21 +91,34 @@ def runbook_html(plan: Plan, scenario: Scenario, paper: str = "a4", public: bool
         paper=PAPER[paper],
         css=_css(),
         public=public,
+        card=_quick_card(plan, scenario, paper, public),
         **_scenario_context(plan, scenario),
     )
 
 
-def plan_html(plan: Plan, paper: str = "a4", public: bool = False) -> str:
-    return environment().get_template("pdf/plan.html.j2").render(
-        plan=plan,
-        w=labels_for(plan.default_language),
-        title=plan.name,
-        paper=PAPER[paper],
-        css=_css(),
-        public=public,
-        lead=plan.crisis_lead(),
-        scenario_pages=[_scenario_context(plan, s) for s in plan.scenarios],
+@dataclass(frozen=True)
+class PlanParts:
+    """The full plan as separately rendered parts (see pdfcompose): no part holds
+    every scenario, so memory stays bounded and the parts share the cores."""
+
+    front: str  # cover and contents, with page-number slots
+    body: tuple[str, ...]  # each scenario, then the appendices
+    numbers: str  # blank pages carrying only "page x of y"
+
+
+def plan_parts(plan: Plan, paper: str = "a4", public: bool = False) -> PlanParts:
+    from crisisplan.pdfcompose import slot
+
+    template = environment().get_template
+    common = {"plan": plan, "w": labels_for(plan.default_language), "title": plan.name, "paper": PAPER[paper], "css": _css(), "public": public}
+    scenarios = [_scenario_context(plan, s) for s in plan.scenarios]
+    front = template("pdf/plan_front.html.j2").render(
+        **common, layer="part", lead=plan.crisis_lead(), scenario_pages=scenarios, slot=slot
     )
+    body = [template("pdf/plan_scenario.html.j2").render(**common, layer="part", **context) for context in scenarios]
+    body.append(template("pdf/plan_appendix.html.j2").render(**common, layer="part"))
+    numbers = template("pdf/plan_numbers.html.j2").render(**common, layer="numbers")
+    return PlanParts(front, tuple(body), numbers)
 
 
 def _make_fetcher() -> Any:
@@ -119,23 +156,33 @@ def _metadata_epoch() -> dt.datetime | None:
     return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
 
 
-def render_pdf(job: PdfJob) -> tuple[Path, int]:
-    """Render one PDF; runs in a worker process. Returns the file and its page count."""
+def layout(html: str) -> Any:
+    """Lay out one of our HTML documents with WeasyPrint: a ``weasyprint.Document``."""
     import logging
 
     from weasyprint import HTML
 
     # WeasyPrint logs every refused URL and CSS nicety; the build's summary says enough.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
     # No base URL: nothing in a runbook is relative to a folder on this machine.
-    document = HTML(string=pdf_links(job.html), url_fetcher=_make_fetcher()).render()
+    return HTML(string=pdf_links(html), url_fetcher=_make_fetcher()).render()
+
+
+def write_document(document: Any, target: Any, tagged: bool = True) -> None:
+    """Write a laid-out document as PDF (tagged, unless told) to a path or binary stream."""
     stamp = _metadata_epoch()
     # No creation date unless SOURCE_DATE_EPOCH asks for one: the same plan gives
     # byte-identical PDFs.
     document.metadata.created = stamp.isoformat() if stamp else None
     document.metadata.modified = stamp.isoformat() if stamp else None
+    document.write_pdf(target, pdf_variant="pdf/ua-1" if tagged else None)
+
+
+def render_pdf(job: PdfJob) -> tuple[Path, int]:
+    """Render one PDF; runs in a worker process. Returns the file and its page count."""
+    document = layout(job.html)
     job.target.parent.mkdir(parents=True, exist_ok=True)
-    document.write_pdf(job.target, pdf_variant="pdf/ua-1")
+    write_document(document, job.target, job.tagged)
     return job.target, len(document.pages)
 
 
@@ -162,10 +209,10 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _render_in_worker(job: PdfJob) -> tuple[Path, int]:
+def _render_in_worker(job: Job) -> tuple[Path, int]:
     if os.getppid() != _PARENT[0]:
         os._exit(1)
-    return render_pdf(job)
+    return job.make()
 
 
 _PARENT = [0]
@@ -176,12 +223,12 @@ def _init_worker(parent: int) -> None:
     _die_with_parent(parent)
 
 
-def render_all(jobs: list[PdfJob], progress: Progress | None = None, workers: int | None = None) -> int:
+def render_all(jobs: Sequence[Job], progress: Progress | None = None, workers: int | None = None) -> int:
     """Render PDFs in parallel across cores; returns the total page count."""
     return sum(render_each(jobs, progress, workers).values())
 
 
-def render_each(jobs: list[PdfJob], progress: Progress | None = None, workers: int | None = None) -> dict[Path, int]:
+def render_each(jobs: Sequence[Job], progress: Progress | None = None, workers: int | None = None) -> dict[Path, int]:
     """Render PDFs in parallel across cores; returns each PDF's page count.
 
     If the build fails or is interrupted, the workers are stopped at once rather
@@ -193,7 +240,7 @@ def render_each(jobs: list[PdfJob], progress: Progress | None = None, workers: i
     pages: dict[Path, int] = {}
     if workers == 1:
         for done, job in enumerate(jobs, start=1):
-            pages[job.target] = render_pdf(job)[1]
+            pages[job.target] = job.make()[1]
             if progress:
                 progress(done, len(jobs), str(job.target))
         return pages
@@ -252,4 +299,65 @@ def drill_html(script: DrillScript, paper: str = "a4") -> str:
         title=script.words["drill_title"].format(title=script.scenario.title),
         paper=PAPER[paper],
         css=_css(),
+    )
+
+
+# --- the quick card's layout and the wallet-size call card ------------------------------
+
+
+def _quick_card(plan: Plan, scenario: Scenario, paper: str, public: bool) -> QuickCard:
+    statements = statement_views(plan, scenario)
+    main = statements[0].variants[0].text if statements and statements[0].variants else None
+    return quick_card(plan, scenario, labels_for(plan.default_language), paper, public, main)
+
+
+# An ID-1 card (ISO/IEC 7810: a bank card) is 85.60 x 53.98 mm. Inside a panel's
+# 2.5 mm x 3 mm padding that leaves 139 x 225 pt for text.
+_PANEL_PT = (225.0, 139.0)
+
+
+def _panels(plan: Plan, public: bool, words: dict[str, str]) -> list[list[Any]]:
+    """The call tree cut into card-size panels, by an estimate of each entry's lines
+    at the call card's type sizes (pdf.css, .cc-*); the first panel also holds the
+    card's title, how to use it and its date. tests/test_callcard.py checks on the
+    rendered PDF that no panel overflows."""
+    width, height = _PANEL_PT
+    nodes = call_tree(plan)
+    room = height - 4
+    used = 11.0 + 14 + text_lines(words["call_card_howto"], width, 6.5) * 8.0 + 3
+    used += text_lines(words["printed_stamp"] + plan.version + plan.last_reviewed, width, 6) * 7.4 + 3
+    panels: list[list[Any]] = [[]]
+    for node in nodes:
+        indent = 8.0 * min(node.depth, 3)
+        lines = text_lines(f"{node.number} {node.role.title}", width - indent, 7.5, 0.62) * 9.2
+        for person in node.role.people[:3]:
+            lines += text_lines(f"{person.name}  {reachable(person)}", width - indent - 8, 7, 0.58) * 8.6
+        entry = lines + 3
+        if used + entry > room and panels[-1]:
+            panels.append([])
+            used = 0.0
+        panels[-1].append(node)
+        used += entry
+    if public:
+        points = [p for p in plan.contact_points if p.public]
+        if points:
+            panels.append(points)
+    return panels
+
+
+def callcard_html(plan: Plan, paper: str = "a4", public: bool = False) -> str:
+    """The plan's call tree as a wallet-size call card: bank-card panels on an A4 or
+    letter sheet, to print at 100%, cut out as one strip and fold."""
+    words = labels_for(plan.default_language)
+    panels = _panels(plan, public, words)
+    return environment().get_template("pdf/callcard.html.j2").render(
+        plan=plan,
+        w=words,
+        title=f"{words['call_card']} ({plan.organisation})",
+        paper=PAPER[paper],
+        css=_css(),
+        public=public,
+        panels=panels,
+        # Four panels (216 mm) fit the height inside the margins of A4 and letter alike.
+        strips=[panels[i : i + 4] for i in range(0, len(panels), 4)],
     )

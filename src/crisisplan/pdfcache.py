@@ -3,7 +3,7 @@
 PDFs are most of a build's time, and a PDF is a pure function of its HTML and of
 the software and fonts that render it. So each rendered PDF is kept under a key
 made of exactly those: the HTML (which already holds the plan's text, language,
-audience and paper size), crisisplan's, WeasyPrint's and pydyf's versions, the
+audience and paper size), crisisplan's, WeasyPrint's, pydyf's and pypdf's (which composes full plans) versions, the
 installed fonts, and SOURCE_DATE_EPOCH (the PDF's metadata date). Same key, same
 bytes: a build is byte-identical with and without the cache.
 
@@ -57,14 +57,16 @@ def _fonts() -> str:
 @cache
 def _software() -> str:
     import pydyf
+    import pypdf
     import weasyprint
 
-    return f"{FORMAT}|crisisplan {__version__}|weasyprint {weasyprint.__version__}|pydyf {pydyf.__version__}"
+    return f"{FORMAT}|crisisplan {__version__}|weasyprint {weasyprint.__version__}|pydyf {pydyf.__version__}|pypdf {pypdf.__version__}"
 
 
-def cache_key(html: str) -> str:
+def cache_key(html: str, tagged: bool = True) -> str:
     digest = hashlib.sha256()
-    for part in (_software(), _fonts(), os.environ.get("SOURCE_DATE_EPOCH", ""), html):
+    variant = "pdf/ua-1" if tagged else "plain"
+    for part in (_software(), _fonts(), os.environ.get("SOURCE_DATE_EPOCH", ""), variant, html):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from crisisplan.cli.common import (
     EXIT_PROBLEMS,
     _build_options,
+    _quiet_or_verbose,
     config_option,
+    engine_option,
     format_option,
     no_pdf_option,
     paper_option,
     paths_argument,
+    quiet_option,
     site_dir_option,
     strict_option,
+    verbose_option,
 )
+
+if TYPE_CHECKING:
+    from crisisplan.build import BuildResult
 
 
 def _print_progress(done: int, total: int, name: str) -> None:
@@ -52,7 +60,10 @@ def _print_progress(done: int, total: int, name: str) -> None:
     is_flag=True,
     help="Render every PDF again instead of reusing those rendered from the same content (kept in .crisisplan-cache/).",
 )
+@engine_option
 @format_option
+@quiet_option
+@verbose_option
 def build_command(
     paths: tuple[Path, ...],
     strict: bool,
@@ -64,45 +75,85 @@ def build_command(
     force: bool,
     no_cache: bool,
     output_format: str,
+    engine: str,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Check the plans, then publish the runbook site and PDF runbooks.
 
     Nothing is published when a plan has errors (or warnings, with --strict): the
     previous site is left exactly as it was, as it is when a build fails or is
-    interrupted.
+    interrupted. With --format json, sarif or gitlab, standard output holds one
+    document and nothing else (json's has a "build" object saying what was built).
     """
     from crisisplan.build import BuildError, build
-    from crisisplan.reporters import REPORTERS
+    from crisisplan.checker import Report
+    from crisisplan.reporters import REPORTERS, BuildSummary, plan_lines
 
+    _quiet_or_verbose(quiet, verbose)
     options = _build_options(
-        paths, site_dir, strict, no_pdf, paper, config_file, audience, force, not no_cache
+        paths, site_dir, strict, no_pdf, paper, config_file, audience, force, not no_cache, engine
     )
+    site = options.site_dir
+    reporter = REPORTERS[output_format](quiet=quiet)
+    # Machine formats keep standard output for their one document: the rest goes to
+    # standard error.
+    to_stderr = reporter.machine
 
     def waiting() -> None:
-        click.echo(f"Waiting for another crisisplan build of {site_dir}/ to finish...", err=True)
+        if not quiet:
+            click.echo(f"Waiting for another crisisplan build of {site}/ to finish...", err=True)
 
     try:
-        result = build(options, progress=_print_progress, waiting=waiting)
+        result = build(options, progress=None if quiet else _print_progress, waiting=waiting)
     except BuildError as exc:
-        raise click.ClickException(f"{exc}\n{site_dir}/ was left as it was.") from None
+        if reporter.machine:
+            failed = BuildSummary(built=False, site_dir=site.as_posix(), public=options.public, error=str(exc))
+            click.echo(reporter.render(Report(), failed), nl=False)
+        raise click.ClickException(f"{exc}\n{site}/ was left as it was.") from None
     report = result.report
-    if report.diagnostics or not result.built:
-        click.echo(REPORTERS[output_format]().render(report), nl=False)
+    if verbose:
+        for line in [*plan_lines(report), *_published(result, site)]:
+            click.echo(line, err=True)
+    if reporter.machine:
+        click.echo(reporter.render(report, BuildSummary.of(result, site, options.public)), nl=False)
+    elif report.diagnostics or not result.built:
+        click.echo(reporter.render(report), nl=False)
     if not result.built:
-        click.echo(
-            f"Nothing published: fix the problems above. {site_dir}/ was left as it was.", err=True
-        )
+        click.echo(f"Nothing published: fix the problems above. {site}/ was left as it was.", err=True)
         sys.exit(EXIT_PROBLEMS)
-    reused = f"; {len(result.pdfs_reused)} unchanged, from the cache" if result.pdfs_reused else ""
-    pdfs = (
-        f", {result.pdfs} PDFs ({result.pdf_pages} pages, {result.pdf_seconds:.1f}s{reused})"
-        if result.pdfs
-        else ""
-    )
-    edition = " (public edition)" if options.public else ""
-    click.echo(f"Built {site_dir}/{edition} in {result.seconds:.1f}s: {result.pages} pages{pdfs}")
+    if not quiet and result.unchanged:
+        click.echo(
+            f"{site}/ is up to date: nothing changed since the last build ({result.seconds:.1f}s)", err=to_stderr
+        )
+    elif not quiet:
+        reused = f"; {len(result.pdfs_reused)} unchanged, from the cache" if result.pdfs_reused else ""
+        pdfs = (
+            f", {result.pdfs} PDFs ({result.pdf_pages} pages, {result.pdf_seconds:.1f}s{reused})"
+            if result.pdfs
+            else ""
+        )
+        edition = " (public edition)" if options.public else ""
+        click.echo(
+            f"Built {site}/{edition} in {result.seconds:.1f}s: {result.pages} pages{pdfs}", err=to_stderr
+        )
     for warning in result.warnings:
-        click.echo(f"mkdocs: {warning}", err=True)
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _published(result: BuildResult, site: Path) -> list[str]:
+    """What `build -v` adds: each edition and each PDF, rendered or from the cache."""
+    from crisisplan.build import _site_plans, site_editions
+
+    if not result.built:
+        return []
+    editions = site_editions(_site_plans(result.report))
+    lines = [f"edition {editions.root_language}: {site}/"]
+    lines += [f"edition {language}: {site}/{language}/" for language in editions.folders]
+    done = [(name, "rendered") for name in result.pdfs_rendered]
+    done += [(name, "from the cache") for name in result.pdfs_reused]
+    lines += [f"PDF {site}/{name}: {how}" for name, how in sorted(done)]
+    return lines
 
 
 @click.command()
@@ -119,14 +170,26 @@ def build_command(
     show_default=True,
     help="Port on localhost.",
 )
+@engine_option
 def serve(
-    paths: tuple[Path, ...], paper: str, config_file: Path | None, with_pdf: bool, port: int
+    paths: tuple[Path, ...], paper: str, config_file: Path | None, with_pdf: bool, port: int, engine: str
 ) -> None:
     """Preview the site on localhost, rebuilding when a plan file changes.
 
     The preview is built in a private folder; the published site/ is not touched.
-    Stop with Ctrl-C.
+    Open pages reload by themselves after each rebuild. Stop with Ctrl-C.
     """
+    try:
+        _serve(paths, paper, config_file, with_pdf, port, engine)
+    except KeyboardInterrupt:
+        # Stopping is how serve ends, not a failure: no "Aborted!", exit 0. The
+        # preview folder is already gone (SIGTERM unwinds the same way, in main()).
+        click.echo("Stopped.", err=True)
+
+
+def _serve(
+    paths: tuple[Path, ...], paper: str, config_file: Path | None, with_pdf: bool, port: int, engine: str
+) -> None:
     import tempfile
 
     from crisisplan.reporters import TextReporter
@@ -135,7 +198,7 @@ def serve(
     with tempfile.TemporaryDirectory(prefix="crisisplan-preview-") as preview:
         site = Path(preview) / "site"
         site.mkdir()
-        options = _build_options(paths, site, False, not with_pdf, paper, config_file)
+        options = _build_options(paths, site, False, not with_pdf, paper, config_file, engine=engine)
         try:
             server = start_server(site, "127.0.0.1", port)
         except OSError as exc:
@@ -149,6 +212,7 @@ def serve(
                 if result.error:
                     click.echo(f"error: {result.error}", err=True)
                 if result.built:
+                    server.built()
                     verb = "Rebuilt" if count else "Built"
                     click.echo(f"{verb} in {result.seconds:.1f}s: {result.pages} pages")
                 else:
@@ -157,4 +221,4 @@ def serve(
                     )
         finally:
             server.shutdown()
-        server.server_close()
+            server.server_close()

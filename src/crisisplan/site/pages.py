@@ -10,9 +10,10 @@ from typing import Any
 from markupsafe import Markup
 
 from crisisplan.labels import labels_for
-from crisisplan.model import Plan, Scenario
+from crisisplan.model import EscalationStep, Plan, Scenario, parse_duration
 from crisisplan.templating import environment, relative_link
 from crisisplan.views import (
+    action_views,
     language_name,
     review_overdue,
     statement_views,
@@ -115,6 +116,53 @@ def _render(template: str, page: str, editions: Editions | None = None, **contex
     )
 
 
+def by_severity(plan: Plan) -> list[Scenario]:
+    """The plan's scenarios, most severe first (as written within a level): the start
+    page puts the most urgent on a phone's first screen."""
+
+    def rank(scenario: Scenario) -> int:
+        level = plan.severity(scenario.severity)
+        return -level.rank if level is not None else 1
+
+    return sorted(plan.scenarios, key=rank)
+
+
+def _tell_next(scenario: Scenario) -> list[tuple[str, int, EscalationStep]]:
+    """The first escalation step(s), those at the earliest time, with the key the
+    timeline gives them ("escalation-1") and their minute."""
+    timed = [(f"escalation-{n}", m, step) for n, step in enumerate(scenario.escalation, start=1) if (m := step.minutes) is not None]
+    first = min((m for _, m, _ in timed), default=None)
+    return [entry for entry in timed if entry[1] == first]
+
+
+def _search_terms(plan: Plan, scenario: Scenario, words: dict[str, str]) -> str:
+    """What a reader may type for this scenario, for the search index's boosted terms
+    field (site/search.py): its keywords, the channels its statements go to (name,
+    platform, handle) and its triggers."""
+    terms: list[str] = list(scenario.keywords)
+    for statement in plan.statements_of(scenario):
+        for channel_id in statement.channels:
+            channel = plan.channel(channel_id)
+            if channel is not None:
+                platform = words.get(f"platform_{channel.platform}".replace("-", "_"), channel.platform)
+                terms += [channel.name, platform, channel.handle]
+    terms += scenario.triggers
+    return " ".join(dict.fromkeys(t for t in terms if t))
+
+
+def _incident_minutes(plan: Plan, scenario: Scenario) -> list[tuple[str, int]]:
+    """The severity's targets in minutes, for the incident clock's data-cp-*-minutes."""
+    level = plan.severity(scenario.severity)
+    if level is None:
+        return []
+    found = []
+    for name, text in (("acknowledge", level.acknowledge), ("first-statement", level.first_statement), ("update", level.update_every)):
+        minutes = parse_duration(text)
+        if minutes is not None:
+            found.append((name, minutes))
+    return found
+
+
 def _scenario_page(
     entry: SitePlan, scenario: Scenario, today: dt.date, public: bool, pdf: bool, editions: Editions | None
 ) -> str:
@@ -133,7 +181,12 @@ def _scenario_page(
         pdf=pdf,
         scenario=scenario,
         level=plan.severity(scenario.severity),
-        steps=plan.actions_of(scenario),
+        actions=action_views(plan, scenario),
+        tell_next=_tell_next(scenario),
+        incident_minutes=_incident_minutes(plan, scenario),
+        # incident.js speaks the page's language with these (it has English built in).
+        incident_words={key: text for key, text in words.items() if key.startswith("incident_")},
+        search_terms=_search_terms(plan, scenario, words),
         callers=who_to_call(plan, scenario),
         statements=statement_views(plan, scenario),
         timeline=timeline(plan, scenario, words),
@@ -144,6 +197,11 @@ def _scenario_page(
         drills=plan.drills_of(scenario),
         today=today.isoformat(),
     )
+
+
+# More scenarios than this in one plan are listed on its overview page, not in the
+# navigation that every page repeats.
+NAV_SCENARIOS = 40
 
 
 def generate(
@@ -164,6 +222,7 @@ def generate(
             "slug": e.slug,
             "w": labels_for(e.plan.default_language),
             "lead": e.plan.crisis_lead(),
+            "scenarios": by_severity(e.plan),
             "overdue": review_overdue(e.plan, today),
             "languages": editions.for_plan(e.slug, "index.md", f"{e.slug}/index.md")
             if editions is not None and len(entries) > 1
@@ -200,6 +259,11 @@ def generate(
             path = f"{slug}/scenarios/{scenario.id}.md"
             files[path] = _scenario_page(entry, scenario, today, public, pdf, editions)
             scenario_nav.append({nav_title(scenario.title): path})
+        if len(scenario_nav) > NAV_SCENARIOS:
+            # Every page carries the whole navigation: listing hundreds of scenarios
+            # on each would make the site grow with the square of their number. The
+            # plan's overview lists them all, and search finds each.
+            scenario_nav = []
         sections = [
             ("team", "site/team.md.j2"),
             ("statements", "site/statements.md.j2"),
@@ -220,7 +284,7 @@ def generate(
             {
                 nav_title(plan.name): [
                     {words["overview"]: f"{slug}/index.md"},
-                    {words["scenarios"]: scenario_nav},
+                    *([{words["scenarios"]: scenario_nav}] if scenario_nav else []),
                     {words["team"]: f"{slug}/team.md"},
                     {words["statement_library"]: f"{slug}/statements.md"},
                     *([] if public else [{words["monitoring"]: f"{slug}/monitoring.md"}]),
