@@ -57,7 +57,6 @@ SCHEMAS = ROOT / "src" / "crisisplan" / "schemas"
 CHANGED = "data-breach"
 WORD = "press"
 WORDS = ("media", "papers", "news", "radio", "blogs")
-_PDFS = re.compile(r"(\d+) PDFs \((\d+) pages[^;)]*(?:; (\d+) unchanged)?")
 
 
 # -- running one process ------------------------------------------------------------
@@ -304,15 +303,23 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def pdf_counts(output: str) -> dict[str, int] | None:
-    """PDFs built, their pages, and how many of them were re-rendered and reused, from
-    the CLI's summary ("N PDFs (P pages, Ts; M unchanged, from the cache)")."""
-    found = list(_PDFS.finditer(output))
-    if not found:
+def build_summary(stdout: str) -> dict[str, Any] | None:
+    """The `build` object of `crisisplan build --format json` (README, "JSON output")."""
+    try:
+        document = json.loads(stdout)
+    except ValueError:
         return None
-    last = found[-1]
-    total, pages, reused = int(last[1]), int(last[2]), int(last[3] or 0)
-    return {"pdfs": total, "pages": pages, "rendered": total - reused, "reused": reused}
+    found = document.get("build") if isinstance(document, dict) else None
+    return found if isinstance(found, dict) else None
+
+
+def pdf_counts(stdout: str) -> dict[str, int] | None:
+    """PDFs built, their pages, and how many of them were re-rendered and reused."""
+    build = build_summary(stdout)
+    if build is None:
+        return None
+    rendered, reused = len(build["pdfs_rendered"]), len(build["pdfs_reused"])
+    return {"pdfs": build["pdfs"], "pages": build["pdf_pages"], "rendered": rendered, "reused": reused}
 
 
 @dataclass
@@ -417,7 +424,11 @@ def measure_size(size: Size, scratch: Path, languages: Sequence[str], env: dict[
 
     def site_part() -> Run:
         folder = fresh()
-        result = run([*CRISISPLAN, "build", "--no-pdf", "plans"], folder, env)
+        result = run([*CRISISPLAN, "build", "--no-pdf", "--format", "json", "plans"], folder, env)
+        summary = build_summary(result.stdout)
+        if summary is not None:
+            # The site stage inside the build: pages, MkDocs, search index, offline copy.
+            say.setdefault("site_stage", []).append(summary["site_seconds"])
         site = folder / "site"
         if result.code == 0:
             say["site_bytes"] = folder_size(site)
@@ -430,7 +441,7 @@ def measure_size(size: Size, scratch: Path, languages: Sequence[str], env: dict[
     say["build --no-pdf"] = _checked(repeat(size.repeats, site_part), "crisisplan build --no-pdf")
 
     # (c) fresh build, then rebuilds in the last fresh build's folder; (d) its memory
-    build = [*CRISISPLAN, "build", "plans"] + ([] if size.pdf else ["--no-pdf"])
+    build = [*CRISISPLAN, "build", "--format", "json", "plans"] + ([] if size.pdf else ["--no-pdf"])
     folders: list[Path] = []
 
     def fresh_build() -> Run:
@@ -501,7 +512,7 @@ def rows(sizes: list[Size]) -> list[tuple[str, list[str]]]:
     def pdfs(size: Size, key: str) -> str:
         if not size.pdf:
             return "no PDFs"
-        counts = pdf_counts(m(size, key).runs[-1].output)
+        counts = pdf_counts(m(size, key).runs[-1].stdout)
         return f"{counts['rendered']} / {counts['reused']}" if counts else "?"
 
     row("(a) crisisplan check --strict", lambda s: _s(m(s, "check").seconds))
@@ -520,6 +531,16 @@ def rows(sizes: list[Size]) -> list[tuple[str, list[str]]]:
     )
     row("    build --no-pdf (site part)", lambda s: _s(m(s, "build --no-pdf").seconds))
     row("    plain mkdocs build, same Markdown", lambda s: _s(m(s, "mkdocs").seconds))
+    row(
+        "    site stage in the build (no check)",
+        lambda s: _s(statistics.median(s.results["site_stage"])) if s.results.get("site_stage") else "?",
+    )
+    row(
+        "    site stage / plain mkdocs",
+        lambda s: _ratio(statistics.median(s.results["site_stage"]), m(s, "mkdocs").seconds)
+        if s.results.get("site_stage")
+        else "?",
+    )
     row(
         "    site part / plain mkdocs",
         lambda s: _ratio(m(s, "build --no-pdf").seconds, m(s, "mkdocs").seconds),
@@ -548,7 +569,7 @@ def rows(sizes: list[Size]) -> list[tuple[str, list[str]]]:
     def built(size: Size) -> str:
         if not size.pdf:
             return "no PDFs"
-        counts = pdf_counts(m(size, "build").runs[-1].output)
+        counts = pdf_counts(m(size, "build").runs[-1].stdout)
         return f"{counts['pdfs']} ({counts['pages']} pages)" if counts else "?"
 
     row("    PDFs in a build", built)

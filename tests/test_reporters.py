@@ -252,7 +252,10 @@ def test_build_summary_in_json() -> None:
         "pdfs_rendered": ["pdf/a/a-plan.pdf"],
         "pdfs_reused": ["pdf/a/x.pdf"],
         "seconds": 3.25,
+        "check_seconds": 0.0,
+        "site_seconds": 0.0,
         "pdf_seconds": 1.5,
+        "unchanged": False,
         "warnings": ["a warning"],
         "error": "",
     }
@@ -271,7 +274,8 @@ def test_build_format_json_prints_one_document_and_nothing_else(tmp_path: Path) 
     assert code == 0, stderr
     document = json.loads(stdout)
     build = document["build"]
-    assert isinstance(build.pop("seconds"), float)
+    for stage in ("seconds", "check_seconds", "site_seconds"):
+        assert isinstance(build.pop(stage), float)
     assert build == {
         "built": True,
         "site_dir": "site",
@@ -282,6 +286,7 @@ def test_build_format_json_prints_one_document_and_nothing_else(tmp_path: Path) 
         "pdfs_rendered": [],
         "pdfs_reused": [],
         "pdf_seconds": 0.0,
+        "unchanged": False,
         "warnings": [],
         "error": "",
     }

@@ -88,6 +88,10 @@ class BuildResult:
     pdfs: int = 0
     pdf_pages: int = 0
     seconds: float = 0.0
+    # The stages: checking, the site (generating pages, the engine, the search index,
+    # the offline copy) and the PDFs; the benchmark compares the site with plain MkDocs.
+    check_seconds: float = 0.0
+    site_seconds: float = 0.0
     pdf_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     # Which PDFs were rendered and which reused from the cache, by path in the site.
@@ -242,11 +246,12 @@ def build(
     except UnsafeSiteDir as exc:
         raise BuildError(f"{exc.message}\n  hint: {exc.hint}") from None
     report = check_paths(options.paths, today=options.today)
+    checked = clock()
     if options.public:
         # Text the public edition keeps may still name a role holder: warn (CP901).
         leaks = [d for checked in report.plans if checked.plan for d in personal_data_in_public_text(checked.plan)]
         report.diagnostics = sorted({*report.diagnostics, *leaks})
-    result = BuildResult(report)
+    result = BuildResult(report, check_seconds=checked - started)
     if report.failed(options.strict):
         return result
     try:
@@ -265,6 +270,7 @@ def build(
         where = f" ({exc.filename})" if exc.filename else ""
         raise BuildError(f"cannot write the site: {describe_os_error(exc)}{where}") from None
     result.seconds = clock() - started
+    result.site_seconds = max(0.0, result.seconds - result.check_seconds - result.pdf_seconds)
     return result
 
 
@@ -350,19 +356,18 @@ def _publish_in(
                     )
                     runbooks += more_runbooks
                     full_plans += more_plans
+            key = uptodate.inputs_key(options, [e.pages for e in generated], [e.name for e in generated], runbooks, full_plans, out)
+            if options.cache and uptodate.unchanged(work, site_dir, key, result):
+                return
             if options.pdf:
                 from crisisplan.pdfdeps import PdfLibrariesMissing, require_weasyprint
 
                 try:
-                    # Once, before anything imports WeasyPrint (the PDF cache keys
-                    # name its version): a missing Pango or font is one message, not
-                    # a traceback from each PDF worker.
+                    # Once, before anything imports WeasyPrint: a missing Pango or font
+                    # is one message, not a traceback from each PDF worker.
                     require_weasyprint()
                 except PdfLibrariesMissing as exc:
                     raise BuildError(str(exc)) from None
-            key = uptodate.inputs_key(options, [e.pages for e in generated], [e.name for e in generated], runbooks, full_plans, out)
-            if options.cache and uptodate.unchanged(work, site_dir, key, result):
-                return
             for edition in generated:
                 language, entries, frame = edition.language, edition.entries, edition.frame
                 edition_out = out / language if language else out

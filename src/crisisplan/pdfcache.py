@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from crisisplan import __version__
@@ -56,11 +57,15 @@ def _fonts() -> str:
 
 @cache
 def _software() -> str:
-    import pydyf
-    import pypdf
-    import weasyprint
-
-    return f"{FORMAT}|crisisplan {__version__}|weasyprint {weasyprint.__version__}|pydyf {pydyf.__version__}|pypdf {pypdf.__version__}"
+    # Read from the installed packages' metadata: importing WeasyPrint takes a second,
+    # which a build with nothing to render should not spend.
+    found = [FORMAT, f"crisisplan {__version__}"]
+    for name in ("weasyprint", "pydyf", "pypdf"):
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} -")
+    return "|".join(found)
 
 
 def cache_key(html: str, tagged: bool = True) -> str:

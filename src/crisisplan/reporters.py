@@ -90,7 +90,10 @@ class BuildSummary:
     pdfs_rendered: tuple[str, ...] = ()
     pdfs_reused: tuple[str, ...] = ()
     seconds: float = 0.0
+    check_seconds: float = 0.0
+    site_seconds: float = 0.0
     pdf_seconds: float = 0.0
+    unchanged: bool = False
     warnings: tuple[str, ...] = ()
     error: str = ""
 
@@ -106,7 +109,10 @@ class BuildSummary:
             pdfs_rendered=tuple(sorted(result.pdfs_rendered)),
             pdfs_reused=tuple(sorted(result.pdfs_reused)),
             seconds=round(result.seconds, 3),
+            check_seconds=round(result.check_seconds, 3),
+            site_seconds=round(result.site_seconds, 3),
             pdf_seconds=round(result.pdf_seconds, 3),
+            unchanged=result.unchanged,
             warnings=tuple(result.warnings),
             error=result.error,
         )
@@ -122,7 +128,10 @@ class BuildSummary:
             "pdfs_rendered": list(self.pdfs_rendered),
             "pdfs_reused": list(self.pdfs_reused),
             "seconds": self.seconds,
+            "check_seconds": self.check_seconds,
+            "site_seconds": self.site_seconds,
             "pdf_seconds": self.pdf_seconds,
+            "unchanged": self.unchanged,
             "warnings": list(self.warnings),
             "error": self.error,
         }

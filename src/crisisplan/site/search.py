@@ -220,7 +220,12 @@ def _words(markup: str) -> tuple[list[str], list[str]]:
     words: list[str] = []
     typed: list[str] = []
     for word in _WORD.findall(text):
-        words.append(word.lower())
+        lower = word.lower()
+        words.append(lower)
+        if word[1:] == lower[1:]:
+            # No capital after the first letter, as in nearly every word: no run to cut.
+            typed.append(lower)
+            continue
         cuts = [i for i in range(1, len(word)) if word[i].isupper() and word[i - 1].islower()]
         typed += [word[a:b].lower() for a, b in zip([0, *cuts], [*cuts, len(word)], strict=True)]
     return words, typed
