@@ -107,7 +107,11 @@ class _Localizer:
             name = ref.rsplit("/", 1)[1]
             if _LOCAL_TEXT.match(name):
                 return self.text(value)
-            return self.walk(value, self.definitions[name])
+            # A reference may lead into a definition ("#/definitions/x/properties/url").
+            target: Any = self.root
+            for part in ref.removeprefix("#/").split("/"):
+                target = target[part]
+            return self.walk(value, target)
         if schema.get("propertyNames") == {"$ref": "#/definitions/language"} and isinstance(
             value, dict
         ):
@@ -158,7 +162,7 @@ def generate(target: Path, scenarios: int, languages: Sequence[str] = ("en",)) -
         for drill in drills_of.get(originals[n % len(originals)]["id"], []):
             drills.append({**copy.deepcopy(drill), "scenario": scenario["id"]})
     # Newest last, as the format asks; beyond the limit the oldest copies go.
-    plan["drills"] = sorted(drills, key=lambda d: str(d["date"]))[-MAX_DRILLS:]
+    plan["drills"] = sorted(drills, key=lambda d: str(d.get("date") or d.get("planned")))[-MAX_DRILLS:]
 
     if len(languages) > 1:
         plan["plan"]["languages"] = list(languages)

@@ -21,6 +21,7 @@ from pathlib import Path
 from crisisplan import uptodate
 from crisisplan.audience import personal_data_in_public_text, public_edition
 from crisisplan.checker import Report, check_paths
+from crisisplan.config import Config
 from crisisplan.files import describe_os_error
 from crisisplan.labels import CatalogError, labels_for, project_catalogs
 from crisisplan.localtext import in_language
@@ -37,6 +38,7 @@ from crisisplan.pdf import (
 from crisisplan.pdfcache import PdfCache, cache_key
 from crisisplan.pdfcompose import ComposeJob
 from crisisplan.publish import (
+    CACHE_DIR,
     BuildLocked,
     UnsafeSiteDir,
     guard_site_dir,
@@ -78,6 +80,11 @@ class BuildOptions:
     cache: bool = True
     # The site generator: "mkdocs" (Material for MkDocs) or "zensical".
     engine: str = "mkdocs"
+    # (K, N): render only the K-th of N shares of the PDFs into the cache and publish
+    # nothing, so that N CI jobs share the work of one build (see _render_share).
+    shard: tuple[int, int] | None = None
+    # The project's check settings (crisisplan.yaml): each code's severity.
+    check_config: Config | None = None
 
 
 @dataclass
@@ -245,7 +252,7 @@ def build(
         _guard(options)
     except UnsafeSiteDir as exc:
         raise BuildError(f"{exc.message}\n  hint: {exc.hint}") from None
-    report = check_paths(options.paths, today=options.today)
+    report = check_paths(options.paths, today=options.today, config=options.check_config)
     checked = clock()
     if options.public:
         # Text the public edition keeps may still name a role holder: warn (CP901).
@@ -287,7 +294,64 @@ def _publish(
     # A team's own catalogs live in locale/ beside mkdocs.yml (or where the build runs).
     project = options.config_file.parent if options.config_file else Path.cwd()
     with project_catalogs([project]):
-        _publish_in(options, result, plans, site_dir, progress, clock, waiting)
+        if options.shard:
+            _render_share(options, options.shard, result, plans, site_dir, progress, clock)
+        else:
+            _publish_in(options, result, plans, site_dir, progress, clock, waiting)
+
+
+def _render_share(
+    options: BuildOptions,
+    shard: tuple[int, int],
+    result: BuildResult,
+    plans: list[SitePlan],
+    site_dir: Path,
+    progress: Progress | None,
+    clock: Callable[[], float],
+) -> None:
+    """Render one share of the PDFs into the cache beside site_dir; publish nothing.
+
+    PDFs are most of a build. N jobs (CI runners) each render a share, whole plans
+    in whole language editions, balanced by size; with their caches gathered into
+    one folder, a last ordinary build renders nothing and publishes the site. Shares
+    take no site lock and clean no scratch space: they never touch the site.
+    """
+    import tempfile
+
+    from crisisplan.pdfdeps import PdfLibrariesMissing, require_weasyprint
+
+    number, count = shard
+    if not options.pdf or not options.cache:
+        raise BuildError("--shard renders PDFs into the cache: it cannot be used with --no-pdf or --no-cache")
+    if PdfCache.beside(site_dir) is None:
+        raise BuildError(f"--shard renders into the PDF cache, and {site_dir.parent / CACHE_DIR} cannot be used (a link, or committed to git)")
+    editions = site_editions(plans)
+    groups = [(language, entry) for language, entries in _edition_entries(options, editions, plans) for entry in entries]
+    # Largest first onto the least loaded share: the same plans give the same shares.
+    load = [0] * count
+    mine = []
+    for language, entry in sorted(groups, key=lambda g: (-len(g[1].plan.scenarios), g[0] or "", g[1].slug)):
+        share = load.index(min(load))
+        load[share] += 2 * len(entry.plan.scenarios) + 2
+        if share == number - 1:
+            mine.append((language, entry))
+    try:
+        require_weasyprint()
+    except PdfLibrariesMissing as exc:
+        raise BuildError(str(exc)) from None
+    started = clock()
+    with tempfile.TemporaryDirectory(prefix="crisisplan-share-") as scratch:
+        out = Path(scratch) / "site"
+        runbooks: list[PdfJob] = []
+        full_plans: list[_FullPlan] = []
+        for language, entry in mine:
+            more_runbooks, more_plans = _pdf_jobs(
+                [entry], out / language if language else out, Path(scratch) / "parts" / (language or "root"), options.paper, options.public
+            )
+            runbooks += more_runbooks
+            full_plans += more_plans
+        _render_pdfs(options, result, runbooks, full_plans, out, site_dir, progress)
+    result.pdf_seconds = clock() - started
 
 
 @dataclass
@@ -301,17 +365,23 @@ class _Edition:
     name: str
 
 
+def _edition_entries(options: BuildOptions, editions: Editions, plans: list[SitePlan]) -> Iterator[tuple[str | None, list[SitePlan]]]:
+    """Each edition's language (None: the root) and the plans it shows, in its language.
+
+    The root edition comes first: MkDocs empties its site folder, which holds the
+    other editions' folders. An edition holds the plans written in its language as a
+    translation; each plan's first language is at the root.
+    """
+    for language in (None, *editions.folders):
+        chosen = [e for e in plans if language is None or language in e.plan.languages[1:]]
+        yield language, [SitePlan(_edition(e.plan, language, options.public), e.slug) for e in chosen]
+
+
 def _generate_editions(options: BuildOptions, plans: list[SitePlan]) -> tuple[Editions, list[_Edition]]:
     today = options.today or dt.date.today()
     editions = site_editions(plans)
     generated = []
-    # The root edition first: MkDocs empties its site folder, which holds the
-    # other editions' folders.
-    for language in (None, *editions.folders):
-        # An edition holds the plans written in its language as a translation;
-        # each plan's first language is at the root.
-        chosen = [e for e in plans if language is None or language in e.plan.languages[1:]]
-        entries = [SitePlan(_edition(e.plan, language, options.public), e.slug) for e in chosen]
+    for language, entries in _edition_entries(options, editions, plans):
         here = replace(editions, current=language)
         pages = generate(entries, today, public=options.public, pdf=options.pdf, editions=here)
         frame = language or editions.root_language
@@ -339,6 +409,10 @@ def _publish_in(
         recover(work, site_dir)
         # Checked again under the lock: another build may have changed the folder.
         _guard(options)
+        project = options.config_file.parent if options.config_file else Path.cwd()
+        key = uptodate.inputs_key(options, [checked.source for checked in result.report.plans], project)
+        if options.cache and uptodate.unchanged(work, site_dir, key, result):
+            return
         editions, generated = _generate_editions(options, plans)
         scratch = new_scratch(work, site_dir)
         try:
@@ -356,9 +430,6 @@ def _publish_in(
                     )
                     runbooks += more_runbooks
                     full_plans += more_plans
-            key = uptodate.inputs_key(options, [e.pages for e in generated], [e.name for e in generated], runbooks, full_plans, out)
-            if options.cache and uptodate.unchanged(work, site_dir, key, result):
-                return
             if options.pdf:
                 from crisisplan.pdfdeps import PdfLibrariesMissing, require_weasyprint
 

@@ -1,10 +1,11 @@
 """Whether the published site is already what a build would publish.
 
-A rebuild with nothing changed used to cost as much as a fresh build. Now, before
-MkDocs runs, every input of the site is hashed: the generated pages and navigation,
-each PDF's HTML, the user's mkdocs.yml, docs/ and theme overrides, crisisplan's
-assets, the versions of the software (and the fonts) that turn them into files,
-and the options. When the last build of this site folder had the same key, and the
+A rebuild with nothing changed used to cost as much as a fresh build. Now, once
+the plans are checked and before anything is generated, every input of the site is
+hashed: the plan files (scenarios and reviews included), crisisplan's own code,
+templates and translations, the user's mkdocs.yml, docs/, theme overrides and
+translations, the versions of the software (and the fonts) that turn them into
+files, the options and the day. When the last build of this site folder had the same key, and the
 folder still holds exactly the files that build wrote (same paths, sizes and
 modification times), there is nothing to do.
 
@@ -14,10 +15,11 @@ the published site; ``--no-cache`` skips this check as it skips the PDF cache.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,17 +27,17 @@ from typing import TYPE_CHECKING, Any
 from crisisplan import __version__
 
 if TYPE_CHECKING:
-    from crisisplan.build import BuildOptions, BuildResult, _FullPlan
-    from crisisplan.pdf import PdfJob
-    from crisisplan.site.pages import Pages
+    from crisisplan.build import BuildOptions, BuildResult
+    from crisisplan.loader import PlanSource
 
 FORMAT = "crisisplan-last-build-1"
 
 
 def _files(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
-    """Every file under a folder, with its status, in a stable order; links are not followed."""
+    """Every file under a folder, with its status, in a stable order; links are not
+    followed, and Python's bytecode caches are not inputs."""
     for root, dirs, files in os.walk(folder, followlinks=False):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             path = Path(root) / name
             try:
@@ -94,15 +96,10 @@ def _versions() -> str:
     return "|".join(found)
 
 
-def inputs_key(
-    options: BuildOptions,
-    pages: Sequence[Pages],
-    names: Sequence[str],
-    runbooks: Iterable[PdfJob],
-    full_plans: Iterable[_FullPlan],
-    out: Path,
-) -> str:
-    """A key for everything that shapes the published site."""
+def inputs_key(options: BuildOptions, sources: Iterable[PlanSource], project: Path) -> str:
+    """A key for everything that shapes the published site, read before anything is
+    generated: the plan files, crisisplan itself, the user's MkDocs configuration,
+    docs and translations, the software and fonts that render, and the options."""
     digest = hashlib.sha256()
     settings = {
         "format": FORMAT,
@@ -111,27 +108,33 @@ def inputs_key(
         "paper": options.paper,
         "public": options.public,
         "engine": options.engine,
+        # Pages say which reviews are overdue: the day matters.
+        "today": str(options.today or dt.date.today()),
         "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
-        "names": list(names),
     }
     digest.update(json.dumps(settings, sort_keys=True).encode())
-    for edition in pages:
-        digest.update(json.dumps(edition.nav, default=str).encode())
-        for path in sorted(edition.files):
-            digest.update(f"\0{path}\0{edition.files[path]}".encode())
+    for source in sources:
+        if source.data is not None:
+            digest.update(source.data)
+        elif source.is_folder:
+            _tree_digest(digest, source.path, contents=True)
+        else:
+            digest.update(f"\0{source.path.name}\0".encode() + source.path.read_bytes())
+            _tree_digest(digest, source.reviews_dir, contents=True)
     if options.pdf:
         from crisisplan.pdfcache import cache_key
 
         # WeasyPrint's version and the installed fonts, as the PDF cache sees them.
         digest.update(cache_key("").encode())
-        for job in runbooks:
-            digest.update(f"\0{job.target.relative_to(out).as_posix()}\0{job.html}".encode())
-        for full in full_plans:
-            digest.update(f"\0{full.target.relative_to(out).as_posix()}\0{full.parts.front}\0{full.parts.numbers}".encode())
-            for html in full.parts.body:
-                digest.update(f"\0{html}".encode())
-    with resources.as_file(resources.files("crisisplan").joinpath("assets")) as assets:
-        _tree_digest(digest, assets, contents=True)
+    # crisisplan's own code, templates, translations and assets: a change in any of
+    # them changes pages, whatever the version number says.
+    with resources.as_file(resources.files("crisisplan")) as package:
+        _tree_digest(digest, package, contents=True)
+    # A team's own translations and check settings beside mkdocs.yml (or here).
+    _tree_digest(digest, project / "locale", contents=True)
+    settings_file = project / "crisisplan.yaml"
+    if settings_file.is_file():
+        digest.update(settings_file.read_bytes())
     _user_inputs(digest, options.config_file)
     return digest.hexdigest()
 

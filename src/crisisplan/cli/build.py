@@ -11,6 +11,7 @@ import click
 from crisisplan.cli.common import (
     EXIT_PROBLEMS,
     _build_options,
+    _configured,
     _quiet_or_verbose,
     config_option,
     engine_option,
@@ -61,6 +62,13 @@ def _print_progress(done: int, total: int, name: str) -> None:
     help="Render every PDF again instead of reusing those rendered from the same content (kept in .crisisplan-cache/).",
 )
 @engine_option
+@click.option(
+    "--shard",
+    metavar="K/N",
+    callback=lambda ctx, param, value: _shard(value),
+    help="Render only the K-th of N shares of the PDFs into .crisisplan-cache/ and publish nothing: "
+    "N CI jobs share a build, and a last plain build with their caches publishes the site.",
+)
 @format_option
 @quiet_option
 @verbose_option
@@ -76,6 +84,7 @@ def build_command(
     no_cache: bool,
     output_format: str,
     engine: str,
+    shard: tuple[int, int] | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -94,7 +103,10 @@ def build_command(
     options = _build_options(
         paths, site_dir, strict, no_pdf, paper, config_file, audience, force, not no_cache, engine
     )
+    options.shard = shard
     site = options.site_dir
+    # The default format may come from crisisplan.yaml; --format wins.
+    output_format = _configured("output_format", output_format, options.check_config.format if options.check_config else None)
     reporter = REPORTERS[output_format](quiet=quiet)
     # Machine formats keep standard output for their one document: the rest goes to
     # standard error.
@@ -117,8 +129,16 @@ def build_command(
             click.echo(line, err=True)
     if reporter.machine:
         click.echo(reporter.render(report, BuildSummary.of(result, site, options.public)), nl=False)
-    elif report.diagnostics or not result.built:
+    elif report.diagnostics or not (result.built or shard):
         click.echo(reporter.render(report), nl=False)
+    if shard and not report.failed(strict):
+        if not quiet:
+            click.echo(
+                f"Rendered share {shard[0]}/{shard[1]} of the PDFs: {len(result.pdfs_rendered)} rendered, "
+                f"{len(result.pdfs_reused)} already in the cache; nothing published",
+                err=to_stderr,
+            )
+        return
     if not result.built:
         click.echo(f"Nothing published: fix the problems above. {site}/ was left as it was.", err=True)
         sys.exit(EXIT_PROBLEMS)
@@ -222,3 +242,13 @@ def _serve(
         finally:
             server.shutdown()
             server.server_close()
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    """'2/3' -> (2, 3): the share of a build's PDFs one CI job renders."""
+    if value is None:
+        return None
+    number, _, count = value.partition("/")
+    if number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count) <= 1000:
+        return int(number), int(count)
+    raise click.BadParameter(f"'{value}' is not a share like 1/2 (the first of two jobs)", param_hint="--shard")
