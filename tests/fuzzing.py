@@ -228,7 +228,12 @@ class SchemaStrategies:
         ref = schema.get("$ref")
         if isinstance(ref, str) and len(schema) == 1:
             if ref not in self._refs:
-                self._refs[ref] = self._build(_resolve(schema, self.root), ref.rsplit("/", 1)[-1])
+                # Deferred: a definition may refer to itself (a time window is a list
+                # of time windows), and deep chains of references would otherwise
+                # exceed Python's recursion limit when Hypothesis inspects them.
+                built: dict[str, st.SearchStrategy[Any]] = {}
+                self._refs[ref] = st.deferred(lambda: built["strategy"])
+                built["strategy"] = self._build(_resolve(schema, self.root), ref.rsplit("/", 1)[-1])
             return self._refs[ref]
         return self._build(_resolve(schema, self.root), "")
 

@@ -48,7 +48,7 @@ def test_a_generated_plan_passes_strict_check(tmp_path: Path) -> None:
     ]
     copy = yaml.safe_load((target / "scenarios" / "data-breach-2.yaml").read_text("utf-8"))
     assert (copy["id"], copy["title"]) == ("data-breach-2", "Customer data breach (2)")
-    assert [s["id"] for s in copy["statements"]] == ["breach-notice-2", "breach-newsroom-2"]
+    assert [s["id"] for s in copy["statements"]] == ["breach-notice-2", "breach-newsroom-2", "breach-email-affected-2"]
     assert invoke("check", "--strict", str(target)) == (0, "1 plan checked: no problems\n")
 
 
@@ -58,9 +58,10 @@ def test_three_scenarios_in_two_languages(tmp_path: Path) -> None:
     assert out == f"{target}: plan.yaml and 3 scenarios (en, da)\n"
     plan = yaml.safe_load((target / "plan.yaml").read_text("utf-8"))
     assert plan["plan"]["languages"] == ["en", "da"]
+    # Held drills by date, then the planned one (data-breach's first drill is booked).
     assert [d["scenario"] for d in plan["drills"]] == [
         "hacked-account",
-        "data-breach",
         "executive-misconduct",
+        "data-breach",
     ]
     assert invoke("check", "--strict", str(target)) == (0, "1 plan checked: no problems\n")

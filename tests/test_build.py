@@ -245,7 +245,7 @@ def test_broken_plan_publishes_nothing_and_leaves_the_site_as_it_was(tmp_path: P
     result = run_cli("build", cwd=tmp_path)
 
     assert result.returncode == 1
-    assert "error CP201: unknown role 'socail-lead'" in result.stdout
+    assert "error CP201: unknown role or contact 'socail-lead'" in result.stdout
     assert "hint: did you mean 'social-lead'?" in result.stdout
     assert "Nothing published" in result.stderr and "Traceback" not in result.stderr
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before

@@ -44,7 +44,8 @@ def test_json_format() -> None:
     assert json.loads(output) == {
         "version": 1,
         "plans": ["."],
-        "summary": {"plans": 1, "errors": 1, "warnings": 0},
+        "summary": {"plans": 1, "errors": 1, "warnings": 0, "accepted": 0},
+        "accepted": [],
         "diagnostics": [
             {
                 "path": "scenarios/outage.yaml",
@@ -122,7 +123,10 @@ def test_checks_lists_every_code() -> None:
 def test_explain_shows_the_checks_documentation() -> None:
     code, output = invoke("explain", "CP201")
     assert code == 0
-    assert output.startswith("CP201 unknown-role (error)\n\nA role id that no role in roles: has.")
+    assert output.startswith(
+        "CP201 unknown-role (error)\n\nA role id that no role in roles: has "
+        "(or, where a contact may stand, no contact in contacts: either)."
+    )
     assert "Fails:" in output and "Passes:" in output
     assert invoke("explain", "unknown-role")[1] == output
     assert invoke("explain", "CP999")[0] == 2

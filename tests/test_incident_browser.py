@@ -1,35 +1,65 @@
 """Incident mode in headless Chromium, from file:// with the network blocked: the
 clock, ticks and fields kept across a reload, and a downloaded log that becomes a
-review `crisisplan check` accepts."""
+review `crisisplan check` accepts.
+
+Every test runs against both site engines, MkDocs Material and Zensical: the same
+incident.js must work in both themes' page chrome. Without Zensical its runs skip,
+except in CI (CI=true), where they must run.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import http.server
 import json
+import os
 import re
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
+from crisisplan.build import BuildOptions, build
 from crisisplan.checker import check_paths
+from crisisplan.site.zensical_site import zensical_installed
 from tests.browser import offline_browser, screenshot
-from tests.conftest import ROOT, build_examples, invoke
+from tests.conftest import ROOT, TODAY, build_examples, invoke
 
 pytestmark = pytest.mark.browser
 
 PAGE = "brightbrew/scenarios/hacked-account.html"
 
 
+@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+def engine(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    if name == "zensical" and not zensical_installed():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Zensical is required for these tests in CI: pip install -e '.[test]'")
+        pytest.skip("Zensical is not installed (pip install zensical)")
+    return name
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("incident") / "site"
-    build_examples(target, pdf=False)
+def site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
+    target = tmp_path_factory.mktemp(f"incident-{engine}") / "site"
+    build_examples(target, pdf=False, engine=engine)
     return target
 
 
+def shot_name(engine: str, name: str) -> str:
+    """The MkDocs screenshots keep their names; Zensical's say which engine took them."""
+    return name if engine == "mkdocs" else f"{engine}-{name}"
+
+
 @pytest.mark.parametrize("width", [375, 1280])
-def test_an_incident_survives_a_reload_and_its_log_becomes_a_review(site: Path, tmp_path: Path, width: int) -> None:
+def test_an_incident_survives_a_reload_and_its_log_becomes_a_review(
+    site: Path, engine: str, tmp_path: Path, width: int
+) -> None:
     with offline_browser(width=width, height=812) as (page, blocked):
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
@@ -39,14 +69,19 @@ def test_an_incident_survives_a_reload_and_its_log_becomes_a_review(site: Path, 
         action.locator(".cp-check").check()
         # Every T+ now has its clock time beside it, and says how long is left.
         assert re.fullmatch(r"\d\d:\d\d", action.locator(".cp-clock").inner_text())
-        assert page.locator("li.cp-action[data-cp-action='action-3'] .cp-due").inner_text() == "in 15m"
+        assert (
+            page.locator("li.cp-action[data-cp-action='action-3'] .cp-due").inner_text() == "in 15m"
+        )
         card = page.locator("#statement-hacked-warning")
         card.locator("input[data-ph=platform]").fill("Instagram")
 
         page.reload()
         assert action.locator(".cp-check").is_checked()
         assert card.locator("input[data-ph=platform]").input_value() == "Instagram"
-        assert "Our Instagram account has been hacked" in card.locator(".cp-variant .cp-text").first.inner_text()
+        assert (
+            "Our Instagram account has been hacked"
+            in card.locator(".cp-variant .cp-text").first.inner_text()
+        )
 
         card.locator("input[data-ph=time]").fill("16:00 GMT")
         card.locator(".cp-copy").first.click()
@@ -56,12 +91,14 @@ def test_an_incident_survives_a_reload_and_its_log_becomes_a_review(site: Path, 
         # Ticked once, shown ticked in both places the step appears.
         assert page.locator("[data-cp-next-escalation='escalation-1'] .cp-inc-check").is_checked()
         page.locator(".cp-incident").scroll_into_view_if_needed()
-        screenshot(page, f"incident-running-{width}.png")
+        screenshot(page, shot_name(engine, f"incident-running-{width}.png"))
 
         with page.expect_download() as caught:
             page.locator(".cp-inc-download").click()
         download = caught.value
-        assert re.fullmatch(r"incident-hacked-account-\d{8}-\d{4}\.json", download.suggested_filename)
+        assert re.fullmatch(
+            r"incident-hacked-account-\d{8}-\d{4}\.json", download.suggested_filename
+        )
         log_file = tmp_path / download.suggested_filename
         download.save_as(log_file)
 
@@ -69,30 +106,50 @@ def test_an_incident_survives_a_reload_and_its_log_becomes_a_review(site: Path, 
         page.once("dialog", lambda dialog: dialog.accept())
         page.locator(".cp-inc-end").click()
         assert not action.locator(".cp-check").is_checked()
-        assert page.evaluate("localStorage.getItem('crisisplan-incident:brightbrew/hacked-account')") is None
+        assert (
+            page.evaluate("localStorage.getItem('crisisplan-incident:brightbrew/hacked-account')")
+            is None
+        )
         page.reload()
         assert card.locator("input[data-ph=platform]").input_value() == ""
         assert page.locator(".cp-inc-start-button").is_visible()
         assert errors == [] and blocked == []
 
     log = json.loads(log_file.read_text("utf-8"))
-    assert (log["format"], log["version"], log["plan"], log["scenario"]) == ("crisisplan-incident-log", 1, "brightbrew", "hacked-account")
-    assert [e["kind"] for e in log["events"]] == ["start", "action", "statement", "note", "escalation"]
+    assert (log["format"], log["version"], log["plan"], log["scenario"]) == (
+        "crisisplan-incident-log",
+        1,
+        "brightbrew",
+        "hacked-account",
+    )
+    assert [e["kind"] for e in log["events"]] == [
+        "start",
+        "action",
+        "statement",
+        "note",
+        "escalation",
+    ]
     assert log["events"][2]["text"].startswith("Our Instagram account has been hacked.")
-    assert log["fields"] == {"hacked-warning/platform": "Instagram", "hacked-warning/time": "16:00 GMT"}
+    assert log["fields"] == {
+        "hacked-warning/platform": "Instagram",
+        "hacked-warning/time": "16:00 GMT",
+    }
 
     shutil.copytree(ROOT / "plans", tmp_path / "plans")
     code, out, err = invoke("review", "hacked-account", "--from-log", str(log_file), cwd=tmp_path)
     assert (code, err) == (0, "")
     written = tmp_path / out.split(":")[0].removeprefix("Wrote ")
     text = written.read_text("utf-8")
-    assert "Done: Try to log in, change the password and sign out all other sessions (IT security lead)" in text
+    assert (
+        "Done: Try to log in, change the password and sign out all other sessions (IT security lead)"
+        in text
+    )
     assert "Statement copied: hacked-warning (en): Our Instagram account has been hacked." in text
     assert "Note: Meta support case opened" in text
     assert check_paths([tmp_path / "plans"]).diagnostics == []
 
 
-def test_overdue_deadlines_stand_out(site: Path) -> None:
+def test_overdue_deadlines_stand_out(site: Path, engine: str) -> None:
     with offline_browser(width=375, height=812) as (page, blocked):
         page.goto((site / PAGE).as_uri())
         # The incident began 25 minutes ago: the T+10m and T+15m actions are late.
@@ -101,7 +158,10 @@ def test_overdue_deadlines_stand_out(site: Path) -> None:
         page.locator(".cp-inc-start-button").click()
         late = page.locator("li.cp-action.cp-is-overdue")
         assert late.count() == 6
-        assert re.fullmatch(r"1[56]m overdue", page.locator("li.cp-action[data-cp-action='action-1'] .cp-due").inner_text())
+        assert re.fullmatch(
+            r"1[56]m overdue",
+            page.locator("li.cp-action[data-cp-action='action-1'] .cp-due").inner_text(),
+        )
         page.locator("li.cp-action[data-cp-action='action-1'] .cp-check").check()
         assert late.count() == 5
         bar = page.locator(".cp-inc-bar")
@@ -109,6 +169,88 @@ def test_overdue_deadlines_stand_out(site: Path) -> None:
         assert bar.is_visible() and "Overdue: 7" in bar.inner_text()
         assert bar.bounding_box()["y"] > 700  # at the bottom of the phone's screen
         page.evaluate("window.scrollTo(0, 0)")
-        screenshot(page, "incident-overdue-375.png")
+        screenshot(page, shot_name(engine, "incident-overdue-375.png"))
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
         assert blocked == []
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def served(tmp_path: Path, engine: str) -> Iterator[str]:
+    """The example plans with navigation.instant on, served over http from this
+    machine with a matching site_url: both themes navigate instantly only then, never
+    from file://. The address of the start page's folder."""
+    site = tmp_path / "site"
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site))
+    )
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))
+    config["site_url"] = base
+    config["theme"]["features"].append("navigation.instant")
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), "utf-8")
+    result = build(
+        BuildOptions(
+            paths=[ROOT / "plans"],
+            site_dir=site,
+            config_file=tmp_path / "mkdocs.yml",
+            today=dt.date.fromisoformat(TODAY),
+            pdf=False,
+            engine=engine,
+        )
+    )
+    assert result.built, result.report.diagnostics
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_incident_follows_instant_navigation(served: str, engine: str) -> None:
+    """Instant navigation swaps pages in without loading incident.js again: the panel
+    must still appear, its bar leave with its page, and ticks be logged once."""
+    from playwright.sync_api import expect
+
+    store = "crisisplan-incident:brightbrew/hacked-account"
+    with offline_browser(width=375, height=812) as (page, blocked):
+        # This machine's server only (the pages, and the service worker the site
+        # registers over http); everything else stays blocked.
+        page.context.route(f"{served}**", lambda route: route.continue_())
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        card = page.locator("a.cp-scenario-card[href*='hacked-account']")
+        page.goto(served + "index.html")
+        page.evaluate("window.cpSamePage = true")
+        card.click()
+        page.wait_for_url("**/brightbrew/scenarios/hacked-account.html")
+        # Still the same page in the browser's eyes: the theme swapped the content in.
+        assert page.evaluate("window.cpSamePage") is True
+        page.locator(".cp-inc-start-button").click()
+        page.locator("li.cp-action[data-cp-action='action-1'] .cp-check").check()
+
+        # The address changes before the content does: expect() waits for the swap.
+        page.go_back()
+        expect(card).to_be_visible()
+        expect(page.locator(".cp-inc-bar")).to_have_count(0)
+        expect(page.locator("body")).not_to_have_class(re.compile(r"\bcp-incident-running\b"))
+
+        card.click()
+        expect(page.locator(".cp-inc-status")).to_be_visible()
+        assert page.evaluate("window.cpSamePage") is True
+        expect(page.locator("li.cp-action[data-cp-action='action-1'] .cp-check")).to_be_checked()
+        expect(page.locator(".cp-inc-bar")).to_have_count(1)
+        page.locator("li.cp-action[data-cp-action='action-3'] .cp-check").check()
+        events = page.evaluate(f"JSON.parse(localStorage.getItem('{store}')).events")
+        assert [(e["kind"], e.get("id")) for e in events] == [
+            ("start", None),
+            ("action", "action-1"),
+            ("action", "action-3"),
+        ]
+        assert errors == [] and blocked == []

@@ -32,6 +32,16 @@ from tests.conftest import CASES, ROOT, invoke
 
 CASE = CASES / "invalid" / "folder-plan-misspelt-role"
 CP201 = [info.code for info in all_codes()].index("CP201")
+# CP201's documentation as the rule carries it: its docstring's first line, the body
+# with its line breaks (help) or joined (fullDescription), then Fails and Passes.
+FIRST_LINE = "A role id that no role in roles: has (or, where a contact may stand, no contact in contacts: either)."
+BODY = (
+    "Owners, approvers, escalation steps, audiences and monitoring all name roles\n"
+    "by id; a misspelt id would leave a task with nobody to do it. Where the plan\n"
+    "names who is told, who does or decides an action, or who is on a rota's shift,\n"
+    "the id may also be a person or organisation from contacts:, and the hint looks\n"
+    "among both.\n\n"
+)
 
 # Paths and messages that need every kind of escaping: commas and colons end a
 # GitHub property, '%' starts an escape, CR/LF end a workflow command, and none of
@@ -109,23 +119,22 @@ def test_sarif_check_output_is_exact_and_valid() -> None:
     assert rules[CP201] == {
         "id": "CP201",
         "name": "unknown-role",
-        "shortDescription": {"text": "A role id that no role in roles: has."},
+        "shortDescription": {"text": FIRST_LINE},
         "fullDescription": {
-            "text": "A role id that no role in roles: has.\n\n"
+            "text": FIRST_LINE + "\n\n"
             "Owners, approvers, escalation steps, audiences and monitoring all name roles "
-            "by id; a misspelt id would leave a task with nobody to do it."
+            "by id; a misspelt id would leave a task with nobody to do it. Where the plan "
+            "names who is told, who does or decides an action, or who is on a rota's shift, "
+            "the id may also be a person or organisation from contacts:, and the hint looks "
+            "among both."
         },
         "help": {
-            "text": "A role id that no role in roles: has.\n\n"
-            "Owners, approvers, escalation steps, audiences and monitoring all name roles\n"
-            "by id; a misspelt id would leave a task with nobody to do it.\n\n"
-            "Fails: ``owner: socail-lead`` when the role is ``social-lead``.\n"
-            "Passes: every role id used is defined under ``roles:``.",
-            "markdown": "A role id that no role in roles: has.\n\n"
-            "Owners, approvers, escalation steps, audiences and monitoring all name roles\n"
-            "by id; a misspelt id would leave a task with nobody to do it.\n\n"
-            "Fails: `owner: socail-lead` when the role is `social-lead`.\n"
-            "Passes: every role id used is defined under `roles:`.",
+            "text": FIRST_LINE + "\n\n" + BODY + "Fails: ``owner: socail-lead`` when the role is ``social-lead``, "
+            "or ``notify: [ceo]`` with no role or contact ``ceo``.\n"
+            "Passes: every role id used is defined under ``roles:``, and every other id under ``contacts:``.",
+            "markdown": FIRST_LINE + "\n\n" + BODY + "Fails: `owner: socail-lead` when the role is `social-lead`, "
+            "or `notify: [ceo]` with no role or contact `ceo`.\n"
+            "Passes: every role id used is defined under `roles:`, and every other id under `contacts:`.",
         },
         "defaultConfiguration": {"level": "error"},
     }
@@ -225,7 +234,7 @@ def test_json_has_a_version_and_no_build_object_for_check() -> None:
     code, output, _ = invoke("check", ".", "--format", "json", cwd=CASE)
     assert code == 1
     document = json.loads(output)
-    assert list(document) == ["version", "plans", "summary", "diagnostics"]
+    assert list(document) == ["version", "plans", "summary", "diagnostics", "accepted"]
     assert document["version"] == 1
 
 
@@ -303,7 +312,7 @@ def test_build_format_json_when_a_plan_fails(tmp_path: Path) -> None:
     code, stdout, stderr = invoke("build", "plan", "--no-pdf", "--format", "json", cwd=tmp_path)
     assert code == 1
     document = json.loads(stdout)
-    assert document["summary"] == {"plans": 1, "errors": 1, "warnings": 0}
+    assert document["summary"] == {"plans": 1, "errors": 1, "warnings": 0, "accepted": 0}
     assert document["build"]["built"] is False
     assert stderr == "Nothing published: fix the problems above. site/ was left as it was.\n"
 

@@ -37,7 +37,8 @@ SLUG = "attacked"
 DAY = dt.date.fromisoformat(TODAY)
 
 # Fields the checks hold to a strict shape (a number that can be dialled, an e-mail
-# address by the standards, an IANA zone, the id of a severity level): no attack
+# address by the standards, an IANA zone, the id of a severity level, a cadence, a
+# named time window or days and hours): no attack
 # passes `check`, so a build publishes nothing. They are attacked in
 # test_format_checked_fields_refuse_attacks instead of in the site.
 FORMAT_CHECKED = frozenset(
@@ -48,6 +49,49 @@ FORMAT_CHECKED = frozenset(
         "contact_points[].email",
         "roles[].primary.email",
         "roles[].deputies[].email",
+        "contacts[].email",
+        "contacts[].phone",
+        "plan.drill_every",
+        "plan.review_every",
+        "scenarios[].drill_every",
+        "time_windows.*",
+        "time_windows.*.days",
+        "time_windows.*.days[]",
+        "time_windows.*.from",
+        "time_windows.*.to",
+        "rotas[].shifts[].when",
+        "rotas[].shifts[].when.days",
+        "rotas[].shifts[].when.days[]",
+        "rotas[].shifts[].when.from",
+        "rotas[].shifts[].when.to",
+        "contacts[].reach[].email",
+        "contacts[].reach[].phone",
+        "contacts[].reach[].when",
+        "contacts[].reach[].when.days",
+        "contacts[].reach[].when.days[]",
+        "contacts[].reach[].when.from",
+        "contacts[].reach[].when.to",
+        "roles[].deputies[].reach[].email",
+        "roles[].deputies[].reach[].phone",
+        "roles[].deputies[].reach[].when",
+        "roles[].deputies[].reach[].when.days",
+        "roles[].deputies[].reach[].when.days[]",
+        "roles[].deputies[].reach[].when.from",
+        "roles[].deputies[].reach[].when.to",
+        "roles[].primary.reach[].email",
+        "roles[].primary.reach[].phone",
+        "roles[].primary.reach[].when",
+        "roles[].primary.reach[].when.days",
+        "roles[].primary.reach[].when.days[]",
+        "roles[].primary.reach[].when.from",
+        "roles[].primary.reach[].when.to",
+        "rotas[].reach[].email",
+        "rotas[].reach[].phone",
+        "rotas[].reach[].when",
+        "rotas[].reach[].when.days",
+        "rotas[].reach[].when.days[]",
+        "rotas[].reach[].when.from",
+        "rotas[].reach[].when.to",
         "roles[].primary.timezone",
         "roles[].deputies[].timezone",
         "monitoring.escalate_when[].severity",
@@ -77,6 +121,17 @@ ATTACKS = (
 EMAIL_ATTACK = (
     "\"data-pwn=\"{m}\"onmouseover=\"window.__pwn='{m}'\"style=\"--pwn:{m};animation:1s/**/pulse\""
     "onanimationstart=\"window.__pwn='{m}'\"'><img/src=x/data-pwn={m}/onerror=window.__pwn='{m}'>@{m}.example"
+)
+# Codes of accepted findings: at most 20 characters, too short for any attack with
+# its marker, and `check` refuses a code it does not know (CP722), so no markup can
+# reach a page through them; test_accepted_codes_refuse_markup proves the refusal.
+CODE_FIELDS = frozenset(
+    {
+        "accepted[].code",
+        "scenarios[].accepted[].code",
+        "scenarios[].statements[].accepted[].code",
+        "statements[].accepted[].code",
+    }
 )
 MARKER = re.compile(r"cpx\d{3}q")
 PLACEHOLDER = re.compile(r"\{[a-z][a-z0-9_]*\}")
@@ -123,22 +178,29 @@ class SchemaFields:
 def schema_fields(schema: dict[str, Any]) -> SchemaFields:
     found = SchemaFields({}, {}, set())
 
-    def walk(node: Any, path: tuple[str, ...], depth: int) -> None:
+    def walk(node: Any, path: tuple[str, ...], depth: int, seen: frozenset[str] = frozenset()) -> None:
         if _is_local(node, schema):
             # Translatable text: a string, or the same per language. The string form
             # is what the fixture attacks; localize() makes the other into it.
             found.text[_dotted(path)] = _resolve(node, schema)
             return
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if isinstance(ref, str):
+            # A definition may hold itself (a time window is a list of time windows):
+            # walk each once along a path.
+            if ref in seen:
+                return
+            seen = seen | {ref}
         node = _resolve(node, schema)
         if not isinstance(node, dict) or depth > 40:
             return
         for key in ("allOf", "anyOf", "oneOf"):
             for sub in node.get(key, []):
-                walk(sub, path, depth + 1)
+                walk(sub, path, depth + 1, seen)
         # `if` only selects a branch; its own constraints say nothing about the value.
         for key in ("then", "else"):
             if key in node:
-                walk(node[key], path, depth + 1)
+                walk(node[key], path, depth + 1, seen)
         types = node.get("type", [])
         if "string" in ([types] if isinstance(types, str) else types):
             if not any(k in node for k in ("pattern", "enum", "format", "const")):
@@ -146,14 +208,14 @@ def schema_fields(schema: dict[str, Any]) -> SchemaFields:
             elif "pattern" in node and not any(k in node for k in ("enum", "format", "const")):
                 found.patterned[_dotted(path)] = node
         for name, sub in (node.get("properties") or {}).items():
-            walk(sub, (*path, name), depth + 1)
+            walk(sub, (*path, name), depth + 1, seen)
         values = [node.get("additionalProperties"), *(node.get("patternProperties") or {}).values()]
         for sub in values:
             if isinstance(sub, dict):
                 found.maps.add(_dotted(path))
-                walk(sub, (*path, "*"), depth + 1)
+                walk(sub, (*path, "*"), depth + 1, seen)
         if isinstance(node.get("items"), dict):
-            walk(node["items"], (*path, "[]"), depth + 1)
+            walk(node["items"], (*path, "[]"), depth + 1, seen)
 
     walk(schema, (), 0)
     return found
@@ -376,7 +438,7 @@ def test_the_detector_sees_attacks_that_went_live() -> None:
 def test_every_text_field_of_the_schema_is_attacked(attacked: Attacked) -> None:
     text_fields = set(attacked.fields.text)
     assert text_fields, "no free-text field found in the schema: the walk is broken"
-    missing = text_fields - attacked.injected - FORMAT_CHECKED
+    missing = text_fields - attacked.injected - FORMAT_CHECKED - CODE_FIELDS
     assert not missing, (
         f"text fields of the schema that {FIXTURE.relative_to(ROOT)} does not fill, "
         f"so nothing attacks them: {sorted(missing)}"
@@ -397,6 +459,13 @@ def test_format_checked_fields_refuse_attacks(tmp_path: Path) -> None:
         lines = (attempt.plans / f"{SLUG}.yaml").read_text("utf-8").splitlines()
         for problem in (d for d in report.diagnostics if d.is_error):
             assert MARKER.search(lines[problem.line - 1]), (path, str(problem))
+
+
+def test_accepted_codes_refuse_markup(tmp_path: Path) -> None:
+    text = FIXTURE.read_text("utf-8").replace("  - code: CP606\n", '  - code: "<svg/onload=1>"\n', 1)
+    (tmp_path / "plan.yaml").write_text(text, "utf-8")
+    report = check_paths([tmp_path / "plan.yaml"], today=DAY)
+    assert [d.code for d in report.diagnostics if d.is_error] == ["CP722"]
 
 
 def test_attacked_plan_passes_check(attacked: Attacked) -> None:

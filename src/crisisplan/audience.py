@@ -45,7 +45,9 @@ def _scenario(scenario: Scenario) -> Scenario:
     return replace(
         scenario,
         first_actions=[a if isinstance(a, Ref) else replace(a, details="") for a in scenario.first_actions],
-        statements=[s if isinstance(s, Ref) else replace(s, notes="") for s in scenario.statements],
+        statements=[s if isinstance(s, Ref) else replace(s, notes="", accepted=[]) for s in scenario.statements],
+        # Accepted findings are the team's own bookkeeping.
+        accepted=[],
     )
 
 
@@ -56,13 +58,17 @@ def public_edition(plan: Plan) -> Plan:
         plan,
         roles=[replace(role, primary=None, deputies=[]) for role in plan.roles],
         contact_points=[point for point in plan.contact_points if point.public],
+        # People outside the team and rotas are names and numbers, like role holders.
+        contacts=[],
+        rotas=[],
         monitoring={},
         allies=[],
         steps=[replace(step, details="") for step in plan.steps],
-        statements=[replace(statement, notes="") for statement in plan.statements],
+        statements=[replace(statement, notes="", accepted=[]) for statement in plan.statements],
         drills=[
-            Drill(d.path, d.date, d.scenario, "", [], []) for d in plan.drills if d.scenario in kept
+            Drill(d.path, d.date, d.scenario, "", [], [], d.planned) for d in plan.drills if d.scenario in kept
         ],
+        accepted=[],
         reviews=[],
         scenarios=scenarios,
         # The data as written holds everything left out above: drop it too.
@@ -76,13 +82,14 @@ LEAK_CODE = "CP901"
 LEAK_NAME = "personal-data-in-public-edition"
 
 # Attributes that are bookkeeping, not plan text.
-_NOT_TEXT = frozenset({"path", "source", "locator"})
+_NOT_TEXT = frozenset({"path", "source", "locator", "owners"})  # owners: ids, as owner
 
 # Attributes whose YAML key differs from their name, as (*key path).
 _PLAN_KEYS: dict[str, JsonPath] = {
     **{name: ("plan", name) for name in (
         "organisation", "title", "owner", "version", "languages",
         "last_reviewed", "next_review", "drill_cadence", "classification",
+        "review_every", "drill_every", "rules",
     )},
     "review_within": ("post_crisis_review", "within"),
     "review_owner": ("post_crisis_review", "owner"),
@@ -92,6 +99,9 @@ _KEYS: dict[tuple[type, str], JsonPath] = {
     (Statement, "status"): ("approval", "status"),
     (Statement, "approved_by"): ("approval", "by"),
     (Statement, "approved_on"): ("approval", "date"),
+    (Statement, "review_with"): ("approval", "with"),
+    (Statement, "review_since"): ("approval", "since"),
+    (Statement, "written_for"): ("for",),
     (SeverityLevel, "acknowledge"): ("targets", "acknowledge"),
     (SeverityLevel, "first_statement"): ("targets", "first_statement"),
     (SeverityLevel, "update_every"): ("targets", "update_every"),

@@ -8,6 +8,7 @@ from functools import cache
 
 from crisisplan import audience
 from crisisplan.checks import all_checks
+from crisisplan.rules import PACK_OF, PACKS
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class CodeInfo:
     severity: str
     summary: str
     doc: str
+    # The rule pack the code belongs to (crisisplan.rules), or "" for crisisplan's own.
+    pack: str = ""
 
 
 # Problems found before the semantic checks can run: reading the YAML, then its structure.
@@ -51,11 +54,17 @@ _STRUCTURAL = [
 def all_codes() -> tuple[CodeInfo, ...]:
     codes = [CodeInfo(code, name, severity, summary, summary) for code, name, severity, summary in _STRUCTURAL]
     codes += [
-        CodeInfo(c.code, c.name, str(c.severity), c.summary, c.doc) for c in all_checks()
+        CodeInfo(c.code, c.name, str(c.severity), c.summary, c.doc) for c in all_checks() if c.code not in PACK_OF
     ]
     # Reported only by `crisisplan build --audience public`, not by `check`.
     leak_doc = inspect.cleandoc(audience.personal_data_in_public_text.__doc__ or "")
     codes.append(CodeInfo(audience.LEAK_CODE, audience.LEAK_NAME, "warning", leak_doc.splitlines()[0], leak_doc))
+    # The rule packs' codes come last, pack by pack, as `crisisplan checks` lists them.
+    packed = [c for c in all_checks() if c.code in PACK_OF]
+    for pack in PACKS:
+        codes += [
+            CodeInfo(c.code, c.name, str(c.severity), c.summary, c.doc, pack) for c in packed if PACK_OF[c.code] == pack
+        ]
     return tuple(codes)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from crisisplan.labels import SOURCE_LANGUAGE, Labels, labels_for
 from crisisplan.model import Plan, Scenario, SeverityLevel, format_minutes, parse_duration
-from crisisplan.views import role_title, statement_views, who_to_call
+from crisisplan.views import owners_title, role_title, statement_views, who_to_call
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class DrillScript:
 def _expectations(plan: Plan, scenario: Scenario, level: SeverityLevel | None, words: Labels) -> list[Expectation]:
     found: list[Expectation] = []
     for step in plan.actions_of(scenario):
-        found.append(Expectation(step.minutes, "action", step.do, role_title(plan, step.owner)))
+        found.append(Expectation(step.minutes, "action", step.do, owners_title(plan, step)))
     for escalation in scenario.escalation:
         if escalation.minutes is None:
             continue

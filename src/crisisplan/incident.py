@@ -157,16 +157,35 @@ class Composition:
     def approved(self) -> bool:
         return self.statement.approved
 
+    @property
+    def approval(self) -> str:
+        return approval_state(self.statement)
+
+
+def approval_state(statement: Statement) -> str:
+    """A statement's status, with who has it and since when while it is in review:
+    'in-review (with legal since 2026-11-01)'."""
+    if statement.status != "in-review" or not (statement.review_with or statement.review_since):
+        return statement.status
+    with_ = f"with {statement.review_with}" if statement.review_with else ""
+    since = f"since {statement.review_since}" if statement.review_since else ""
+    return f"in-review ({' '.join(part for part in (with_, since) if part)})"
+
 
 def _pick_statement(plan: Plan, scenario: Scenario, statement_id: str | None, channel_id: str | None) -> Statement:
-    statements = plan.statements_of(scenario)
+    everything = plan.statements_of(scenario)
+    # A retired statement is kept for the record, never offered to publish.
+    statements = [s for s in everything if s.status != "retired"]
     if not statements:
         raise IncidentError(f"scenario '{scenario.id}' has no holding statement", "add one under statements: in the plan")
     if statement_id:
         chosen = next((s for s in statements if s.id == statement_id), None)
         if chosen is None:
+            retired = any(s.id == statement_id for s in everything)
             raise IncidentError(
-                f"scenario '{scenario.id}' has no statement '{statement_id}'",
+                f"statement '{statement_id}' is retired: it must not be published"
+                if retired
+                else f"scenario '{scenario.id}' has no statement '{statement_id}'",
                 did_you_mean(statement_id, [s.id for s in statements], "its statements"),
             )
         if channel_id and channel_id not in chosen.channels:
@@ -240,5 +259,5 @@ def statement_rows(plans: list[Plan], scenario_id: str | None = None) -> list[tu
             for statement in plan.statements_of(scenario):
                 for channel in statement.channels:
                     for language in statement.text:
-                        rows.append((scenario.id, statement.id, channel, language, statement.status))
+                        rows.append((scenario.id, statement.id, channel, language, approval_state(statement)))
     return rows

@@ -260,6 +260,8 @@ def plan_files(options: InitOptions) -> dict[PurePosixPath, str]:
         "languages": options.languages,
         "today": options.today.isoformat(),
         "next_review": (options.today + dt.timedelta(days=182)).isoformat(),
+        # A new plan has not been drilled: its first drill is planned, four weeks out.
+        "first_drill": (options.today + dt.timedelta(days=28)).isoformat(),
         "scenario_ids": SCENARIOS,
         "t": writer.value,
         "ti": writer.item,

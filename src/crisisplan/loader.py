@@ -604,6 +604,8 @@ def _yaml_files(folder: Path) -> list[Path]:
         p
         for p in folder.iterdir()
         if p.suffix in YAML_SUFFIXES and (p.is_symlink() or not p.is_dir()) and not p.name.startswith(".")
+        # The project's check settings (crisisplan.config) sit beside the plans, not among them.
+        and p.name != "crisisplan.yaml"
     )
 
 

@@ -7,6 +7,7 @@ author sees every problem of every file in one run.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -203,13 +204,14 @@ class Person:
     timezone: str = ""
     hours: str = ""
     reachable: bool = False
+    reach: list[ReachMethod] = field(default_factory=list)
 
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Person:
         d = _map(data)
         # A contact written with the wrong type still counts as given: the schema
         # reports its type, and "unreachable" would only repeat that.
-        reachable = any(d.get(key) not in (None, "") for key in ("phone", "email", "chat"))
+        reachable = any(d.get(key) not in (None, "", []) for key in ("phone", "email", "chat", "reach"))
         return cls(
             path,
             _text(d, "name"),
@@ -220,11 +222,185 @@ class Person:
             _text(d, "timezone"),
             _text(d, "hours"),
             reachable,
+            ReachMethod.build_all(d, path),
         )
 
     @property
     def tel(self) -> str:
         return tel_number(self.phone)
+
+
+# --- people outside the team, ways to reach them, rotas (see checks/people.py) ----------
+
+
+@dataclass
+class ReachMethod:
+    """One way to reach someone (a phone, an e-mail, a chat handle or a web form) and
+    when it applies. ``when`` is kept as written: checks/people.py reads it."""
+
+    path: JsonPath
+    phone: str
+    email: str
+    chat: str
+    url: str
+    when: Any
+    note: str
+
+    @classmethod
+    def build_all(cls, data: dict[str, Any], path: JsonPath) -> list[ReachMethod]:
+        return [
+            cls(p, _string(_map(i), "phone"), _string(_map(i), "email"), _string(_map(i), "chat"),
+                _string(_map(i), "url"), _map(i).get("when"), _text(_map(i), "note"))
+            for p, i in _items(data, "reach", path)
+            if isinstance(i, dict)
+        ]
+
+    @property
+    def tel(self) -> str:
+        return tel_number(self.phone)
+
+
+@dataclass
+class Contact:
+    """A person or organisation outside the team (contacts:): the CEO, outside counsel,
+    a regulator. Named by id wherever a role may be notified or own an action."""
+
+    path: JsonPath
+    id: str
+    name: str
+    kind: str
+    position: str
+    organisation: str
+    phone: str
+    email: str
+    chat: str
+    timezone: str
+    hours: str
+    reach: list[ReachMethod]
+    notes: str
+    given: bool  # any way to reach them written, even with the wrong type
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> Contact:
+        d = _map(data)
+        given = any(d.get(key) not in (None, "", []) for key in ("phone", "email", "chat", "reach"))
+        return cls(
+            path, _text(d, "id"), _text(d, "name"), _text(d, "kind"), _text(d, "position"),
+            _text(d, "organisation"), _string(d, "phone"), _string(d, "email"), _string(d, "chat"),
+            _text(d, "timezone"), _text(d, "hours"), ReachMethod.build_all(d, path), _text(d, "notes"), given,
+        )
+
+    @property
+    def tel(self) -> str:
+        return tel_number(self.phone)
+
+    @property
+    def title(self) -> str:
+        """As the site names them where a role's title would stand."""
+        return f"{self.name} ({self.position})" if self.position else self.name
+
+
+@dataclass
+class Shift:
+    path: JsonPath
+    who: str
+    when: Any
+
+
+@dataclass
+class Rota:
+    """A shared on-call line and/or shifts saying who covers which days and hours."""
+
+    path: JsonPath
+    id: str
+    name: str
+    timezone: str
+    reach: list[ReachMethod]
+    shifts: list[Shift]
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> Rota:
+        d = _map(data)
+        shifts = [Shift(p, _text(_map(i), "who"), _map(i).get("when")) for p, i in _items(d, "shifts", path) if isinstance(i, dict)]
+        return cls(path, _text(d, "id"), _text(d, "name"), _text(d, "timezone"), ReachMethod.build_all(d, path), shifts)
+
+
+@dataclass
+class RaiseCondition:
+    """The measurable condition on an escalation step that raises the severity."""
+
+    path: JsonPath
+    metric: str
+    more_than: int | None
+    per: str
+    within: str
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> RaiseCondition | None:
+        if not isinstance(data, dict):
+            return None
+        return cls(path, _text(data, "metric"), _int(data, "more_than"), _text(data, "per"), _text(data, "within"))
+
+    def describe(self) -> str:
+        """'more than 200 negative mentions per 1h within 1h', for messages."""
+        text = f"more than {self.more_than} {self.metric}"
+        if self.per:
+            text += f" per {self.per}"
+        if self.within:
+            text += f" within {self.within}"
+        return text
+
+
+@dataclass
+class DecisionOption:
+    """One choice of a decision (an action with options:) and what it leads to."""
+
+    path: JsonPath
+    option: str
+    scenario: str
+    severity: str
+    statement: str
+    then: str
+
+    @classmethod
+    def build_all(cls, data: dict[str, Any], path: JsonPath) -> list[DecisionOption]:
+        return [
+            cls(p, _text(_map(i), "option"), _text(_map(i), "scenario"), _text(_map(i), "severity"),
+                _text(_map(i), "statement"), _text(_map(i), "then"))
+            for p, i in _items(data, "options", path)
+        ]
+
+
+# Units a cadence may be written in; "m" is not one: in a duration it means minutes.
+_CADENCE = re.compile(r"(\d{1,4})\s*(days?|d|weeks?|w|months?|years?|y)", re.ASCII | re.IGNORECASE)
+
+
+def parse_cadence(text: Any) -> tuple[int, str] | None:
+    """'6 months' -> (6, 'month'); '26w' -> (26, 'week'); None when it is not a cadence."""
+    if not isinstance(text, str):
+        return None
+    match = _CADENCE.fullmatch(text.strip())
+    if not match or int(match.group(1)) == 0:
+        return None
+    unit = match.group(2).lower()
+    name = {"d": "day", "w": "week", "y": "year"}.get(unit, unit.rstrip("s"))
+    return int(match.group(1)), name
+
+
+def add_cadence(day: dt.date, cadence: tuple[int, str]) -> dt.date:
+    """A date plus a cadence; a month later than 31 January is the last day of February."""
+    count, unit = cadence
+    if unit == "day":
+        return day + dt.timedelta(days=count)
+    if unit == "week":
+        return day + dt.timedelta(weeks=count)
+    months = count * (12 if unit == "year" else 1)
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    if year > LAST_YEAR:
+        return dt.date(LAST_YEAR, 12, 31)
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
 
 
 @dataclass
@@ -263,13 +439,14 @@ class Role:
     duties: list[str]
     primary: Person | None
     deputies: list[Person]
+    rota: str = ""
 
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Role:
         d = _map(data)
         primary = Person.build((*path, "primary"), d["primary"]) if isinstance(d.get("primary"), dict) else None
         deputies = [Person.build(p, item) for p, item in _items(d, "deputies", path) if isinstance(item, dict)]
-        return cls(path, _text(d, "id"), _text(d, "title"), _texts(d, "duties"), primary, deputies)
+        return cls(path, _text(d, "id"), _text(d, "title"), _texts(d, "duties"), primary, deputies, _text(d, "rota"))
 
     @property
     def people(self) -> list[Person]:
@@ -408,6 +585,24 @@ class Placeholder:
 
 
 @dataclass
+class Acceptance:
+    """A finding of `crisisplan check` accepted on purpose, for a while (``accepted:``)."""
+
+    path: JsonPath
+    code: str
+    reason: str
+    by: str
+    until: str
+
+    @classmethod
+    def build_all(cls, data: dict[str, Any], path: JsonPath) -> list[Acceptance]:
+        return [
+            cls(p, _text(_map(i), "code"), _text(_map(i), "reason"), _text(_map(i), "by"), _text(_map(i), "until"))
+            for p, i in _items(data, "accepted", path)
+        ]
+
+
+@dataclass
 class Statement:
     path: JsonPath
     id: str
@@ -419,6 +614,17 @@ class Statement:
     approved_by: str
     approved_on: str
     notes: str
+    # In review: who has the text now (a role id) and since when.
+    review_with: str = ""
+    review_since: str = ""
+    # When it goes out (T+), and how often it is published again after that.
+    at: str = ""
+    every: str = ""
+    accepted: list[Acceptance] = field(default_factory=list)
+    # For the rule packs (crisisplan.rules): what the plan declares about the text.
+    first: bool = False
+    covers: list[str] = field(default_factory=list)
+    written_for: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Statement:
@@ -436,11 +642,30 @@ class Statement:
             _text(approval, "by"),
             _text(approval, "date"),
             _text(d, "notes"),
+            _text(approval, "with"),
+            _text(approval, "since"),
+            _text(d, "at"),
+            _text(d, "every"),
+            Acceptance.build_all(d, path),
+            first=d.get("first") is True,
+            covers=_texts(d, "covers"),
+            written_for=_texts(d, "for"),
         )
 
     @property
     def approved(self) -> bool:
         return self.status == "approved"
+
+    @property
+    def awaiting_approval(self) -> bool:
+        """In review with a named reviewer since a stated day: a real, expected state
+        that --strict accepts (every surface still shows it as not approved)."""
+        return self.status == "in-review" and bool(self.review_with) and parse_date(self.review_since) is not None
+
+    @property
+    def minutes(self) -> int | None:
+        """When it goes out, in minutes since the crisis began; None when not said."""
+        return parse_duration(self.at)
 
 
 @dataclass
@@ -451,11 +676,19 @@ class Step:
     owner: str
     at: str
     details: str
+    # Everyone who does it together (owner: [crisis-lead, ceo]); ``owner`` is the first.
+    owners: list[str] = field(default_factory=list)
+    # A decision: the choices and what each leads to (the owners decide, by ``at``).
+    options: list[DecisionOption] = field(default_factory=list)
 
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Step:
         d = _map(data)
-        return cls(path, _text(d, "id"), _text(d, "do"), _text(d, "owner"), _text(d, "at"), _text(d, "details"))
+        owners = _texts(d, "owner") if isinstance(d.get("owner"), list) else [_text(d, "owner")]
+        return cls(
+            path, _text(d, "id"), _text(d, "do"), owners[0] if owners else "", _text(d, "at"), _text(d, "details"),
+            [o for o in owners if o], DecisionOption.build_all(d, path),
+        )
 
     @property
     def minutes(self) -> int:
@@ -478,11 +711,16 @@ class EscalationStep:
     hand_over_to: str
     by: str
     when: str
+    raise_to: str = ""
+    condition: RaiseCondition | None = None
 
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> EscalationStep:
         d = _map(data)
-        return cls(path, _text(d, "at"), _texts(d, "notify"), _text(d, "hand_over_to"), _text(d, "by"), _text(d, "when"))
+        return cls(
+            path, _text(d, "at"), _texts(d, "notify"), _text(d, "hand_over_to"), _text(d, "by"), _text(d, "when"),
+            _text(d, "raise_to"), RaiseCondition.build((*path, "condition"), d.get("condition")),
+        )
 
     @property
     def minutes(self) -> int | None:
@@ -497,11 +735,51 @@ class Audience:
     within: str
     how: str
     message: str
+    # A named body (the ICO, Datatilsynet), the legal deadline from T+0, the law that
+    # sets it, and which report this is when a body is told in stages (NIS2).
+    body: str = ""
+    deadline: str = ""
+    basis: str = ""
+    stage: str = ""
 
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Audience:
         d = _map(data)
-        return cls(path, _text(d, "audience"), _text(d, "by"), _text(d, "within"), _text(d, "how"), _text(d, "message"))
+        return cls(
+            path,
+            _text(d, "audience"),
+            _text(d, "by"),
+            _text(d, "within"),
+            _text(d, "how"),
+            _text(d, "message"),
+            _text(d, "body"),
+            _text(d, "deadline"),
+            _text(d, "basis"),
+            _text(d, "stage"),
+        )
+
+    @property
+    def minutes(self) -> int | None:
+        return parse_duration(self.within)
+
+    @property
+    def deadline_minutes(self) -> int | None:
+        return parse_duration(self.deadline)
+
+
+@dataclass
+class StandDown:
+    """How a scenario's crisis is declared over: the conditions, and who declares it."""
+
+    path: JsonPath
+    when: list[str]
+    by: str
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> StandDown | None:
+        if not isinstance(data, dict):
+            return None
+        return cls(path, _texts(data, "when"), _text(data, "by"))
 
 
 @dataclass
@@ -525,11 +803,25 @@ class Drill:
     facilitator: str
     participants: list[str]
     findings: list[str]
+    # A drill not held yet: the day it is planned for (``planned:`` instead of ``date:``).
+    planned: str = ""
 
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Drill:
         d = _map(data)
-        return cls(path, _text(d, "date"), _text(d, "scenario"), _text(d, "facilitator"), _texts(d, "participants"), _texts(d, "findings"))
+        return cls(
+            path,
+            _text(d, "date"),
+            _text(d, "scenario"),
+            _text(d, "facilitator"),
+            _texts(d, "participants"),
+            _texts(d, "findings"),
+            _text(d, "planned") if not d.get("date") else "",
+        )
+
+    @property
+    def held(self) -> bool:
+        return not self.planned
 
 
 @dataclass
@@ -600,6 +892,10 @@ class Scenario:
     recovery: list[str]
     review: list[str]
     internal: bool = False
+    accepted: list[Acceptance] = field(default_factory=list)
+    involves: list[str] = field(default_factory=list)
+    stand_down: StandDown | None = None
+    drill_every: str = ""
 
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Scenario:
@@ -639,6 +935,10 @@ class Scenario:
             _texts(d, "recovery"),
             _texts(d, "review"),
             _text(d, "visibility") == "internal",
+            Acceptance.build_all(d, path),
+            involves=_texts(d, "involves"),
+            stand_down=StandDown.build((*path, "stand_down"), d.get("stand_down")),
+            drill_every=_text(d, "drill_every"),
         )
 
 
@@ -676,6 +976,16 @@ class Plan:
     scenarios: list[Scenario]
     # The data as written, every language included (see crisisplan.localtext).
     raw: dict[str, Any] = field(default_factory=dict)
+    # Findings accepted for the whole plan (scenarios and statements have their own).
+    accepted: list[Acceptance] = field(default_factory=list)
+    # The rule packs the plan opts into (plan.rules), by name.
+    rules: list[str] = field(default_factory=list)
+    # People and organisations outside the team, rotas, and named time windows.
+    contacts: list[Contact] = field(default_factory=list)
+    rotas: list[Rota] = field(default_factory=list)
+    time_windows: dict[str, Any] = field(default_factory=dict)
+    review_every: str = ""
+    drill_every: str = ""
 
     @classmethod
     def build(cls, source: str, data: dict[str, Any], locator: Locator) -> Plan:
@@ -715,6 +1025,13 @@ class Plan:
             drills=[Drill.build(p, i) for p, i in _items(data, "drills", ())],
             reviews=[Review.build(p, i) for p, i in _items(data, "reviews", ())],
             scenarios=[Scenario.build(p, i) for p, i in _items(data, "scenarios", ())],
+            accepted=Acceptance.build_all(data, ()),
+            rules=_texts(info, "rules"),
+            contacts=[Contact.build(p, i) for p, i in _items(data, "contacts", ())],
+            rotas=[Rota.build(p, i) for p, i in _items(data, "rotas", ())],
+            time_windows=_map(data.get("time_windows")),
+            review_every=_text(info, "review_every"),
+            drill_every=_text(info, "drill_every"),
         )
 
     # --- places ---------------------------------------------------------------------------
@@ -737,6 +1054,43 @@ class Plan:
 
     def role(self, role_id: str) -> Role | None:
         return next((r for r in self.roles if r.id == role_id), None)
+
+    def contact(self, contact_id: str) -> Contact | None:
+        return next((c for c in self.contacts if c.id == contact_id), None)
+
+    def rota(self, rota_id: str) -> Rota | None:
+        return next((r for r in self.rotas if r.id == rota_id), None)
+
+    def party_title(self, party_id: str) -> str:
+        """A role's title or a contact's name, for the id a plan names; the id itself
+        when it names neither (the check reports it)."""
+        role = self.role(party_id)
+        if role is not None:
+            return role.title
+        contact = self.contact(party_id)
+        return contact.title if contact is not None else party_id
+
+    @property
+    def review_due(self) -> str:
+        """When the next review is due: next_review as written, else last_reviewed plus
+        review_every; "" when neither says."""
+        if self.next_review:
+            return self.next_review
+        last, cadence = parse_date(self.last_reviewed), parse_cadence(self.review_every)
+        return add_cadence(last, cadence).isoformat() if last and cadence else ""
+
+    def severity_phases(self, scenario: Scenario) -> list[tuple[EscalationStep | None, SeverityLevel]]:
+        """The severity levels a scenario may pass through: where it starts, then each
+        level an escalation step raises it to, in time order (with the raising step)."""
+        phases: list[tuple[EscalationStep | None, SeverityLevel]] = []
+        start = self.severity(scenario.severity)
+        if start is not None:
+            phases.append((None, start))
+        for step in sorted(scenario.escalation, key=lambda e: e.minutes or 0):
+            level = self.severity(step.raise_to) if step.raise_to else None
+            if level is not None and step.minutes is not None:
+                phases.append((step, level))
+        return phases
 
     def channel(self, channel_id: str) -> Channel | None:
         return next((c for c in self.channels if c.id == channel_id), None)
@@ -807,7 +1161,24 @@ class Plan:
         return sorted((r for r in self.reviews if r.scenario == scenario.id), key=lambda r: r.date, reverse=True)
 
     def drills_of(self, scenario: Scenario) -> list[Drill]:
-        return sorted((d for d in self.drills if d.scenario == scenario.id), key=lambda d: d.date, reverse=True)
+        """The drills held for a scenario, newest first (planned ones are not held)."""
+        return sorted((d for d in self.drills if d.scenario == scenario.id and d.held), key=lambda d: d.date, reverse=True)
+
+    def accepted_findings(self) -> list[tuple[str, Acceptance]]:
+        """Every accepted finding with the title of what it concerns ("" for the whole
+        plan), for the plan-information page."""
+        titles: dict[JsonPath, str] = {s.path: s.title or s.id for s in self.scenarios}
+        titles.update((s.path, s.title or s.id) for s in self.all_statements())
+        return [(titles.get(scope, ""), a) for scope, a in self.all_acceptances()]
+
+    def all_acceptances(self) -> list[tuple[JsonPath, Acceptance]]:
+        """Every accepted finding, with the path of what it covers: () for the plan."""
+        found: list[tuple[JsonPath, Acceptance]] = [((), a) for a in self.accepted]
+        for scenario in self.scenarios:
+            found.extend((scenario.path, a) for a in scenario.accepted)
+        for statement in self.all_statements():
+            found.extend((statement.path, a) for a in statement.accepted)
+        return found
 
     def crisis_lead(self) -> Role | None:
         """Who to call first: the plan owner's role, else the first role."""

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from crisisplan import __version__
 from crisisplan.checker import CheckedPlan, Report
+from crisisplan.checks.honesty import AcceptedFinding
 from crisisplan.codes import CodeInfo, all_codes, code_name
 from crisisplan.diagnostics import Diagnostic, Severity
 
@@ -51,7 +52,14 @@ def _problems(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def summary(report: Report) -> str:
-    return f"{_plural(len(report.plans), 'plan')} checked: {_problems(report.diagnostics)}"
+    accepted = f" ({len(report.accepted)} accepted)" if report.accepted else ""
+    return f"{_plural(len(report.plans), 'plan')} checked: {_problems(report.diagnostics)}{accepted}"
+
+
+def accepted_line(accepted: AcceptedFinding) -> str:
+    """An accepted finding: listed in every report, so that nothing is hidden."""
+    d = accepted.diagnostic
+    return f"{d.path}:{d.line}:{d.column}: accepted {d.code}: {d.message} ({accepted.note})"
 
 
 def plan_lines(report: Report) -> list[str]:
@@ -165,6 +173,7 @@ class TextReporter(Reporter):
     def render(self, report: Report, build: BuildSummary | None = None) -> str:
         lines = [self.line(d) for d in report.diagnostics]
         if not self.quiet:
+            lines.extend(accepted_line(a) for a in report.accepted)
             lines.append(summary(report))
         return "".join(f"{line}\n" for line in lines)
 
@@ -187,6 +196,7 @@ class JsonReporter(Reporter):
                 "plans": len(report.plans),
                 "errors": report.errors,
                 "warnings": report.warnings,
+                "accepted": len(report.accepted),
             },
             "diagnostics": [
                 {
@@ -200,6 +210,24 @@ class JsonReporter(Reporter):
                     "hint": d.hint,
                 }
                 for d in report.diagnostics
+            ],
+            # Not problems (they do not fail the run), but never hidden.
+            "accepted": [
+                {
+                    "path": a.diagnostic.path,
+                    "line": a.diagnostic.line,
+                    "column": a.diagnostic.column,
+                    "severity": str(a.diagnostic.severity),
+                    "code": a.diagnostic.code,
+                    "name": code_name(a.diagnostic.code),
+                    "message": a.diagnostic.message,
+                    "hint": a.diagnostic.hint,
+                    "reason": a.acceptance.reason,
+                    "by": a.acceptance.by,
+                    "until": a.acceptance.until,
+                    "accepted_at": {"path": a.where.path, "line": a.where.line, "column": a.where.column},
+                }
+                for a in report.accepted
             ],
         }
         if build is not None:
@@ -324,6 +352,26 @@ class SarifReporter(Reporter):
                 }
             ]
             results.append(result)
+        for accepted in report.accepted:
+            d = accepted.diagnostic
+            # SARIF's own way to say "reported, and accepted on purpose in the source".
+            results.append(
+                {
+                    "ruleId": d.code,
+                    **({"ruleIndex": index[d.code]} if d.code in index else {}),
+                    "level": "error" if d.severity is Severity.ERROR else "warning",
+                    "message": {"text": _sarif_message(d)},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": _uri(d.path)},
+                                "region": {"startLine": d.line, "startColumn": d.column},
+                            }
+                        }
+                    ],
+                    "suppressions": [{"kind": "inSource", "status": "accepted", "justification": accepted.note}],
+                }
+            )
         run: dict[str, Any] = {
             "tool": {"driver": driver},
             # Columns count characters, as editors show them (libyaml's marks).

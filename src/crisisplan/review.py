@@ -35,7 +35,7 @@ from crisisplan.labels import Labels, labels_for
 from crisisplan.loader import PLAN_FILE_NAMES, PlanSource
 from crisisplan.model import Plan, Scenario, format_minutes, parse_duration
 from crisisplan.templating import environment
-from crisisplan.views import action_views, role_title
+from crisisplan.views import action_views, owners_title, role_title
 
 LOG_FORMAT = "crisisplan-incident-log"
 LOG_VERSION = 1
@@ -87,7 +87,7 @@ def review_text(
     except OverflowError:
         held_by = ""
     expected = [
-        _one_line(f"{words['at_time'].format(time=step.at)} {step.do} ({role_title(plan, step.owner)})")
+        _one_line(f"{words['at_time'].format(time=step.at)} {step.do} ({owners_title(plan, step)})")
         for step in plan.actions_of(scenario)
     ]
     timeline: list[tuple[str, str]] = []
@@ -320,7 +320,7 @@ def _what(plan: Plan, scenario: Scenario, event: LogEvent, words: Labels) -> str
     if event.kind == "action":
         for view in action_views(plan, scenario):
             if view.key == event.id:
-                return f"{view.step.do} ({role_title(plan, view.step.owner)})"
+                return f"{view.step.do} ({owners_title(plan, view.step)})"
     elif event.kind == "escalation":
         found = _escalation_text(plan, scenario, event.id, words)
         if found:
@@ -373,7 +373,7 @@ def met_deadlines(plan: Plan, scenario: Scenario, log: IncidentLog, words: Label
     deadlines: list[tuple[int, str, tuple[str, str]]] = []
     for view in action_views(plan, scenario):
         if view.offset is not None:
-            deadlines.append((view.offset, f"{view.step.do} ({role_title(plan, view.step.owner)})", ("action", view.key)))
+            deadlines.append((view.offset, f"{view.step.do} ({owners_title(plan, view.step)})", ("action", view.key)))
     for number, step in enumerate(scenario.escalation, start=1):
         key = f"escalation-{number}"
         text = _escalation_text(plan, scenario, key, words)

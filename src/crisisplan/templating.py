@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from crisisplan.model import PLACEHOLDER
 from crisisplan.safe import markdown_html, md_escape
-from crisisplan.views import language_name, role_title
+from crisisplan.views import language_name, owners_title, people_named, role_title, when_text
 
 
 def _block(text: str) -> Markup:
@@ -67,7 +67,7 @@ def environment() -> jinja2.Environment:
         language_name=language_name,
         css_string=_css_string,
     )
-    env.globals.update(role_title=role_title)
+    env.globals.update(role_title=role_title, owners_title=owners_title, people_named=people_named, when_text=when_text)
     return env
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from crisisplan.model import (
     LANGUAGE_NAMES,
     PLACEHOLDER,
     Channel,
+    Contact,
     ContactPoint,
     Person,
     Placeholder,
@@ -30,6 +33,9 @@ from crisisplan.model import (
     parse_duration,
 )
 
+if TYPE_CHECKING:
+    from babel import Locale
+
 
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "plan"
@@ -40,7 +46,7 @@ def language_name(code: str) -> str:
 
 
 def review_overdue(plan: Plan, today: dt.date) -> bool:
-    due = parse_date(plan.next_review)
+    due = parse_date(plan.review_due)
     return due is not None and due < today
 
 
@@ -86,7 +92,7 @@ def timeline(plan: Plan, scenario: Scenario, words: dict[str, str]) -> list[Time
     items: list[TimelineItem] = []
 
     def titles(ids: list[str]) -> str:
-        return ", ".join((r.title if (r := plan.role(i)) else i) for i in ids)
+        return ", ".join(plan.party_title(i) for i in ids)
 
     for number, step in enumerate(scenario.escalation, start=1):
         minutes = step.minutes
@@ -97,6 +103,9 @@ def timeline(plan: Plan, scenario: Scenario, words: dict[str, str]) -> list[Time
             parts.append(f"{words['notify']}: {titles(step.notify)}")
         if step.hand_over_to:
             parts.append(f"{words['hand_over_to']}: {titles([step.hand_over_to])}")
+        raised = plan.severity(step.raise_to) if step.raise_to else None
+        if raised is not None:
+            parts.insert(0, f"{words['raise_to']}: {raised.name}")
         detail = []
         if step.by:
             detail.append(f"{words['by']} {titles([step.by])}")
@@ -231,8 +240,55 @@ def statement_views(plan: Plan, scenario: Scenario) -> list[StatementView]:
 
 
 def role_title(plan: Plan, role_id: str) -> str:
-    role = plan.role(role_id)
-    return role.title if role else role_id
+    """A role's title, or the name of a person or organisation from contacts:."""
+    return plan.party_title(role_id)
+
+
+def owners_title(plan: Plan, step: Step) -> str:
+    """Everyone who owns (or decides) a first action, as one line: "Crisis lead + CEO"."""
+    return " + ".join(plan.party_title(o) for o in step.owners or [step.owner])
+
+
+def people_named(plan: Plan, scenario: Scenario) -> list[Contact]:
+    """The people and organisations outside the team a scenario names (owners,
+    deciders, who is told, and whom each severity level it may reach requires), each
+    once: a reader told to call one needs the number on the same page."""
+    order: list[str] = []
+    for step in plan.actions_of(scenario):
+        order.extend(step.owners)
+    for escalation in sorted(scenario.escalation, key=lambda e: e.minutes or 0):
+        order.extend(escalation.notify)
+    for _, level in plan.severity_phases(scenario):
+        order.extend(n.role for n in level.notify)
+    return [c for cid in dict.fromkeys(order) if (c := plan.contact(cid)) is not None]
+
+
+def when_text(plan: Plan, when: object, w: Mapping[str, str]) -> str:
+    """When a way to reach someone applies, in the reader's words: "Mon-Fri 08:00-18:00",
+    "weekends"; day names from the reader's locale (the labels' own). "" for always."""
+    from crisisplan.checks.people import BUILT_IN, DAYS, read_window
+
+    locale: Locale | None = getattr(w, "locale", None)
+
+    if when is None or when == "always":
+        return ""
+    if isinstance(when, str) and when in BUILT_IN:
+        return w.get(f"window_{when}", when)
+    spans, _ = read_window(when, (), plan)
+    # Babel numbers the days from Monday (0), whatever the locale's first day.
+    names = [locale.days["format"]["abbreviated"][i] for i in range(7)] if locale is not None else [d.title() for d in DAYS]
+    parts = []
+    for span in spans:
+        indices = [DAYS.index(d) for d in span.days]
+        if len(indices) == 7:
+            days = ""
+        elif len(indices) > 2 and indices == list(range(indices[0], indices[-1] + 1)):
+            days = f"{names[indices[0]]}–{names[indices[-1]]}"
+        else:
+            days = ", ".join(names[i] for i in indices)
+        hours = "" if (span.start, span.end) == (0, 1440) else f"{span.start // 60:02d}:{span.start % 60:02d}–{span.end // 60:02d}:{span.end % 60:02d}"
+        parts.append(" ".join(p for p in (days, hours) if p) or w.get("window_always", "always"))
+    return "; ".join(parts)
 
 
 
@@ -271,6 +327,9 @@ def escalation_summary(plan: Plan, scenario: Scenario, words: dict[str, str]) ->
     items: list[str] = []
     for step in sorted(scenario.escalation, key=lambda e: e.minutes or 0):
         told = [role_title(plan, role_id) for role_id in step.notify]
+        raised = plan.severity(step.raise_to) if step.raise_to else None
+        if raised is not None:
+            told.insert(0, f"{words['raise_to']} {raised.name}")
         if step.hand_over_to:
             told.append(f"{words['hand_over_to']} {role_title(plan, step.hand_over_to)}")
         if not told:

@@ -17,7 +17,11 @@
      "cp:copied" event crisisplan.js sends after a statement is copied.
 
    On every page it also registers the service worker that `crisisplan build` writes
-   (see site/offline.py), over https or localhost only. */
+   (see site/offline.py), over https or localhost only.
+
+   With instant navigation (navigation.instant in mkdocs.yml, on a site served with a
+   site_url) Material for MkDocs and Zensical swap pages in without loading this script
+   again: it then starts once more on each page they announce on window.document$. */
 (function () {
   "use strict";
 
@@ -25,6 +29,8 @@
   var LOG_FORMAT = "crisisplan-incident-log";
   var LOG_VERSION = 1;
   var REFRESH_MS = 15000;
+  // The incident of the page on screen: the listeners, registered once, act on it.
+  var current = null;
 
   // The English words, used for any label the page does not give.
   var ENGLISH = {
@@ -144,7 +150,6 @@
     this.timer = null;
     if (!box.id) box.id = "cp-incident";
     this.build();
-    this.listen();
     this.load();
   }
 
@@ -376,11 +381,20 @@
       (variant ? variant.getAttribute("lang") + "/" : "") + input.getAttribute("data-ph");
   };
 
-  Incident.prototype.listen = function () {
-    var self = this;
+  // Another page took this one's place (instant navigation): no clock, no bar left.
+  Incident.prototype.stop = function () {
+    clearInterval(this.timer);
+    this.timer = null;
+    if (this.bar.parentNode) this.bar.parentNode.removeChild(this.bar);
+    document.body.classList.remove("cp-incident-running");
+  };
+
+  // Once per script load, not per page: instant navigation must not pile them up.
+  function listen() {
     document.addEventListener("change", function (event) {
+      var self = current;
       var target = event.target;
-      if (!self.state || !target.matches) return;
+      if (!self || !self.state || !target.matches) return;
       if (target.matches("li.cp-action .cp-check")) {
         self.tick("action", target.closest("li.cp-action").getAttribute("data-cp-action"), target.checked);
       } else if (target.matches(".cp-inc-check")) {
@@ -392,8 +406,9 @@
       self.show();
     });
     document.addEventListener("input", function (event) {
+      var self = current;
       var target = event.target;
-      if (!self.state || !target.matches) return;
+      if (!self || !self.state || !target.matches) return;
       if (target.matches(".cp-statement .cp-input")) {
         self.state.fields[self.fieldKey(target)] = target.value;
         self.save();
@@ -404,8 +419,9 @@
     });
     // A statement copied: crisisplan.js says so, with exactly the text copied.
     document.addEventListener("cp:copied", function (event) {
+      var self = current;
       var detail = event.detail || {};
-      if (!self.state) return;
+      if (!self || !self.state) return;
       var now = Date.now();
       self.record({ at: isoLocal(now), kind: "statement", id: String(detail.statement || ""), language: String(detail.language || ""), text: String(detail.text || "") });
       if (!self.state.done["target/first_statement"]) self.state.done["target/first_statement"] = now;
@@ -415,15 +431,15 @@
     });
     // Another tab changed or ended this incident; Back restored this page from memory.
     window.addEventListener("storage", function (event) {
-      if (event.key === self.key) self.load();
+      if (current && event.key === current.key) current.load();
     });
     window.addEventListener("pageshow", function (event) {
-      if (event.persisted) self.load();
+      if (event.persisted && current) current.load();
     });
     document.addEventListener("visibilitychange", function () {
-      if (!document.hidden && self.state) self.refresh();
+      if (!document.hidden && current && current.state) current.refresh();
     });
-  };
+  }
 
   /* Showing the state on the page */
 
@@ -726,15 +742,25 @@
     return window.CSS && CSS.escape ? CSS.escape(text) : String(text).replace(/["\\]/g, "\\$&");
   }
 
+  // Runs for every page shown, and more than once for the same page: only a page
+  // whose panel is new gets a new Incident.
   function init() {
-    registerOffline();
     var box = document.querySelector(".cp-incident[data-cp-scenario]");
-    if (box && !box.cpIncident) box.cpIncident = new Incident(box);
+    if (current && current.box === box) return;
+    if (current) current.stop();
+    current = box ? new Incident(box) : null;
   }
 
+  registerOffline();
+  listen();
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
     init();
+  }
+  // The hook both themes document for extra scripts: one value per page shown, the
+  // first one too (init ignores a page it has already started).
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
   }
 })();

@@ -6,11 +6,16 @@ the one list to extend when a group of checks is added.
 
 from __future__ import annotations
 
+from crisisplan import rules  # noqa: F401  (registers the rule packs' rules)
 from crisisplan.checks import (  # noqa: F401  (imported to register their checks)
+    audiences_bodies,
+    cadence,
     contacts,
     drills,
+    honesty,
     languages,
     moderation,
+    people,
     plan_info,
     references,
     reviews,

@@ -35,8 +35,15 @@ def _contact_places(plan: Plan) -> Iterator[tuple[JsonPath, str, str]]:
     for role in plan.roles:
         for person in role.people:
             yield person.path, person.phone, person.email
+            yield from ((m.path, m.phone, m.email) for m in person.reach)
     for point in plan.contact_points:
         yield point.path, point.phone, point.email
+    # People and organisations outside the team, and rotas' shared lines (issue 9).
+    for contact in plan.contacts:
+        yield contact.path, contact.phone, contact.email
+        yield from ((m.path, m.phone, m.email) for m in contact.reach)
+    for rota in plan.rotas:
+        yield from ((m.path, m.phone, m.email) for m in rota.reach)
 
 
 def _parse(phone: str, region: str | None = None) -> PhoneNumber | None:

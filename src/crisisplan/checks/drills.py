@@ -30,18 +30,40 @@ def never_drilled(plan: Plan, context: Context) -> Iterator[Finding]:
     A plan nobody has rehearsed fails on its first real use. Record each drill
     under drills: (``crisisplan drill`` writes the script for one).
 
-    Fails: no entry under ``drills:`` names the scenario.
-    Passes: ``drills: [{date: 2026-09-14, scenario: hacked-account}]``.
+    A new plan's honest answer is a planned first drill: ``planned:`` instead of
+    ``date:``. It counts until its day; after that, record the drill held or plan a
+    new date.
+
+    Fails: no entry under ``drills:`` names the scenario, or only a planned drill
+    whose day has passed.
+    Passes: ``drills: [{date: 2026-09-14, scenario: hacked-account}]``, or
+    ``drills: [{planned: 2027-01-20, scenario: hacked-account}]`` before that day.
     """
     held = last_drills(plan)
+    planned: dict[str, dt.date] = {}
+    for drill in plan.drills:
+        day = parse_date(drill.planned)
+        if day is not None and (drill.scenario not in planned or day > planned[drill.scenario]):
+            planned[drill.scenario] = day
     for scenario in plan.scenarios:
         # A malformed id is reported by the schema with the spelling to use; a
         # drill recorded under that spelling counts.
         if scenario.id and scenario.id not in held and slug(scenario.id) not in held:
+            day = planned.get(scenario.id) or planned.get(slug(scenario.id))
+            if day is not None and day >= context.today:
+                continue
+            if day is not None:
+                yield Finding(
+                    plan.at((*scenario.path, "id")),
+                    f"scenario '{scenario.id}' has never been drilled: the drill planned for {day.isoformat()} is not on record",
+                    "record the drill held (date: instead of planned:), or plan it again with a new planned: date",
+                )
+                continue
             yield Finding(
                 plan.at((*scenario.path, "id")),
                 f"scenario '{scenario.id}' has never been drilled",
-                f"run crisisplan drill {scenario.id}, hold the exercise, then record it under drills:",
+                f"run crisisplan drill {scenario.id}, hold the exercise, then record it under drills:; "
+                f"until then, plan it: drills: [{{planned: YYYY-MM-DD, scenario: {scenario.id}}}]",
             )
 
 

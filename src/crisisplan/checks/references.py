@@ -8,7 +8,7 @@ from typing import Any
 from crisisplan.checks.base import Context, Finding, check
 from crisisplan.loader import JsonPath, field_name
 from crisisplan.localtext import local_texts
-from crisisplan.model import LANGUAGE_CODE, Plan, Ref, Step
+from crisisplan.model import LANGUAGE_CODE, DecisionOption, Plan, Ref, Step
 from crisisplan.suggest import closest, did_you_mean, slug
 
 
@@ -19,12 +19,13 @@ def _unknown(
     # An id written with capitals or spaces is reported by the schema with the
     # spelling to use; a reference already spelt that way is not wrong too.
     respelt = {slug(k) for k in ids}
+    plural = "roles and contacts" if what == "role or contact" else f"{what}s"
     for path, ref in refs:
         if ref and ref not in ids and ref not in respelt:
             yield Finding(
                 plan.at(path),
                 f"unknown {what} '{ref}'",
-                did_you_mean(ref, ids, f"{what}s defined") or f"no {what}s are defined in this plan",
+                did_you_mean(ref, ids, f"{plural} defined") or f"no {plural} are defined in this plan",
             )
 
 
@@ -38,55 +39,93 @@ def role_references(plan: Plan) -> Iterator[tuple[JsonPath, str]]:
     yield ("plan", "owner"), plan.owner
     for channel in plan.channels:
         yield (*channel.path, "owner"), channel.owner
-    for level in plan.severity_levels:
-        for notify in level.notify:
-            yield (*notify.path, "role"), notify.role
+    yield from party_references(plan)
     monitoring = plan.monitoring
     for index, watcher in enumerate(_list_at(monitoring, "watchers")):
         if isinstance(watcher, dict) and isinstance(watcher.get("role"), str):
             yield ("monitoring", "watchers", index, "role"), watcher["role"]
-    for index, signal in enumerate(_list_at(monitoring, "escalate_when")):
-        if isinstance(signal, dict) and isinstance(signal.get("notify"), str):
-            yield ("monitoring", "escalate_when", index, "notify"), signal["notify"]
     for index, ally in enumerate(plan.allies):
         if isinstance(ally.get("briefed_by"), str):
             yield ("allies", index, "briefed_by"), ally["briefed_by"]
     if plan.review_owner:
         yield ("post_crisis_review", "owner"), plan.review_owner
-    for step in plan.steps:
-        yield (*step.path, "owner"), step.owner
     for statement in plan.all_statements():
         if statement.approved_by:
             yield (*statement.path, "approval", "by"), statement.approved_by
+        if statement.review_with:
+            yield (*statement.path, "approval", "with"), statement.review_with
+    for _, acceptance in plan.all_acceptances():
+        if acceptance.by:
+            yield (*acceptance.path, "by"), acceptance.by
     for scenario in plan.scenarios:
-        for action in scenario.first_actions:
-            if isinstance(action, Step):
-                yield (*action.path, "owner"), action.owner
         for escalation in scenario.escalation:
-            for index, role in enumerate(escalation.notify):
-                yield (*escalation.path, "notify", index), role
             if escalation.hand_over_to:
                 yield (*escalation.path, "hand_over_to"), escalation.hand_over_to
             if escalation.by:
                 yield (*escalation.path, "by"), escalation.by
-        for audience in scenario.audiences:
-            yield (*audience.path, "by"), audience.by
+        if scenario.stand_down and scenario.stand_down.by:
+            yield (*scenario.stand_down.path, "by"), scenario.stand_down.by
     for review in plan.reviews:
         for follow_up in review.actions:
             yield (*follow_up.path, "owner"), follow_up.owner
 
 
+def _decision_options(plan: Plan) -> list[DecisionOption]:
+    """Every option of every decision (a first action or shared step with options:)."""
+    actions = [a for s in plan.scenarios for a in s.first_actions if isinstance(a, Step)]
+    return [option for step in [*plan.steps, *actions] for option in step.options]
+
+
+def party_references(plan: Plan) -> Iterator[tuple[JsonPath, str]]:
+    """The places that may name a person or organisation from contacts: as well as a
+    role: who is told (severity levels, escalation, monitoring signals), who does or
+    decides a first action, and who is on a rota's shift."""
+    for level in plan.severity_levels:
+        for notify in level.notify:
+            yield (*notify.path, "role"), notify.role
+    for index, signal in enumerate(_list_at(plan.monitoring, "escalate_when")):
+        if isinstance(signal, dict) and isinstance(signal.get("notify"), str):
+            yield ("monitoring", "escalate_when", index, "notify"), signal["notify"]
+    actions = [a for s in plan.scenarios for a in s.first_actions if isinstance(a, Step)]
+    for step in [*plan.steps, *actions]:
+        if (*step.path, "owner", 0) in plan.locator.values:  # written as a list
+            yield from (((*step.path, "owner", i), owner) for i, owner in enumerate(step.owners))
+        else:
+            yield (*step.path, "owner"), step.owner
+    for scenario in plan.scenarios:
+        for escalation in scenario.escalation:
+            for index, party in enumerate(escalation.notify):
+                yield (*escalation.path, "notify", index), party
+        # A regulator is often told by someone outside the team (outside counsel, the DPO).
+        for audience in scenario.audiences:
+            yield (*audience.path, "by"), audience.by
+    for rota in plan.rotas:
+        for shift in rota.shifts:
+            yield (*shift.path, "who"), shift.who
+
+
 @check("CP201", "unknown-role")
 def unknown_role(plan: Plan, context: Context) -> Iterator[Finding]:
-    """A role id that no role in roles: has.
+    """A role id that no role in roles: has (or, where a contact may stand, no contact in contacts: either).
 
     Owners, approvers, escalation steps, audiences and monitoring all name roles
-    by id; a misspelt id would leave a task with nobody to do it.
+    by id; a misspelt id would leave a task with nobody to do it. Where the plan
+    names who is told, who does or decides an action, or who is on a rota's shift,
+    the id may also be a person or organisation from contacts:, and the hint looks
+    among both.
 
-    Fails: ``owner: socail-lead`` when the role is ``social-lead``.
-    Passes: every role id used is defined under ``roles:``.
+    Fails: ``owner: socail-lead`` when the role is ``social-lead``, or ``notify: [ceo]`` with no role or contact ``ceo``.
+    Passes: every role id used is defined under ``roles:``, and every other id under ``contacts:``.
     """
-    yield from _unknown(plan, role_references(plan), (r.id for r in plan.roles), "role")
+    roles = [r.id for r in plan.roles]
+    contacts = [c.id for c in plan.contacts if c.id]
+    either = {path for path, _ in party_references(plan)}
+    refs = list(role_references(plan))
+    # A contact named where only a role will do is CP453's (checks/people.py).
+    only_roles = [(path, ref) for path, ref in refs if path not in either and ref not in contacts]
+    yield from _unknown(plan, only_roles, roles, "role")
+    open_to_contacts = [(path, ref) for path, ref in refs if path in either]
+    yield from _unknown(plan, open_to_contacts, roles + contacts, "role or contact" if contacts else "role")
 
 
 @check("CP202", "unknown-channel")
@@ -108,10 +147,15 @@ def unknown_channel(plan: Plan, context: Context) -> Iterator[Finding]:
 def unknown_severity(plan: Plan, context: Context) -> Iterator[Finding]:
     """A scenario or monitoring signal naming a severity level that does not exist.
 
+    Escalation steps that raise the severity (``raise_to:``) and decision options
+    (``severity:``) name levels too.
+
     Fails: ``severity: level-4`` when the levels are ``level-1`` to ``level-3``.
     Passes: every severity named is an id under ``severity_levels:``.
     """
     refs: list[tuple[JsonPath, str]] = [((*s.path, "severity"), s.severity) for s in plan.scenarios]
+    refs += [((*e.path, "raise_to"), e.raise_to) for s in plan.scenarios for e in s.escalation if e.raise_to]
+    refs += [((*o.path, "severity"), o.severity) for o in _decision_options(plan) if o.severity]
     for index, signal in enumerate(_list_at(plan.monitoring, "escalate_when")):
         if isinstance(signal, dict) and isinstance(signal.get("severity"), str):
             refs.append((("monitoring", "escalate_when", index, "severity"), signal["severity"]))
@@ -121,6 +165,9 @@ def unknown_severity(plan: Plan, context: Context) -> Iterator[Finding]:
 @check("CP204", "unknown-statement")
 def unknown_statement(plan: Plan, context: Context) -> Iterator[Finding]:
     """A scenario referring to a shared statement that statements: does not define.
+
+    A decision's option (``statement:``) may name any statement, shared or
+    written in a scenario, and must name one that exists.
 
     Fails: ``statements: [recal-notice]`` when the shared statement is ``recall-notice``.
     Passes: every statement id in a scenario is a shared statement.
@@ -132,6 +179,9 @@ def unknown_statement(plan: Plan, context: Context) -> Iterator[Finding]:
         if isinstance(entry, Ref)
     )
     yield from _unknown(plan, refs, (s.id for s in plan.statements), "shared statement")
+    # A decision may lead to any statement: a shared one or one written in a scenario.
+    chosen = [((*o.path, "statement"), o.statement) for o in _decision_options(plan) if o.statement]
+    yield from _unknown(plan, chosen, (s.id for s in plan.all_statements()), "statement")
 
 
 @check("CP205", "unknown-language")
@@ -173,11 +223,14 @@ def unknown_language(plan: Plan, context: Context) -> Iterator[Finding]:
 def unknown_scenario(plan: Plan, context: Context) -> Iterator[Finding]:
     """A drill record or post-crisis review naming a scenario the plan does not have.
 
+    A decision's option (``scenario:``) must name an existing scenario too.
+
     Fails: ``scenario: hacked-acount`` in drills: when the scenario is ``hacked-account``.
     Passes: every drill and review names an existing scenario.
     """
     refs = [((*d.path, "scenario"), d.scenario) for d in plan.drills]
     refs += [((*r.path, "scenario"), r.scenario) for r in plan.reviews]
+    refs += [((*o.path, "scenario"), o.scenario) for o in _decision_options(plan) if o.scenario]
     yield from _unknown(plan, refs, (s.id for s in plan.scenarios), "scenario")
 
 

@@ -123,19 +123,38 @@ def statement_missing_language(plan: Plan, context: Context) -> Iterator[Finding
 
 @check("CP605", "statement-not-approved", Severity.WARNING)
 def statement_not_approved(plan: Plan, context: Context) -> Iterator[Finding]:
-    """A statement that has not been approved (a warning; an error under --strict).
+    """A statement that has not been approved and is not with anyone for approval
+    (a warning; an error under --strict).
 
-    Holding statements are approved in advance so they can go out in minutes.
+    Holding statements are approved in advance so they can go out in minutes. A
+    statement in review that says with whom and since when is a real, expected
+    state: it passes --strict, and the runbook shows it as not approved.
 
-    Fails: no ``approval:``, or ``approval: {status: draft}``.
-    Passes: ``approval: {status: approved, by: legal, date: 2026-10-01}``.
+    Fails: no ``approval:``, ``approval: {status: draft}``, or
+    ``approval: {status: in-review}`` without who has it and since when.
+    Passes: ``approval: {status: approved, by: legal, date: 2026-10-01}``, or
+    ``approval: {status: in-review, with: legal, since: 2026-11-01}``.
     """
     for statement in plan.all_statements():
-        if not statement.approved:
-            path = (*statement.path, "approval", "status")
-            where = plan.at(path) if path in plan.locator.values else plan.at((*statement.path, "id"))
+        if statement.approved or statement.awaiting_approval or statement.status == "retired":
+            continue
+        path = (*statement.path, "approval", "status")
+        where = plan.at(path) if path in plan.locator.values else plan.at((*statement.path, "id"))
+        if statement.status == "in-review":
+            missing = " and ".join(
+                m for m, given in (("with whom", statement.review_with), ("since when", statement.review_since)) if not given
+            )
+            if not missing:
+                continue  # a malformed since: is reported by the schema
             yield Finding(
                 where,
-                f"statement '{statement.id}' is not approved (status: {statement.status})",
-                "have it approved, then write approval: {status: approved, by: <role>, date: YYYY-MM-DD}",
+                f"statement '{statement.id}' is in review, but does not say {missing}",
+                "write approval: {status: in-review, with: <role>, since: YYYY-MM-DD}, like with: legal",
             )
+            continue
+        yield Finding(
+            where,
+            f"statement '{statement.id}' is not approved (status: {statement.status})",
+            "have it approved, then write approval: {status: approved, by: <role>, date: YYYY-MM-DD}; "
+            "while someone reviews it, write approval: {status: in-review, with: <role>, since: YYYY-MM-DD}",
+        )

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crisisplan.checks.base import Context, Finding, check
-from crisisplan.model import Plan, parse_duration
+from crisisplan.model import EscalationStep, Plan, Scenario, parse_duration
+
+
+def first_told(scenario: Scenario, who: str) -> EscalationStep | None:
+    """The earliest escalation step that tells ``who`` (or hands over to them)."""
+    steps = [s for s in scenario.escalation if s.minutes is not None and (who in s.notify or s.hand_over_to == who)]
+    return min(steps, key=lambda s: s.minutes or 0) if steps else None
 
 
 @check("CP501", "escalation-out-of-order")
@@ -53,19 +59,14 @@ def escalation_later_than_target(plan: Plan, context: Context) -> Iterator[Findi
             target = parse_duration(notify.within)
             if target is None or not notify.role:
                 continue
-            steps = [
-                s
-                for s in scenario.escalation
-                if s.minutes is not None and (notify.role in s.notify or s.hand_over_to == notify.role)
-            ]
-            if not steps:
+            first = first_told(scenario, notify.role)
+            if first is None:
                 yield Finding(
                     plan.at((*scenario.path, "severity")),
                     f"severity '{level.id}' requires telling '{notify.role}' within {notify.within}, but scenario '{scenario.id}' never does",
                     f"add to escalation: - {{at: {notify.within}, notify: [{notify.role}]}}",
                 )
                 continue
-            first = min(steps, key=lambda s: s.minutes or 0)
             if (first.minutes or 0) > target:
                 yield Finding(
                     plan.at((*first.path, "at")),

@@ -11,7 +11,9 @@ import click
 from crisisplan.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    _configured,
     _plan_paths,
+    _project_config,
     _quiet_or_verbose,
     _today,
     format_option,
@@ -42,7 +44,10 @@ def check(paths: tuple[Path, ...], output_format: str, strict: bool, quiet: bool
     _quiet_or_verbose(quiet, verbose)
     # A closed standard input (`<&-`) reads as an empty plan, not as a file named '-'.
     stdin = sys.stdin.buffer if sys.stdin is not None else io.BytesIO()
-    report = check_paths(_plan_paths(paths), today=_today(), stdin=stdin)
+    config = _project_config()
+    output_format = _configured("output_format", output_format, config.format)
+    strict = _configured("strict", strict, config.strict)
+    report = check_paths(_plan_paths(paths, config), today=_today(), stdin=stdin, config=config)
     if verbose:
         for line in plan_lines(report):
             click.echo(line, err=True)

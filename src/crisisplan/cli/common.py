@@ -6,12 +6,13 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 if TYPE_CHECKING:
     from crisisplan.build import BuildOptions
+    from crisisplan.config import Config
     from crisisplan.model import Plan
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -47,8 +48,27 @@ def _quiet_or_verbose(quiet: bool, verbose: bool) -> None:
     if quiet and verbose:
         raise click.UsageError("-q/--quiet and -v/--verbose cannot be used together")
 strict_option = click.option(
-    "--strict", is_flag=True, help="Fail on warnings too (unapproved statements, overdue reviews)."
+    "--strict/--no-strict",
+    default=False,
+    help="Fail on warnings too (unapproved statements, overdue reviews); --no-strict overrides strict: true in crisisplan.yaml.",
 )
+
+
+def _project_config() -> Config:
+    """crisisplan.yaml where crisisplan runs (an empty Config when there is none)."""
+    from crisisplan.config import load_config
+
+    return load_config()
+
+
+def _configured(name: str, given: Any, configured: Any) -> Any:
+    """An option's value: as given on the command line, else crisisplan.yaml's, else the default."""
+    from click.core import ParameterSource
+
+    context = click.get_current_context(silent=True)
+    if configured is None or context is None:
+        return given
+    return configured if context.get_parameter_source(name) is ParameterSource.DEFAULT else given
 
 
 def _today() -> dt.date:
@@ -64,9 +84,11 @@ def _today() -> dt.date:
         ) from None
 
 
-def _plan_paths(paths: tuple[Path, ...]) -> list[Path]:
+def _plan_paths(paths: tuple[Path, ...], config: Config | None = None) -> list[Path]:
     if paths:
         return list(paths)
+    if config is not None and config.plans:
+        return list(config.plans)
     if not DEFAULT_PLANS.exists():
         raise click.UsageError(
             "there is no plans/ folder here: give the path of a plan, like 'crisisplan check my-plan.yaml'"
@@ -88,13 +110,14 @@ def _build_options(
 ) -> BuildOptions:
     from crisisplan.build import BuildOptions
 
+    check_config = _project_config()
     if config_file is None and Path("mkdocs.yml").is_file():
         config_file = Path("mkdocs.yml")
     return BuildOptions(
-        paths=_plan_paths(paths),
+        paths=_plan_paths(paths, check_config),
         site_dir=_configured_site_dir(site_dir, config_file),
         config_file=config_file,
-        strict=strict,
+        strict=_configured("strict", strict, check_config.strict),
         pdf=not no_pdf,
         paper=paper,
         today=_today(),
@@ -102,6 +125,7 @@ def _build_options(
         force=force,
         cache=cache,
         engine=engine,
+        check_config=check_config,
     )
 
 

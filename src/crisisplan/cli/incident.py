@@ -148,7 +148,7 @@ def statement(
     )
     if not done.approved:
         click.echo(
-            f"warning: statement '{done.statement.id}' is not approved (status: {done.statement.status}); have it approved before publishing",
+            f"warning: statement '{done.statement.id}' is not approved (status: {done.approval}); have it approved before publishing",
             err=True,
         )
     if not done.fits:

@@ -53,22 +53,53 @@ def schema(name: str, write: bool, output: Path | None, force: bool) -> None:
 
 @click.command(name="checks")
 def list_checks() -> None:
-    """List every diagnostic code with what it catches."""
+    """List every diagnostic code with what it catches, then the rule packs' rules."""
     from crisisplan.codes import all_codes
+    from crisisplan.rules import PACKS
 
-    for info in all_codes():
-        click.echo(f"{info.code}  {info.severity:<7}  {info.name:<30} {info.summary}")
+    codes = all_codes()
+    for info in codes:
+        if not info.pack:
+            click.echo(f"{info.code}  {info.severity:<7}  {info.name:<30} {info.summary}")
+    click.echo("\nRule packs, checked only for plans that list them under plan:, like rules: [gdpr, iso22301]")
+    for pack in PACKS.values():
+        click.echo(f"\n{pack.name}: {pack.title} ({pack.applies_to})")
+        for info in codes:
+            if info.pack == pack.name:
+                click.echo(f"{info.code:<7}  {info.severity:<7}  {info.name:<30} {info.summary}")
 
 
 @click.command()
 @click.argument("code")
 def explain(code: str) -> None:
-    """Explain a diagnostic code, with an example that fails and one that passes."""
+    """Explain a diagnostic code, with an example that fails and one that passes.
+
+    CODE may also be a check's name (unknown-role) or a rule pack (gdpr).
+    """
     from crisisplan.codes import all_codes
+    from crisisplan.rules import PACKS, pack_doc
+    from crisisplan.suggest import did_you_mean
 
     wanted = code.upper()
-    for info in all_codes():
+    codes = all_codes()
+    for info in codes:
         if wanted in (info.code, info.name.upper()):
-            click.echo(f"{info.code} {info.name} ({info.severity})\n\n{info.doc}")
+            click.echo(f"{info.code} {info.name} ({info.severity})")
+            if info.pack:
+                pack = PACKS[info.pack]
+                click.echo(f"Rule pack {pack.name} ({pack.title}): checked only for plans with rules: [{pack.name}].")
+            click.echo(f"\n{info.doc}")
             return
-    raise click.UsageError(f"no code '{code}': 'crisisplan checks' lists them all")
+    if code.lower() in PACKS:
+        name = code.lower()
+        click.echo(pack_doc(name))
+        click.echo(f"\nA plan opts in under plan: with rules: [{name}]. Its rules:")
+        for info in codes:
+            if info.pack == name:
+                click.echo(f"{info.code:<7}  {info.severity:<7}  {info.name:<30} {info.summary}")
+        return
+    choices = [info.code for info in codes] + [info.name for info in codes] + list(PACKS)
+    hint = did_you_mean(code, choices, "")
+    raise click.UsageError(
+        f"no code '{code}': 'crisisplan checks' lists them all" + (f"; {hint}" if hint.startswith("did") else "")
+    )
