@@ -367,9 +367,6 @@ def top_level_keys(text: str) -> set[str]:
 
 SCENARIO = "plans/acme-coffee/scenarios/hacked-account.yaml"
 PLANS = {"file": "plans/acme-coffee.yaml", "folder": "plans/acme-coffee/plan.yaml"}
-# The editor's one complaint about a folder plan's plan.yaml as init writes it: the plan
-# schema requires `scenarios`, which a folder plan keeps in scenarios/ instead.
-FOLDER_PLAN_SCENARIOS = 'Missing property "scenarios".'
 
 
 # --- the repository as init writes it ----------------------------------------------
@@ -379,15 +376,7 @@ FOLDER_PLAN_SCENARIOS = 'Missing property "scenarios".'
     ("layout", "path"),
     [
         ("file", PLANS["file"]),
-        pytest.param(
-            "folder",
-            PLANS["folder"],
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="plan.schema.json requires `scenarios`, which a folder plan's plan.yaml "
-                "does not hold: the editor marks init's plan.yaml as wrong",
-            ),
-        ),
+        ("folder", PLANS["folder"]),
         ("folder", SCENARIO),
         ("folder", "plans/acme-coffee/scenarios/viral-complaint.yaml"),
     ],
@@ -511,9 +500,6 @@ def test_plan_mistakes_are_reported_in_readable_words(
     plan_line = line_of(text, "plan:") + 1
     server = editor(repository)
     found = messages(server.open(path, text))
-    if layout == "folder":
-        # Reported whatever the mistakes: see the xfail above.
-        found.remove((plan_line, FOLDER_PLAN_SCENARIOS))
     # A missing field is marked on the key of the mapping that lacks it.
     assert found == [
         (plan_line, 'Missing property "owner".'),
@@ -550,7 +536,6 @@ def test_every_plan_section_is_offered_in_a_new_plan_file(
     assert messages(server.open(path, "\n")) == [
         (1, 'Missing property "plan".'),
         (1, 'Missing property "roles".'),
-        (1, 'Missing property "scenarios".'),
         (1, 'Missing property "severity_levels".'),
     ]
     offered = set(server.completion(path, 0, 0))

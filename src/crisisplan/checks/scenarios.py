@@ -12,6 +12,26 @@ from crisisplan.model import Plan
 _PLACEHOLDER_TEXT = re.compile(r"^\s*(?:tbd|tba|todo|to do|n/?a|none|-+|\?+|\.+|xxx+|…)\s*$", re.I)
 
 
+@check("CP304", "plan-without-scenarios")
+def plan_without_scenarios(plan: Plan, context: Context) -> Iterator[Finding]:
+    """A plan with no scenario: nothing to open when a crisis breaks.
+
+    A single-file plan lists its scenarios under ``scenarios:``; a folder plan keeps
+    one file per scenario in ``scenarios/`` beside plan.yaml, which is why the schema
+    does not require the key (an editor would mark a folder plan's plan.yaml wrong).
+
+    Fails: a plan file with no ``scenarios:``, or a folder plan whose scenarios/ is empty.
+    Passes: at least one scenario, in the file or in scenarios/.
+    """
+    if not plan.scenarios:
+        yield Finding(
+            plan.at_key(("plan",)),
+            "the plan has no scenarios",
+            "add scenarios: with at least one scenario (in a folder plan, a file in scenarios/); "
+            "crisisplan init writes a plan to start from",
+        )
+
+
 @check("CP301", "scenario-without-worst-case")
 def scenario_without_worst_case(plan: Plan, context: Context) -> Iterator[Finding]:
     """A scenario with no worst case, or only a placeholder like TBD.
