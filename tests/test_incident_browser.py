@@ -232,6 +232,8 @@ def test_an_incident_follows_instant_navigation(served: str, engine: str) -> Non
         page.wait_for_url("**/brightbrew/scenarios/hacked-account.html")
         # Still the same page in the browser's eyes: the theme swapped the content in.
         assert page.evaluate("window.cpSamePage") is True
+        # The composer measured the swapped-in page's statements too (what copy copies).
+        expect(page.locator(".cp-statement .cp-variant[data-filled]").first).to_be_attached()
         page.locator(".cp-inc-start-button").click()
         page.locator("li.cp-action[data-cp-action='action-1'] .cp-check").check()
 

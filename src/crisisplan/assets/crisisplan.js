@@ -211,4 +211,10 @@
   } else {
     init();
   }
+  // With instant navigation the theme swaps pages in without running this file again;
+  // it announces each page on document$ (init does nothing twice: it only measures
+  // statements and names the search dialog once).
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  }
 })();
