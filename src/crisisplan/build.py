@@ -297,7 +297,7 @@ def _publish(
         if options.shard:
             _render_share(options, options.shard, result, plans, site_dir, progress, clock)
         else:
-            _publish_in(options, result, plans, site_dir, progress, clock, waiting)
+            _publish_in(options, result, plans, site_dir, project, progress, clock, waiting)
 
 
 def _render_share(
@@ -401,6 +401,7 @@ def _publish_in(
     result: BuildResult,
     plans: list[SitePlan],
     site_dir: Path,
+    project: Path,
     progress: Progress | None,
     clock: Callable[[], float],
     waiting: Callable[[], None] | None,
@@ -409,7 +410,6 @@ def _publish_in(
         recover(work, site_dir)
         # Checked again under the lock: another build may have changed the folder.
         _guard(options)
-        project = options.config_file.parent if options.config_file else Path.cwd()
         key = uptodate.inputs_key(options, [checked.source for checked in result.report.plans], project)
         if options.cache and uptodate.unchanged(work, site_dir, key, result):
             return

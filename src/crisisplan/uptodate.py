@@ -60,14 +60,14 @@ def _tree_digest(digest: Any, folder: Path, contents: bool) -> None:
 
 
 def _user_inputs(digest: Any, config_file: Path | None) -> None:
-    from crisisplan.site.mkdocs_site import SiteBuildError, _user_config, docs_dir_of
+    from crisisplan.site.mkdocs_site import SiteBuildError, docs_dir_of, user_config
 
     if config_file is None:
         digest.update(b"no config\0")
         return
     try:
         digest.update(config_file.read_bytes())
-        user = _user_config(config_file)
+        user = user_config(config_file)
     except (OSError, SiteBuildError):
         digest.update(b"unreadable config\0")
         return

@@ -197,3 +197,11 @@ engine_option = click.option(
     show_default=True,
     help="The site generator: MkDocs with Material, or Zensical, its successor (pip install zensical; search is not yet tuned for it).",
 )
+
+plan_option = click.option(
+    "--plan",
+    "plan_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="The plan (default: every plan under plans/).",
+)

@@ -15,6 +15,7 @@ from crisisplan.cli.common import (
     _today,
     paper_option,
     paths_argument,
+    plan_option,
 )
 
 
@@ -92,13 +93,7 @@ def _values(pairs: tuple[str, ...]) -> dict[str, str]:
     is_flag=True,
     help="List every statement: scenario, channel, language, status.",
 )
-@click.option(
-    "--plan",
-    "plan_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="The plan (default: every plan under plans/).",
-)
+@plan_option
 def statement(
     scenario_id: str | None,
     channel: str | None,
@@ -193,13 +188,7 @@ def _clock(value: str) -> dt.time:
     "--force", is_flag=True, help="With --pdf: replace an existing file (never through a link)."
 )
 @paper_option
-@click.option(
-    "--plan",
-    "plan_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="The plan (default: plans/).",
-)
+@plan_option
 def drill(
     scenario_id: str,
     start: str,
@@ -263,13 +252,7 @@ def drill(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The incident log saved by 'Download log' on the scenario's page: fills in the timeline and what was done.",
 )
-@click.option(
-    "--plan",
-    "plan_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="The plan (default: plans/).",
-)
+@plan_option
 def review(
     scenario_id: str,
     incident_date: dt.datetime | None,

@@ -48,7 +48,7 @@ def _material_languages() -> tuple[set[str], set[str]]:
     return ui, search | {"en"}
 
 
-def _user_config(config_file: Path | None) -> dict[str, Any]:
+def user_config(config_file: Path | None) -> dict[str, Any]:
     if config_file is None:
         return {}
     import yaml
@@ -66,7 +66,7 @@ def _user_config(config_file: Path | None) -> dict[str, Any]:
 def docs_dir_of(config_file: Path | None) -> Path:
     """The user's docs folder: docs_dir in mkdocs.yml, relative to it, or docs/ here."""
     try:
-        user = _user_config(config_file)
+        user = user_config(config_file)
     except SiteBuildError:
         user = {}  # reported by the build itself
     base = config_file.parent if config_file else Path()
@@ -76,7 +76,7 @@ def docs_dir_of(config_file: Path | None) -> Path:
 def site_dir_of(config_file: Path | None) -> Path | None:
     """site_dir in mkdocs.yml, relative to it as MkDocs reads it, or None if not set."""
     try:
-        user = _user_config(config_file)
+        user = user_config(config_file)
     except SiteBuildError:
         return None  # reported by the build itself
     value = user.get("site_dir")
@@ -90,7 +90,7 @@ def site_url_warning(config_file: Path | None) -> list[str]:
     404 page's links and sitemap.xml then point at the root of the domain, which
     breaks a site published under a sub-path (a GitHub Pages project site)."""
     try:
-        user = _user_config(config_file)
+        user = user_config(config_file)
     except SiteBuildError:
         return []  # reported by the build itself
     if user.get("site_url"):
@@ -320,7 +320,7 @@ def build_site(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    user = _user_config(config_file)
+    user = user_config(config_file)
     docs = write_docs(pages, work_dir, config_file)
     publishing = publishing_warnings(pages, config_file)
     overrides = site_config(user, pages, docs, site_dir, config_file, language, site_name, folders)

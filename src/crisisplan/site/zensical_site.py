@@ -26,9 +26,9 @@ import yaml
 from crisisplan.site.mkdocs_site import (
     ASSET_DIR,
     SiteBuildError,
-    _user_config,
     publishing_warnings,
     site_config,
+    user_config,
     write_docs,
 )
 from crisisplan.site.pages import Pages
@@ -149,7 +149,7 @@ def build_site_zensical(
     """
     if not zensical_installed():
         raise SiteBuildError(INSTALL_HINT)
-    user = _user_config(config_file)
+    user = user_config(config_file)
     docs = write_docs(pages, work_dir, config_file)
     publishing = publishing_warnings(pages, config_file)
     built = work_dir / OUTPUT_NAME
