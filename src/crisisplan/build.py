@@ -53,6 +53,7 @@ from crisisplan.site.offline import write_offline_files
 from crisisplan.site.pages import Editions, Pages, SitePlan, generate, nav_title
 from crisisplan.site.search import localize_search_index
 from crisisplan.site.zensical_site import build_site_zensical
+from crisisplan.today import today as current_day
 from crisisplan.views import slugify
 
 # Both take the generated pages and build the site the same way (see site/).
@@ -378,7 +379,7 @@ def _edition_entries(options: BuildOptions, editions: Editions, plans: list[Site
 
 
 def _generate_editions(options: BuildOptions, plans: list[SitePlan]) -> tuple[Editions, list[_Edition]]:
-    today = options.today or dt.date.today()
+    today = options.today or current_day()
     editions = site_editions(plans)
     generated = []
     for language, entries in _edition_entries(options, editions, plans):

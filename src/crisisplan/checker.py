@@ -16,6 +16,7 @@ from crisisplan.loader import PlanSource, discover, load_plan
 from crisisplan.localtext import build_plan
 from crisisplan.model import Plan
 from crisisplan.schema import validate
+from crisisplan.today import today as current_day
 
 
 @dataclass
@@ -73,7 +74,7 @@ def check_paths(
     ``config`` (crisisplan.yaml) sets each code's severity; its own problems are reported
     with the plans'.
     """
-    today = today or dt.date.today()
+    today = today or current_day()
     sources, problems = discover(list(paths), stdin)
     if config is not None:
         problems.extend(config.problems)

@@ -15,7 +15,6 @@ the published site; ``--no-cache`` skips this check as it skips the PDF cache.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crisisplan import __version__
+from crisisplan.today import today as current_day
 
 if TYPE_CHECKING:
     from crisisplan.build import BuildOptions, BuildResult
@@ -109,7 +109,7 @@ def inputs_key(options: BuildOptions, sources: Iterable[PlanSource], project: Pa
         "public": options.public,
         "engine": options.engine,
         # Pages say which reviews are overdue: the day matters.
-        "today": str(options.today or dt.date.today()),
+        "today": str(options.today or current_day()),
         "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }
     digest.update(json.dumps(settings, sort_keys=True).encode())

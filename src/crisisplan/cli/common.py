@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -73,15 +72,12 @@ def _configured(name: str, given: Any, configured: Any) -> Any:
 
 def _today() -> dt.date:
     """Today, or CRISISPLAN_TODAY (YYYY-MM-DD) so that checks can be reproduced."""
-    fixed = os.environ.get("CRISISPLAN_TODAY")
-    if not fixed:
-        return dt.date.today()
+    from crisisplan.today import TodayError, today
+
     try:
-        return dt.date.fromisoformat(fixed)
-    except ValueError:
-        raise click.UsageError(
-            f"CRISISPLAN_TODAY must be a date like 2026-11-22, not '{fixed}'"
-        ) from None
+        return today()
+    except TodayError as error:
+        raise click.UsageError(str(error)) from None
 
 
 def _plan_paths(paths: tuple[Path, ...], config: Config | None = None) -> list[Path]:
@@ -195,7 +191,7 @@ engine_option = click.option(
     type=click.Choice(["mkdocs", "zensical"]),
     default="mkdocs",
     show_default=True,
-    help="The site generator: MkDocs with Material, or Zensical, its successor (pip install zensical; search is not yet tuned for it).",
+    help="The site generator: MkDocs with Material, or Zensical, its successor (pip install 'crisisplan[zensical]'; search is not yet tuned for it).",
 )
 
 plan_option = click.option(
