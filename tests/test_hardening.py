@@ -160,9 +160,11 @@ def _start_build(repo: Path, *args: str) -> subprocess.Popen[str]:
 
 
 def _wait_for_pdf_workers(build: subprocess.Popen[str]) -> set[int]:
+    """The build's PDF workers, once two run: forked by its fork server, a child of
+    the build, so grandchildren of the build."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and build.poll() is None:
-        workers = _children(build.pid)
+        workers = {worker for child in _children(build.pid) for worker in _children(child)}
         if len(workers) >= 2:
             return workers
         time.sleep(0.05)

@@ -520,15 +520,16 @@ def _render_pdfs(
             result.pdfs_reused.append(target.relative_to(out).as_posix())
         return True
 
-    def rendered(pages: dict[Path, int]) -> None:
-        for target, count in pages.items():
-            if cache:
-                cache.store(keys[target], target, count)
-            if target.is_relative_to(out):
-                result.pdf_pages += count
-                result.pdfs_rendered.append(target.relative_to(out).as_posix())
-            else:
-                result.parts_rendered.append(names[target])
+    def rendered(target: Path, count: int) -> None:
+        # Cached the moment it is written: a build stopped half-way (a CI time-out)
+        # keeps what it rendered for the next run.
+        if cache:
+            cache.store(keys[target], target, count)
+        if target.is_relative_to(out):
+            result.pdf_pages += count
+            result.pdfs_rendered.append(target.relative_to(out).as_posix())
+        else:
+            result.parts_rendered.append(names[target])
 
     compose = [
         ComposeJob(full.parts.front, full.parts.numbers, tuple(j.target for j in full.part_jobs), full.target)
@@ -547,7 +548,7 @@ def _render_pdfs(
         if progress:
             progress(done_before + done, total, str(options.site_dir / names.get(Path(name), name)))
 
-    rendered(render_each(first, published))
+    render_each(first, published, finished=rendered)
     done_before = len(first)
-    rendered(render_each(compose, published))
+    render_each(compose, published, finished=rendered)
     result.pdfs = len(runbooks) + len(full_plans)

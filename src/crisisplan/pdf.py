@@ -7,16 +7,17 @@ imported only here, so `crisisplan check` stays fast.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import datetime as dt
 import multiprocessing
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -186,41 +187,63 @@ def render_pdf(job: PdfJob) -> tuple[Path, int]:
     return job.target, len(document.pages)
 
 
-def _die_with_parent(parent: int) -> None:
+# A worker is replaced after this many documents: WeasyPrint's caches (fonts, images,
+# layout) grow with each document and are never given back.
+DOCUMENTS_PER_WORKER = 16
+Finished = Callable[[Path, int], None]
+
+
+def _die_with_build(build: int) -> None:
     """Worker start-up: stop when the build stops, however it stops.
 
-    On Linux the kernel kills the worker when the build process dies (even by
-    SIGKILL); elsewhere a worker checks its parent before each PDF. Ctrl-C is the
-    build's to handle: it stops the workers itself.
+    Workers are forked by the fork server, not by the build, and each holds the end
+    of a pipe the server waits on: if the build dies (even by SIGKILL), nothing else
+    ends them. So each worker watches the build process itself, and exits the moment
+    it is gone. Ctrl-C is the build's to handle: it stops the workers itself.
     """
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-            pr_set_pdeathsig = 1
-            libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
-    # The parent may have died before prctl took effect.
-    if os.getppid() != parent:
-        os._exit(1)
+    threading.Thread(target=_exit_when_gone, args=(build,), daemon=True).start()
 
 
-def _render_in_worker(job: Job) -> tuple[Path, int]:
-    if os.getppid() != _PARENT[0]:
+def _exit_when_gone(pid: int) -> None:
+    """Wait for a process to end, then end this one."""
+    import select
+    import time
+
+    try:
+        # A descriptor that becomes readable when the process ends (Linux 5.3+).
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
         os._exit(1)
+    except (AttributeError, OSError):
+        while _running(pid):
+            time.sleep(0.5)
+        os._exit(1)
+    select.select([handle], [], [])
+    os._exit(1)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _render_in_worker(job: Job, environment: dict[str, str]) -> tuple[Path, int]:
+    # A worker forked from the fork server has the environment the server started
+    # with; a PDF must see the build's (SOURCE_DATE_EPOCH sets its dates).
+    if os.environ != environment:
+        os.environ.clear()
+        os.environ.update(environment)
     return job.make()
-
-
-_PARENT = [0]
-
-
-def _init_worker(parent: int) -> None:
-    _PARENT[0] = parent
-    _die_with_parent(parent)
 
 
 def render_all(jobs: Sequence[Job], progress: Progress | None = None, workers: int | None = None) -> int:
@@ -228,38 +251,107 @@ def render_all(jobs: Sequence[Job], progress: Progress | None = None, workers: i
     return sum(render_each(jobs, progress, workers).values())
 
 
-def render_each(jobs: Sequence[Job], progress: Progress | None = None, workers: int | None = None) -> dict[Path, int]:
+def render_each(
+    jobs: Sequence[Job],
+    progress: Progress | None = None,
+    workers: int | None = None,
+    finished: Finished | None = None,
+) -> dict[Path, int]:
     """Render PDFs in parallel across cores; returns each PDF's page count.
 
-    If the build fails or is interrupted, the workers are stopped at once rather
-    than left writing PDFs nobody will publish.
+    ``finished`` hears of each PDF the moment it is written, so a build that is
+    stopped half-way (a CI time-out) has cached what it rendered. If the build fails
+    or is interrupted, no more PDFs are started and the workers are stopped.
     """
     if not jobs:
         return {}
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     pages: dict[Path, int] = {}
+
+    def done(target: Path, count: int) -> None:
+        pages[target] = count
+        if finished:
+            finished(target, count)
+        if progress:
+            progress(len(pages), len(jobs), str(target))
+
     if workers == 1:
-        for done, job in enumerate(jobs, start=1):
-            pages[job.target] = job.make()[1]
-            if progress:
-                progress(done, len(jobs), str(job.target))
+        for job in jobs:
+            done(*job.make())
         return pages
-    # fork where there is one: workers start at once, with crisisplan already imported.
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    context = multiprocessing.get_context(method)
-    pool = context.Pool(workers, initializer=_init_worker, initargs=(os.getpid(),))
+    environment = dict(os.environ)
+    waiting = iter(jobs)
+    with _workers(workers) as executor:
+        # One PDF per worker at a time, the next submitted as one finishes: with a
+        # backlog queued, Python 3.11-3.13 may never replace a retired worker
+        # (CPython gh-115634) and the build would hang. Nothing queued also means
+        # nothing to cancel when the build stops.
+        running = {executor.submit(_render_in_worker, job, environment) for job in islice(waiting, workers)}
+        while running:
+            ready, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in ready:
+                done(*future.result())
+                for job in islice(waiting, 1):
+                    running.add(executor.submit(_render_in_worker, job, environment))
+    return pages
+
+
+def _start_fork_server_quietly() -> None:
+    """Start the fork server (once per process) with its standard error, which every
+    worker inherits, sent nowhere.
+
+    A worker caught starting up when the build is stopped (Ctrl-C, a CI time-out)
+    cannot reach the build any more and Python prints a traceback: that must never
+    reach an author's terminal. A worker's real errors reach the build through its
+    result; CRISISPLAN_DEBUG=1 keeps the stream for a bug report.
+    """
+    from multiprocessing import forkserver
+
+    if os.environ.get("CRISISPLAN_DEBUG"):
+        forkserver.ensure_running()
+        return
+    saved = os.dup(2)
+    nowhere = os.open(os.devnull, os.O_WRONLY)
     try:
-        for done, (target, count) in enumerate(pool.imap_unordered(_render_in_worker, jobs), start=1):
-            pages[target] = count
-            if progress:
-                progress(done, len(jobs), str(target))
-        pool.close()
+        os.dup2(nowhere, 2)
+        forkserver.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(nowhere)
+
+
+@contextmanager
+def _workers(count: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of PDF workers that is shut down without hanging, however the build ends.
+
+    concurrent.futures, unlike multiprocessing.Pool (whose terminate() can deadlock
+    with a worker that died), notices dead workers and cancels cleanly. Workers come
+    from a fork server that has WeasyPrint imported, so a fresh worker (one per
+    DOCUMENTS_PER_WORKER documents) starts in milliseconds.
+    """
+    if sys.platform.startswith("linux"):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["crisisplan.pdf", "weasyprint"])
+        _start_fork_server_quietly()
+    else:
+        context = multiprocessing.get_context("spawn")
+    executor = ProcessPoolExecutor(
+        count, mp_context=context, initializer=_die_with_build, initargs=(os.getpid(),), max_tasks_per_child=DOCUMENTS_PER_WORKER
+    )
+    try:
+        yield executor
     except BaseException:
-        pool.terminate()
+        # A PDF takes seconds: stop the ones being rendered rather than wait for them.
+        # The executor keeps its processes in a private mapping (gone after shutdown);
+        # without it, the pool still ends, when the running PDFs do.
+        workers = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            process.terminate()
         raise
     finally:
-        pool.join()
-    return pages
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def write_pdf_file(html: str, name: str, replace: bool = False) -> int:
