@@ -40,7 +40,7 @@ def engine(request: pytest.FixtureRequest) -> str:
     if name == "zensical" and not zensical_installed():
         if os.environ.get("CI") == "true":
             pytest.fail("Zensical is required for these tests in CI: pip install -e '.[test]'")
-        pytest.skip("Zensical is not installed (pip install zensical)")
+        pytest.skip("Zensical is not installed (pip install 'crisisplan[zensical]')")
     return name
 
 

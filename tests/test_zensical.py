@@ -31,7 +31,7 @@ def _zensical() -> None:
     if not zensical_installed():
         if os.environ.get("CI") == "true":
             pytest.fail("Zensical is required for these tests in CI: pip install -e '.[test]'")
-        pytest.skip("Zensical is not installed (pip install zensical)")
+        pytest.skip("Zensical is not installed (pip install 'crisisplan[zensical]')")
 
 
 def build_with_zensical(site: Path) -> BuildResult:
@@ -141,7 +141,7 @@ def test_without_zensical_the_error_says_how_to_install_it(
     assert (
         str(caught.value)
         == INSTALL_HINT
-        == "the zensical engine needs Zensical: pip install zensical"
+        == "the zensical engine needs Zensical: pip install 'crisisplan[zensical]'"
     )
 
 

@@ -35,7 +35,7 @@ from crisisplan.site.pages import Pages
 
 CONFIG_NAME = "mkdocs.yml"
 OUTPUT_NAME = "site"
-INSTALL_HINT = "the zensical engine needs Zensical: pip install zensical"
+INSTALL_HINT = "the zensical engine needs Zensical: pip install 'crisisplan[zensical]'"
 # Talks to Material's lunr worker and loads Material's stemmers; Zensical's own search
 # folds accents and matches word forms itself, and ships no lunr files to load.
 MATERIAL_SEARCH_SCRIPT = f"{ASSET_DIR}/search.js"
