@@ -176,6 +176,17 @@ def _published(result: BuildResult, site: Path) -> list[str]:
     return lines
 
 
+def _dev_addr(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, int] | None:
+    if value is None:
+        return None
+    from crisisplan.serve import parse_address
+
+    try:
+        return parse_address(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @click.command()
 @paths_argument
 @paper_option
@@ -184,23 +195,42 @@ def _published(result: BuildResult, site: Path) -> list[str]:
     "--pdf", "with_pdf", is_flag=True, help="Render the PDF runbooks on every rebuild too."
 )
 @click.option(
+    "-a",
+    "--dev-addr",
+    metavar="HOST:PORT",
+    callback=_dev_addr,
+    help="Where to serve the preview, as with mkdocs serve: 0.0.0.0:8000 lets other machines (or the host of a container) reach it.  [default: 127.0.0.1:8000]",
+)
+@click.option(
     "--port",
     type=click.IntRange(1, 65535),
-    default=8000,
-    show_default=True,
-    help="Port on localhost.",
+    default=None,
+    help="Port on 127.0.0.1: the same as --dev-addr 127.0.0.1:PORT.  [default: 8000]",
 )
 @engine_option
 def serve(
-    paths: tuple[Path, ...], paper: str, config_file: Path | None, with_pdf: bool, port: int, engine: str
+    paths: tuple[Path, ...],
+    paper: str,
+    config_file: Path | None,
+    with_pdf: bool,
+    dev_addr: tuple[str, int] | None,
+    port: int | None,
+    engine: str,
 ) -> None:
-    """Preview the site on localhost, rebuilding when a plan file changes.
+    """Preview the site, rebuilt and reloaded within a second of each save.
 
     The preview is built in a private folder; the published site/ is not touched.
-    Open pages reload by themselves after each rebuild. Stop with Ctrl-C.
+    It is served once a build has succeeded; open pages reload by themselves after
+    each rebuild. Every file of the plans and docs/, mkdocs.yml and crisisplan.yaml
+    is watched. Stop with Ctrl-C.
     """
+    from crisisplan.serve import DEFAULT_HOST, DEFAULT_PORT
+
+    if dev_addr is not None and port is not None:
+        raise click.UsageError("--port and --dev-addr cannot be used together: give the port in --dev-addr HOST:PORT")
+    host, port = dev_addr or (DEFAULT_HOST, port or DEFAULT_PORT)
     try:
-        _serve(paths, paper, config_file, with_pdf, port, engine)
+        _serve(paths, paper, config_file, with_pdf, host, port, engine)
     except KeyboardInterrupt:
         # Stopping is how serve ends, not a failure: no "Aborted!", exit 0. The
         # preview folder is already gone (SIGTERM unwinds the same way, in main()).
@@ -208,40 +238,80 @@ def serve(
 
 
 def _serve(
-    paths: tuple[Path, ...], paper: str, config_file: Path | None, with_pdf: bool, port: int, engine: str
+    paths: tuple[Path, ...],
+    paper: str,
+    config_file: Path | None,
+    with_pdf: bool,
+    host: str,
+    port: int,
+    engine: str,
 ) -> None:
+    import os
     import tempfile
+    from contextlib import closing
 
+    from crisisplan.build import BuildOptions
     from crisisplan.reporters import TextReporter
-    from crisisplan.serve import rebuilds, start_server
+    from crisisplan.serve import PreviewServer, is_local, rebuilds, url_of, watched_paths
 
     with tempfile.TemporaryDirectory(prefix="crisisplan-preview-") as preview:
         site = Path(preview) / "site"
-        site.mkdir()
+        # Usage errors (no plans/ here) end serve before anything starts.
         options = _build_options(paths, site, False, not with_pdf, paper, config_file, engine=engine)
+
+        def current_options() -> BuildOptions:
+            # Read again for each build: crisisplan.yaml may have changed (its plans,
+            # its settings), and serve may run past midnight.
+            nonlocal options
+            try:
+                options = _build_options(paths, site, False, not with_pdf, paper, config_file, engine=engine)
+            except click.UsageError as exc:
+                click.echo(f"error: {exc.format_message()}; building with the previous settings", err=True)
+            return options
+
         try:
-            server = start_server(site, "127.0.0.1", port)
+            server = PreviewServer(site, host, port)
         except OSError as exc:
-            raise click.ClickException(f"cannot listen on port {port}: {exc.strerror}") from None
-        click.echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-        watch = [p for p in (options.config_file, Path("docs")) if p is not None]
-        try:
-            for count, result in enumerate(rebuilds(options, watch)):
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        # Closed on the way out, however serve ends: the watcher's threads stop.
+        with server, closing(rebuilds(current_options)) as results:
+            click.echo("Building the preview...")
+            for result in results:
                 if result.report.diagnostics:
                     click.echo(TextReporter().render(result.report), nl=False)
                 if result.error:
                     click.echo(f"error: {result.error}", err=True)
-                if result.built:
+                if result.built and not server.listening:
+                    click.echo(f"Built in {result.seconds:.1f}s: {result.pages} pages")
+                    try:
+                        server.open()
+                    except OSError as exc:
+                        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+                    watched = ", ".join(sorted({os.path.relpath(p) for p in watched_paths(options) if p.exists()}))
+                    click.echo(f"Watching {watched} for changes")
+                    if not is_local(host):
+                        click.echo(
+                            f"warning: anyone who can reach this machine on port {server.port} can read the preview, "
+                            "personal contacts included",
+                            err=True,
+                        )
+                    click.echo(f"Serving on {url_of(host, server.port)} (Ctrl-C to stop)")
+                elif result.unchanged:
+                    click.echo("Nothing changed: the preview is up to date.")
+                elif result.built:
                     server.built()
-                    verb = "Rebuilt" if count else "Built"
-                    click.echo(f"{verb} in {result.seconds:.1f}s: {result.pages} pages")
+                    click.echo(f"Rebuilt in {result.seconds:.1f}s: {result.pages} pages")
+                elif not server.listening:
+                    # Nothing to show yet: a browser gets "connection refused", which
+                    # it shows as such, rather than an empty page that looks like a
+                    # preview and never comes back by itself.
+                    click.echo(
+                        f"Not serving yet: fix the problems above; {url_of(host, server.port)} is served once a build succeeds."
+                    )
                 else:
                     click.echo(
                         "Not rebuilt: fix the problems above; the preview shows the last good build."
                     )
-        finally:
-            server.shutdown()
-            server.server_close()
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:

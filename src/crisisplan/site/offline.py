@@ -32,6 +32,11 @@ from urllib.parse import quote
 
 SW_FILE = "sw.js"
 MANIFEST_FILE = "manifest.webmanifest"
+# The manifest link's attribute naming the worker, which incident.js registers: a
+# page without it (as `crisisplan serve` sends every page) registers nothing.
+SW_ATTRIBUTE = "data-cp-sw"
+# The start of the name of every copy the worker stores (PREFIX in _WORKER below).
+CACHE_PREFIX = "crisisplan:"
 ICON_DIR = "assets/crisisplan/icons"
 ICON_SIZES = (192, 512)
 # Material's own default when mkdocs.yml names no primary colour (indigo).
@@ -208,7 +213,7 @@ def _link_manifest(page: Path, relative: str, icon: str) -> None:
     """Link the manifest (and the worker, for incident.js) from one page's head."""
     up = "../" * relative.count("/")
     tags = (
-        f'<link rel="manifest" href="{up}{MANIFEST_FILE}" data-cp-sw="{up}{SW_FILE}">\n'
+        f'<link rel="manifest" href="{up}{MANIFEST_FILE}" {SW_ATTRIBUTE}="{up}{SW_FILE}">\n'
         f'<link rel="apple-touch-icon" href="{up}{icon}">\n'
     )
     text = page.read_text(encoding="utf-8")
