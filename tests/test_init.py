@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
-from crisisplan.init import InitOptions, Source, init, installed_source, plan_files
+from crisisplan.init import InitOptions, Source, fit_width, init, installed_source, plan_files
 from crisisplan.schema import schema_text
 from tests.conftest import ROOT, TODAY, invoke
 
@@ -62,7 +62,9 @@ def test_init_writes_a_repository_and_says_what_next(tmp_path: Path) -> None:
     assert invoke("check", "--strict", cwd=repo) == (0, "1 plan checked: no problems\n", "")
     assert (repo / ".pre-commit-config.yaml").read_text() == (
         "# Checks the plans before every commit: `pip install pre-commit`, then\n"
-        "# `pre-commit install` once in this repository (`pre-commit run --all-files` to try).\n"
+        "# `pre-commit install` once in this repository (`pre-commit run --all-files`\n"
+        "# to try).\n"
+        "---\n"
         "repos:\n"
         "  - repo: https://git.example.com/comms/crisisplan.git\n"
         "    rev: v0.1.0\n"
@@ -122,6 +124,31 @@ def test_every_starting_plan_passes_strict_check(tmp_path: Path, languages: tupl
     assert invoke("check", "--strict", cwd=tmp_path) == (0, "1 plan checked: no problems\n", "")
 
 
+def test_the_plans_dates_follow_the_day_it_is_started_and_it_stays_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    monkeypatch.setenv("CRISISPLAN_TODAY", "2026-11-20")
+    assert invoke("init", *GIT_SOURCE, cwd=tmp_path)[0] == 0
+    plan = yaml.safe_load((tmp_path / "plans" / "example-co.yaml").read_text())
+    assert (plan["plan"]["last_reviewed"], plan["plan"]["next_review"]) == (dt.date(2026, 11, 20), dt.date(2027, 5, 21))
+    assert {drill["planned"] for drill in plan["drills"]} == {dt.date(2026, 12, 18)}
+    assert {s["statements"][0]["approval"]["since"] for s in plan["scenarios"]} == {dt.date(2026, 11, 20)}
+    assert invoke("check", "--strict", cwd=tmp_path) == (0, "1 plan checked: no problems\n", "")
+    # A year on, nobody has touched it: still a valid plan, with --strict asking for
+    # the review and the drills that are now overdue.
+    monkeypatch.setenv("CRISISPLAN_TODAY", "2027-11-20")
+    code, out, _ = invoke("check", "--format", "json", cwd=tmp_path)
+    found = json.loads(out)["diagnostics"]
+    assert code == 0
+    assert sorted((d["severity"], d["code"]) for d in found) == [
+        ("warning", "CP701"),
+        ("warning", "CP711"),
+        ("warning", "CP711"),
+    ]
+
+
 def test_a_folder_plan_has_a_file_per_scenario_with_its_modeline(tmp_path: Path) -> None:
     init(options(tmp_path, layout="folder"))
     assert files_in(tmp_path) == sorted(
@@ -133,7 +160,9 @@ def test_a_folder_plan_has_a_file_per_scenario_with_its_modeline(tmp_path: Path)
         ]
     )
     scenario = (tmp_path / "plans/acme-coffee/scenarios/hacked-account.yaml").read_text()
-    assert scenario.startswith("# yaml-language-server: $schema=../../../schema/scenario.schema.json\nid: hacked-account\n")
+    assert scenario.startswith(
+        "# yaml-language-server: $schema=../../../schema/scenario.schema.json\n---\nid: hacked-account\n"
+    )
     plan = (tmp_path / "plans/acme-coffee/plan.yaml").read_text()
     assert plan.startswith("# yaml-language-server: $schema=../../schema/plan.schema.json\n")
     assert "scenarios:" not in plan
@@ -181,7 +210,8 @@ def test_init_refuses_when_any_file_is_there_and_writes_nothing(tmp_path: Path) 
         "  schema/review.schema.json\n"
         "  mkdocs.yml\n"
         "  .vscode\n"
-        "  hint: run crisisplan init in an empty folder, or move these away first\n"
+        "  hint: run crisisplan init in an empty folder, move these away first, "
+        "or add --skip-existing to write only what is missing\n"
     )
     assert files_in(tmp_path) == [".vscode", "mkdocs.yml", "schema/review.schema.json"]
     assert (tmp_path / "mkdocs.yml").read_text() == "site_name: ours\n"
@@ -230,19 +260,70 @@ def test_a_github_source_uses_the_action_and_others_install_with_pip(tmp_path: P
     github = plan_files(options(tmp_path, source=Source("https://github.com/acme/crisisplan.git", "v0.2.0")))
     workflow = yaml.safe_load(github[_path(".github/workflows/crisisplan.yml")])
     steps = workflow["jobs"]["runbook"]["steps"]
-    assert steps[1] == {"uses": "acme/crisisplan@v0.2.0", "with": {"strict": "true"}}
+    assert [step.get("uses") for step in steps[:3]] == ["actions/checkout@v4", "actions/cache@v4", "acme/crisisplan@v0.2.0"]
+    assert steps[2]["with"] == {"strict": "true"}
     other = plan_files(options(tmp_path, source=OUR_SOURCE))
     workflow = yaml.safe_load(other[_path(".github/workflows/crisisplan.yml")])
-    runs = [step.get("run") for step in workflow["jobs"]["runbook"]["steps"] if "run" in step]
+    runs = [step["run"] for step in workflow["jobs"]["runbook"]["steps"] if "run" in step]
+    assert runs[0].endswith('python -m pip install \\\n  "git+https://git.example.com/comms/crisisplan.git@v0.1.0"\n')
     assert runs[1:] == [
-        'pip install "git+https://git.example.com/comms/crisisplan.git@v0.1.0"',
         "crisisplan check --strict --format github",
         "crisisplan build --strict",
+        "crisisplan build --strict --audience public --site-dir public",
     ]
     gitlab = yaml.safe_load(other[_path(".gitlab-ci.yml")])
-    assert gitlab[".crisisplan"]["before_script"][1] == 'pip install "git+https://git.example.com/comms/crisisplan.git@v0.1.0"'
-    assert gitlab[".crisisplan"]["script"] == ["crisisplan check --strict", "crisisplan build --strict --site-dir public"]
+    assert gitlab[".crisisplan"]["before_script"][-1] == (
+        'python -m pip install "git+https://git.example.com/comms/crisisplan.git@v0.1.0"'
+    )
+    assert gitlab["check"]["script"] == ["crisisplan check --strict --format gitlab > gl-code-quality-report.json"]
+    assert gitlab["build"]["script"] == ["crisisplan build --strict"]
+    assert gitlab["pages"]["script"] == ["crisisplan build --strict --audience public --site-dir public"]
     assert gitlab["pages"]["artifacts"] == {"paths": ["public"]}
+
+
+LONG = "Our account has been hacked. Please don't click links or reply to messages from it until we say so."
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        f"worst_case: {LONG}\n",
+        f"statements:\n  - id: x\n    text:\n      en: {LONG}\n      da: Vi har set opslagene, og vi beklager. {LONG}\n",
+        f"triggers:\n  - {LONG}\n",
+        # Quoted by init for its ': ' and ' #': in a folded block they are plain text.
+        f'checklist:\n  - en: "Note: {LONG} #1"\n    id: {LONG}\n',
+        f"keywords:\n  - {'The Extraordinarily Long-Named Coffee Company ' * 3}of Copenhagen\n",
+    ],
+)
+def test_long_texts_are_folded_onto_lines_of_80_and_read_back_the_same(document: str) -> None:
+    fitted = fit_width(document)
+    assert fitted != document
+    assert max(len(line) for line in fitted.splitlines()) <= 80
+    assert yaml.safe_load(fitted) == yaml.safe_load(document)
+    assert ">-\n" in fitted
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        # A shell script's line is not a value, however long.
+        f"run: |\n  echo {LONG}\n  crisisplan build\n",
+        f"- run: >-\n    echo {LONG}\n",
+        # Not written the way init writes a value: left exactly as it is.
+        f"text: {LONG}  # a comment\n",
+        f"flow: [{LONG}]\n",
+        f"spaced: {LONG.replace(' ', '  ')}\n",
+        f"quoted: '{LONG}'\n",
+    ],
+)
+def test_what_is_not_a_plain_text_value_is_never_folded(document: str) -> None:
+    assert fit_width(document) == document
+
+
+def test_a_single_word_too_long_for_a_line_goes_alone_on_its_own(tmp_path: Path) -> None:
+    # yamllint allows a line of one word (a URL) over the limit, never "key: word".
+    url = "https://git.example.com/" + "a-very-long-group-name/" * 4 + "crisisplan.git"
+    assert fit_width(f"  - repo: {url}\n") == f"  - repo: >-\n      {url}\n"
 
 
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs crisisplan's own git clone")

@@ -106,7 +106,7 @@ def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
         "- hook id: crisisplan-check",
         "- exit code: 1",
         "",
-        "plans/example-co/scenarios/hacked-account.yaml:10:12: error CP201: unknown role 'socail-lead'",
+        "plans/example-co/scenarios/hacked-account.yaml:13:12: error CP201: unknown role 'socail-lead'",
         "  hint: did you mean 'social-lead'?",
         "1 plan checked: 1 error",
         "",

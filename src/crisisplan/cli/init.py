@@ -43,6 +43,18 @@ from crisisplan.cli.common import EXIT_PROBLEMS, EXIT_USAGE, _fail, _today
     default=None,
     help="The git tag, branch or commit of --source to use. Default: the installed commit.",
 )
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="In a repository that has some of these files already (a .gitignore, its own CI): "
+    "write the others, leave those as they are, and say what to add to each.",
+)
+@click.option(
+    "--code-scanning",
+    is_flag=True,
+    help="The GitHub workflow also uploads the problems to code scanning (SARIF); "
+    "a private repository needs GitHub Advanced Security for it.",
+)
 def init(
     folder: Path,
     organisation: str,
@@ -50,6 +62,8 @@ def init(
     layout: str,
     source: str | None,
     rev: str | None,
+    skip_existing: bool,
+    code_scanning: bool,
 ) -> None:
     """Start a repository of crisis plans in FOLDER (default: here).
 
@@ -57,7 +71,8 @@ def init(
     severity levels, a team with deputies, statements in every language), mkdocs.yml,
     .gitignore, the schemas and VS Code settings for editor help, a pre-commit
     configuration, and CI for GitHub Actions and GitLab. Never writes over a file: if
-    any of them is there already, nothing is written.
+    any of them is there already, nothing is written, or with --skip-existing, the
+    others are written and init says what to add to the ones already there.
     """
     from crisisplan.files import WriteRefused, describe_os_error
     from crisisplan.init import InitError, InitOptions, Source, init, installed_source
@@ -75,6 +90,8 @@ def init(
         organisation=organisation,
         languages=languages or ("en",),
         layout="folder" if layout == "folder" else "file",
+        skip_existing=skip_existing,
+        code_scanning=code_scanning,
     )
     try:
         result = init(options)
@@ -92,6 +109,13 @@ def init(
         _fail(f"cannot write into {folder}: {describe_os_error(exc)}")
     for written in result.written:
         click.echo(f"created {folder / written}")
+    for skipped in result.skipped:
+        advice = f": {skipped.advice}" if skipped.advice else ""
+        click.echo(f"skipped {folder / skipped.path} ({skipped.reason}){advice}")
+        # Unindented, so that it can be pasted as it is (a .gitignore line with a
+        # leading space is another pattern); a blank line ends it.
+        if skipped.addition:
+            click.echo(skipped.addition.rstrip("\n") + "\n")
     if result.untranslated:
         click.echo(
             f"note: crisisplan has no starting text in {', '.join(result.untranslated)}: "
@@ -111,11 +135,21 @@ def init(
             err=True,
         )
     steps = [] if folder == Path() else [f"cd {folder}"]
+    to_complete = [str(skipped.path) for skipped in result.skipped if skipped.addition]
+    if to_complete:
+        steps.append(f"add by hand what is shown above for {_and(to_complete)}")
     steps += [
         f"edit {result.plan}: your people, numbers and texts",
         "crisisplan check --strict",
         "crisisplan build, then open site/index.html",
     ]
-    click.echo("\nNext:")
+    # After a pasteable block, its closing blank line already separates.
+    ended_blank = bool(result.skipped) and bool(result.skipped[-1].addition)
+    click.echo("Next:" if ended_blank else "\nNext:")
     for number, step in enumerate(steps, 1):
         click.echo(f"  {number}. {step}")
+
+
+def _and(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
