@@ -406,10 +406,11 @@ def test_scenario_mistakes_are_reported_in_readable_words(
     text = text.replace("severity: level-3\n", "severity: Level 3\ncolour: red\n")
     server = editor(folder_plan)
     found = server.open(path, text)
+    # Lines counted in the text, so a line added above the mapping (a `---`) is no matter.
     assert messages(found) == [
-        (2, 'Missing property "title".'),
-        (3, "Use lowercase letters, digits and hyphens, like hacked-account."),
-        (4, "Property colour is not allowed."),
+        (line_of(text, "id:") + 1, 'Missing property "title".'),
+        (line_of(text, "severity:") + 1, "Use lowercase letters, digits and hyphens, like hacked-account."),
+        (line_of(text, "colour:") + 1, "Property colour is not allowed."),
     ]
     # The readable message is the schema's own, not the pattern it stands for.
     pattern = plan_schema()["definitions"]["id"]["pattern"]
@@ -569,8 +570,9 @@ def test_hovering_a_plan_field_shows_its_description(
 def test_the_schemas_resolve_from_the_files_beside_them_without_the_network(
     editor: Callable[[Path], LanguageServer], folder_plan: Path
 ) -> None:
-    """scenario.schema.json is one `$ref` into plan.schema.json, and has an https `$id`:
-    the reference must still resolve to the plan schema beside it, never to a URL."""
+    """scenario.schema.json is one relative `$ref` into plan.schema.json, with no `$id`
+    to take as its base: the reference resolves to the plan schema beside it, never to
+    a URL (test_schema.py proves the same with check-jsonschema)."""
     path = folder_plan / SCENARIO
     text = path.read_text("utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../../schema/scenario.schema.json\n")

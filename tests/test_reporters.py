@@ -25,7 +25,7 @@ from crisisplan.reporters import (
     GitlabReporter,
     JsonReporter,
     SarifReporter,
-    fingerprint,
+    fingerprints,
     information_uri,
 )
 from tests.conftest import CASES, ROOT, invoke
@@ -109,6 +109,8 @@ def test_sarif_check_output_is_exact_and_valid() -> None:
                                 }
                             }
                         ],
+                        # The same fingerprint as GitLab's (test_gitlab_output_is_exact).
+                        "partialFingerprints": {"crisisplan/v1": OUTAGE_FINGERPRINT},
                     }
                 ],
             }
@@ -186,6 +188,9 @@ def test_sarif_of_a_failed_build_says_so_in_its_invocation() -> None:
 # --- GitLab Code Quality --------------------------------------------------------------
 
 
+OUTAGE_FINGERPRINT = "b2cb93444a0af61d5747f72d29257211479b8546a08ce5b2c6976ec431b06b3f"
+
+
 def test_gitlab_output_is_exact() -> None:
     code, output, _ = invoke("check", ".", "--format", "gitlab", cwd=CASE)
     assert code == 1
@@ -194,7 +199,7 @@ def test_gitlab_output_is_exact() -> None:
         "  {\n"
         '    "description": "unknown role \'socail\' (hint: did you mean \'social\'?)",\n'
         '    "check_name": "CP201",\n'
-        '    "fingerprint": "c6f2d9e8894b82575513f9670b13683aca74acbdd0fc4d97a8310c3549fc7ef9",\n'
+        f'    "fingerprint": "{OUTAGE_FINGERPRINT}",\n'
         '    "severity": "major",\n'
         '    "location": {\n'
         '      "path": "scenarios/outage.yaml",\n'
@@ -218,8 +223,111 @@ def test_gitlab_severities_and_fingerprints() -> None:
     # Stable (the same problem, the same fingerprint) and distinct per problem.
     assert json.loads(GitlabReporter().render(TRICKY)) == issues
     assert len({i["fingerprint"] for i in issues}) == 4
-    moved = Diagnostic("plans/a,b:c%d.yaml", 4, 5, "CP201", Severity.ERROR, "unknown role 'x, y: 100%'")
-    assert fingerprint(moved) != issues[0]["fingerprint"]
+
+
+def test_fingerprints_ignore_lines_and_count_identical_problems() -> None:
+    def report(*lines: int, message: str = "unknown role 'x'") -> Report:
+        return Report(diagnostics=[Diagnostic("plans/a.yaml", line, 5, "CP201", Severity.ERROR, message) for line in lines])
+
+    first, second = fingerprints(report(3, 9)).values()
+    # Two identical problems in one file: told apart by their order, not their lines.
+    assert first != second
+    assert list(fingerprints(report(5, 20)).values()) == [first, second]
+    # Another message, code or file is another problem.
+    assert fingerprints(report(3, message="unknown role 'y'")).popitem()[1] not in (first, second)
+    # A message that names another place by its line leaves the number out.
+    duplicate = Report(diagnostics=[Diagnostic("a.yaml", 14, 1, "CP002", Severity.ERROR, "duplicate key 'title' (first written on line 12)")])
+    moved = Report(diagnostics=[Diagnostic("a.yaml", 16, 1, "CP002", Severity.ERROR, "duplicate key 'title' (first written on line 14)")])
+    assert list(fingerprints(duplicate).values()) == list(fingerprints(moved).values())
+
+
+# Three problems in a single-file plan: two channels owned by the same misspelt role
+# (one message, two places) and a scenario step owned by another.
+PROBLEMS = (
+    ("    handle: \"@segarkita\"\n    url: https://x.com/segarkita\n    owner: kepala-sosmed\n", "    handle: \"@segarkita\"\n    url: https://x.com/segarkita\n    owner: kepala-sosmd\n"),
+    ("  - id: tiktok\n    platform: tiktok\n    handle: \"@segarkita\"\n    owner: kepala-sosmed\n", "  - id: tiktok\n    platform: tiktok\n    handle: \"@segarkita\"\n    owner: kepala-sosmd\n"),
+)
+
+
+def broken_plan() -> str:
+    text = (ROOT / "plans" / "segarkita.yaml").read_text("utf-8")
+    for before, after in PROBLEMS:
+        assert text.count(before) == 1, before
+        text = text.replace(before, after)
+    at = text.index("        owner: kepala-layanan\n", text.index("\nscenarios:"))
+    return text[:at] + "        owner: kepala-layanann\n" + text[at + len("        owner: kepala-layanan\n") :]
+
+
+def gitlab_issues(folder: Path, text: str) -> list[tuple[str, str, int, str]]:
+    (folder / "segarkita.yaml").write_text(text, "utf-8")
+    code, output, _ = invoke("check", "--format", "gitlab", "segarkita.yaml", cwd=folder)
+    assert code == 1
+    issues = [(i["check_name"], i["description"], i["location"]["lines"]["begin"], i["fingerprint"]) for i in json.loads(output)]
+    # SARIF tracks a result by the same fingerprint.
+    code, output, _ = invoke("check", "--format", "sarif", "segarkita.yaml", cwd=folder)
+    results = json.loads(output)["runs"][0]["results"]
+    assert [r["partialFingerprints"] for r in results] == [{"crisisplan/v1": issue[3]} for issue in issues]
+    return issues
+
+
+def test_fingerprints_stay_when_lines_are_added_above_and_between(tmp_path: Path) -> None:
+    text = broken_plan()
+    before = gitlab_issues(tmp_path, text)
+    assert [(code, line) for code, _, line, _ in before] == [("CP201", 35), ("CP201", 39), ("CP201", 497)]
+    assert before[0][1] == before[1][1]  # the same message...
+    assert len({fingerprint for *_, fingerprint in before}) == 3  # ...and still three problems
+
+    # Two comment lines at the top, blank lines between the problems, and a new
+    # channel before the others: every line moves, no problem changes.
+    moved = "# Reviewed by legal.\n# Next review: March.\n" + text
+    moved = moved.replace("\n  - id: tiktok\n", "\n\n\n  - id: tiktok\n").replace("\nscenarios:\n", "\n\n\nscenarios:\n")
+    moved = moved.replace(
+        "channels:\n",
+        "channels:\n  - id: threads\n    platform: threads\n    handle: \"@segarkita\"\n    owner: kepala-sosmed\n",
+        1,
+    )
+    after = gitlab_issues(tmp_path, moved)
+    assert [line for _, _, line, _ in after] != [line for _, _, line, _ in before]
+    assert [(code, description, fingerprint) for code, description, _, fingerprint in after] == [
+        (code, description, fingerprint) for code, description, _, fingerprint in before
+    ]
+
+    # A problem that changes is a new problem; the others stay as they were.
+    changed = gitlab_issues(tmp_path, text.replace("owner: kepala-layanann\n", "owner: kepala-layan\n"))
+    assert [fingerprint for *_, fingerprint in changed][:2] == [fingerprint for *_, fingerprint in before][:2]
+    assert changed[2][3] != before[2][3]
+
+
+def test_fingerprints_in_a_folder_plan_stay_when_a_scenario_file_sorts_before_them(tmp_path: Path) -> None:
+    plan = tmp_path / "brightbrew"
+    shutil.copytree(ROOT / "plans" / "brightbrew", plan)
+    hacked, viral = plan / "scenarios" / "hacked-account.yaml", plan / "scenarios" / "viral-complaint.yaml"
+    hacked.write_text(hacked.read_text("utf-8").replace("owner: security-lead", "owner: securty-lead", 1), "utf-8")
+    viral.write_text(viral.read_text("utf-8").replace("owner: community-manager", "owner: comunity-manager", 1), "utf-8")
+
+    def unknown_roles() -> list[tuple[str, int, str]]:
+        code, output, _ = invoke("check", "--format", "gitlab", "brightbrew", cwd=tmp_path)
+        assert code == 1
+        return [
+            (i["location"]["path"], i["location"]["lines"]["begin"], i["fingerprint"])
+            for i in json.loads(output)
+            if i["check_name"] == "CP201"
+        ]
+
+    before = unknown_roles()
+    assert [(path, line) for path, line, _ in before] == [
+        ("brightbrew/scenarios/hacked-account.yaml", 27),
+        ("brightbrew/scenarios/viral-complaint.yaml", 26),
+    ]
+    # A new scenario file that sorts first (the plan's scenarios list shifts by one),
+    # and two comment lines at the top of a scenario file.
+    (plan / "scenarios" / "aaa-supplier-fire.yaml").write_text(
+        "id: aaa-supplier-fire\ntitle: A supplier's warehouse burns down\nseverity: level-2\n", "utf-8"
+    )
+    viral.write_text("# Reviewed with legal.\n# Next review: March.\n" + viral.read_text("utf-8"), "utf-8")
+    after = unknown_roles()
+    assert [line for _, line, _ in after] == [27, 28]
+    assert [fingerprint for *_, fingerprint in after] == [fingerprint for *_, fingerprint in before]
 
 
 def test_no_problems_is_an_empty_array() -> None:

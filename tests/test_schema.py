@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,27 +37,81 @@ def test_scenario_and_review_schemas_point_into_the_plan_schema(root: Path) -> N
     for name in ("scenario", "review"):
         schema = json.loads(schema_text(name))
         assert schema["$ref"] == f"plan.schema.json#/definitions/{name}"
+        # No $id: the reference resolves against the file's own location, never a URL.
+        assert "$id" not in schema
         assert name in plan_schema()["definitions"]
         jsonschema.Draft7Validator.check_schema(schema)
 
 
 def test_scenario_files_validate_against_the_scenario_schema_beside_the_plan_schema(root: Path) -> None:
-    """As an editor uses them: scenario.schema.json with plan.schema.json beside it."""
+    """As an editor uses them: scenario.schema.json with plan.schema.json beside it,
+    each known only by its file's address (a registry that cannot fetch anything)."""
     from referencing import Registry, Resource
 
+    folder = root / "schema"
     registry: Registry[Any] = Registry().with_resources(
-        (json.loads(schema_text(name))["$id"], Resource.from_contents(json.loads(schema_text(name))))
+        ((folder / f"{name}.schema.json").as_uri(), Resource.from_contents(json.loads(schema_text(name))))
         for name in ("plan", "scenario", "review")
-    )
-    # Draft-07 ignores $id beside $ref, so, as in an editor, the file's own address is
-    # the base that 'plan.schema.json' is resolved against.
-    scenario_url = json.loads(schema_text("scenario"))["$id"]
-    scenario = jsonschema.Draft7Validator({"$ref": scenario_url}, registry=registry)
+    ).crawl()
+    scenario = jsonschema.Draft7Validator({"$ref": (folder / "scenario.schema.json").as_uri()}, registry=registry)
     files = sorted((root / "plans").glob("*/scenarios/*.yaml"))
     assert len(files) >= 9
     for path in files:
         assert list(scenario.iter_errors(yaml.load(path.read_text("utf-8"), Loader=Yaml12Loader))) == [], path  # noqa: S506  (a SafeLoader)
     assert [e.message for e in scenario.iter_errors({"id": "x", "title": "X"})] == ["'severity' is a required property"]
+
+
+# Any attempt to reach the network fails at once: nothing listens on the discard port.
+NO_NETWORK = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}
+
+
+def check_jsonschema(schema: Path, *files: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+    """check-jsonschema as CI or pre-commit runs it, with no network and an empty cache
+    (a plan schema it had downloaded before would hide a reference to a URL)."""
+    if importlib.util.find_spec("check_jsonschema") is None:
+        # As the editor tests: CI must run it, a laptop without it may skip it.
+        if os.environ.get("CI") == "true":
+            pytest.fail("check-jsonschema is required for the schema tests in CI")
+        pytest.skip("check-jsonschema is not installed (pip install check-jsonschema)")
+    environment = {**os.environ, **NO_NETWORK, "http_proxy": NO_NETWORK["HTTP_PROXY"], "https_proxy": NO_NETWORK["HTTPS_PROXY"]}
+    environment.pop("NO_PROXY", None)
+    environment.pop("no_proxy", None)
+    environment["XDG_CACHE_HOME"] = str(cache)
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema), *map(str, files)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_jsonschema_validates_scenario_files_offline(root: Path, tmp_path: Path) -> None:
+    scenarios = sorted((root / "plans").glob("*/scenarios/*.yaml"))
+    result = check_jsonschema(root / "schema" / "scenario.schema.json", *scenarios, cache=tmp_path / "cache")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "ok -- validation done\n", "")
+    assert not (tmp_path / "cache").exists() or list((tmp_path / "cache").rglob("*.json")) == []
+
+    broken = tmp_path / "scenarios" / "broken.yaml"
+    broken.parent.mkdir()
+    broken.write_text(scenarios[0].read_text("utf-8").replace("\nseverity:", "\nseverity_level:"), "utf-8")
+    result = check_jsonschema(root / "schema" / "scenario.schema.json", broken, cache=tmp_path / "cache")
+    assert result.returncode == 1
+    assert "'severity' is a required property" in result.stdout
+    assert "Additional properties are not allowed ('severity_level' was unexpected)" in result.stdout
+    assert "crisisplan.dev" not in result.stdout + result.stderr
+
+
+def test_check_jsonschema_validates_review_files_offline(root: Path, tmp_path: Path) -> None:
+    review = tmp_path / "2026-06-02-outage.yaml"
+    review.write_text("scenario: outage\ndate: 2026-06-02\nstatus: draft\n", "utf-8")
+    result = check_jsonschema(root / "schema" / "review.schema.json", review, cache=tmp_path / "cache")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "ok -- validation done\n", "")
+    review.write_text("scenario: outage\ndate: 2026-06-02\n", "utf-8")
+    result = check_jsonschema(root / "schema" / "review.schema.json", review, cache=tmp_path / "cache")
+    assert result.returncode == 1
+    assert "'status' is a required property" in result.stdout
 
 
 class Yaml12Loader(yaml.SafeLoader):

@@ -12,7 +12,15 @@ from crisisplan.checks import Context, run_checks
 from crisisplan.checks.honesty import AcceptedFinding, settle
 from crisisplan.config import Config
 from crisisplan.diagnostics import Diagnostic, fails
-from crisisplan.loader import PlanSource, discover, load_plan
+from crisisplan.loader import (
+    PLAN_FILE_NAMES,
+    STDIN,
+    LoadError,
+    PlanSource,
+    discover,
+    load_file,
+    load_plan,
+)
 from crisisplan.localtext import build_plan
 from crisisplan.model import Plan
 from crisisplan.schema import validate
@@ -67,14 +75,24 @@ def check_paths(
     today: dt.date | None = None,
     stdin: BinaryIO | None = None,
     config: Config | None = None,
+    stdin_name: str | None = None,
 ) -> Report:
     """Load and check every plan under ``paths``; never raises for a bad plan.
 
-    With ``stdin``, the path ``-`` is a plan read from it (``crisisplan check -``).
-    ``config`` (crisisplan.yaml) sets each code's severity; its own problems are reported
-    with the plans'.
+    With ``stdin``, the path ``-`` is a plan read from it (``crisisplan check -``);
+    ``stdin_name`` is the file an editor has open there: a scenario or review file
+    is then checked as one. ``config`` (crisisplan.yaml) sets each code's severity;
+    its own problems are reported with the plans'.
     """
     today = today or current_day()
+    part = part_of_plan(Path(stdin_name)) if stdin_name else ""
+    if part and stdin is not None:
+        others = [path for path in paths if str(path) != STDIN]
+        report = check_paths(others, today, config=config)
+        part_report = _check_part(stdin, str(stdin_name), part, config or Config())
+        report.plans += part_report.plans
+        report.diagnostics = sorted({*report.diagnostics, *part_report.diagnostics})
+        return report
     sources, problems = discover(list(paths), stdin)
     if config is not None:
         problems.extend(config.problems)
@@ -83,5 +101,39 @@ def check_paths(
         checked = check_plan(source, today, config)
         report.plans.append(checked)
         problems.extend(checked.diagnostics)
+    report.diagnostics = sorted(set(problems))
+    return report
+
+
+def part_of_plan(name: Path) -> str:
+    """'scenario' or 'review' when NAME is a file the loader merges into a plan (as
+    crisisplan.loader.discover tells them), else ''."""
+    folder = name.parent
+    if folder.name in ("scenarios", "reviews") and any((folder.parent / plan).is_file() for plan in PLAN_FILE_NAMES):
+        return folder.name.removesuffix("s")
+    if folder.parent.name == "reviews" and (folder.parent.parent / f"{folder.name}.yaml").is_file():
+        return "review"  # reviews/<plan>/ beside a single-file plan
+    return ""
+
+
+def _check_part(stdin: BinaryIO, name: str, part: str, config: Config) -> Report:
+    """A scenario or review file from standard input, on its own: its YAML and its
+    schema (what an editor checks), not what needs the rest of its plan (roles,
+    channels), as the loader cannot yet put it in its plan folder in place of the
+    file on disk."""
+    # Read as `check -` reads a plan: bounded, and a read error is a diagnostic.
+    sources, problems = discover([Path(STDIN)], stdin)
+    report = Report()
+    for source in sources:
+        found = []
+        try:
+            document = load_file(Path(name), name, data=source.data)
+        except LoadError as exc:
+            found.append(exc.diagnostic)
+        else:
+            found += document.warnings + validate(document.data, document.locator, part)
+        checked = CheckedPlan(source, None, sorted(set(config.apply(found))))
+        report.plans.append(checked)
+        problems += checked.diagnostics
     report.diagnostics = sorted(set(problems))
     return report

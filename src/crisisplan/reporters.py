@@ -4,14 +4,18 @@ Actions annotations.
 
 Machine formats are one document on standard output, whatever happened: `build`
 adds what it published (or why it could not) to it rather than printing more lines.
+`check --output-file` writes that document to a file instead (`write_report`).
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
+import os
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -24,9 +28,12 @@ from crisisplan.checker import CheckedPlan, Report
 from crisisplan.checks.honesty import AcceptedFinding
 from crisisplan.codes import CodeInfo, all_codes, code_name
 from crisisplan.diagnostics import Diagnostic, Severity
+from crisisplan.files import WriteRefused, linked_component, write_new
+from crisisplan.loader import STDIN_NAME, YAML_SUFFIXES, JsonPath
 
 if TYPE_CHECKING:
     from crisisplan.build import BuildResult
+    from crisisplan.model import Plan
 
 # The shape of `--format json`: raised only when a field changes meaning or goes away
 # (new fields may appear within a version).
@@ -56,19 +63,28 @@ def summary(report: Report) -> str:
     return f"{_plural(len(report.plans), 'plan')} checked: {_problems(report.diagnostics)}{accepted}"
 
 
-def accepted_line(accepted: AcceptedFinding) -> str:
+def _shown(path: str, stdin_name: str | None) -> str:
+    """A path as reports name it: standard input under the name given with
+    ``check --stdin-filename`` (the file an editor is checking), when there is one."""
+    return stdin_name if stdin_name and path == STDIN_NAME else path
+
+
+def accepted_line(accepted: AcceptedFinding, stdin_name: str | None = None) -> str:
     """An accepted finding: listed in every report, so that nothing is hidden."""
     d = accepted.diagnostic
-    return f"{d.path}:{d.line}:{d.column}: accepted {d.code}: {d.message} ({accepted.note})"
+    return f"{_shown(d.path, stdin_name)}:{d.line}:{d.column}: accepted {d.code}: {d.message} ({accepted.note})"
 
 
-def plan_lines(report: Report) -> list[str]:
+def plan_lines(report: Report, stdin_name: str | None = None) -> list[str]:
     """What `-v` adds: each plan checked, its files and its own problems."""
-    return [f"checked {_plan_name(checked)} ({_files(checked)}): {_problems(checked.diagnostics)}" for checked in report.plans]
+    return [
+        f"checked {_plan_name(checked, stdin_name)} ({_files(checked)}): {_problems(checked.diagnostics)}"
+        for checked in report.plans
+    ]
 
 
-def _plan_name(checked: CheckedPlan) -> str:
-    return checked.source.shown + ("/" if checked.source.is_folder else "")
+def _plan_name(checked: CheckedPlan, stdin_name: str | None = None) -> str:
+    return _shown(checked.source.shown, stdin_name) + ("/" if checked.source.is_folder else "")
 
 
 def _files(checked: CheckedPlan) -> str:
@@ -146,14 +162,19 @@ class BuildSummary:
 
 
 class Reporter:
-    """Renders a report; ``quiet`` leaves out everything but the problems."""
+    """Renders a report; ``quiet`` leaves out everything but the problems, and
+    ``stdin_name`` is what standard input is called (``check --stdin-filename``)."""
 
     name: ClassVar[str]
     # One document for tools: always printed, even when there is no problem.
     machine: ClassVar[bool] = False
 
-    def __init__(self, quiet: bool = False) -> None:
+    def __init__(self, quiet: bool = False, *, stdin_name: str | None = None) -> None:
         self.quiet = quiet
+        self.stdin_name = stdin_name
+
+    def path(self, path: str) -> str:
+        return _shown(path, self.stdin_name)
 
     def render(self, report: Report, build: BuildSummary | None = None) -> str:
         raise NotImplementedError
@@ -165,7 +186,7 @@ class TextReporter(Reporter):
     name: ClassVar[str] = "text"
 
     def line(self, d: Diagnostic) -> str:
-        text = f"{d.path}:{d.line}:{d.column}: {d.severity} {d.code}: {d.message}"
+        text = f"{self.path(d.path)}:{d.line}:{d.column}: {d.severity} {d.code}: {d.message}"
         if d.hint:
             text += f"\n  hint: {d.hint}"
         return text
@@ -173,7 +194,7 @@ class TextReporter(Reporter):
     def render(self, report: Report, build: BuildSummary | None = None) -> str:
         lines = [self.line(d) for d in report.diagnostics]
         if not self.quiet:
-            lines.extend(accepted_line(a) for a in report.accepted)
+            lines.extend(accepted_line(a, self.stdin_name) for a in report.accepted)
             lines.append(summary(report))
         return "".join(f"{line}\n" for line in lines)
 
@@ -191,7 +212,7 @@ class JsonReporter(Reporter):
     def render(self, report: Report, build: BuildSummary | None = None) -> str:
         document: dict[str, Any] = {
             "version": JSON_VERSION,
-            "plans": [checked.source.shown for checked in report.plans],
+            "plans": [self.path(checked.source.shown) for checked in report.plans],
             "summary": {
                 "plans": len(report.plans),
                 "errors": report.errors,
@@ -200,7 +221,7 @@ class JsonReporter(Reporter):
             },
             "diagnostics": [
                 {
-                    "path": d.path,
+                    "path": self.path(d.path),
                     "line": d.line,
                     "column": d.column,
                     "severity": str(d.severity),
@@ -214,7 +235,7 @@ class JsonReporter(Reporter):
             # Not problems (they do not fail the run), but never hidden.
             "accepted": [
                 {
-                    "path": a.diagnostic.path,
+                    "path": self.path(a.diagnostic.path),
                     "line": a.diagnostic.line,
                     "column": a.diagnostic.column,
                     "severity": str(a.diagnostic.severity),
@@ -225,7 +246,7 @@ class JsonReporter(Reporter):
                     "reason": a.acceptance.reason,
                     "by": a.acceptance.by,
                     "until": a.acceptance.until,
-                    "accepted_at": {"path": a.where.path, "line": a.where.line, "column": a.where.column},
+                    "accepted_at": {"path": self.path(a.where.path), "line": a.where.line, "column": a.where.column},
                 }
                 for a in report.accepted
             ],
@@ -259,7 +280,7 @@ class GithubReporter(Reporter):
             title = f"{d.code} {code_name(d.code)}".strip()
             message = d.message + (f"\n{d.hint}" if d.hint else "")
             lines.append(
-                f"::{d.severity} title={_escape_property(title)},file={_escape_property(d.path)},"
+                f"::{d.severity} title={_escape_property(title)},file={_escape_property(self.path(d.path))},"
                 f"line={d.line},col={d.column}::{_escape_data(message)}"
             )
         if not self.quiet:
@@ -314,6 +335,122 @@ def information_uri() -> str | None:
     return None
 
 
+# --- fingerprints ----------------------------------------------------------------------
+#
+# GitLab matches the problems of a merge request with the target branch's by their
+# fingerprint, and SARIF viewers track a result across runs by its partialFingerprints.
+# A fingerprint that moved with the line would show every untouched problem below an
+# edit as fixed, and again as new. So it is made of what the problem is (file, code,
+# message) and where it sits in the plan's structure (the YAML node it is reported at),
+# never of its line or column.
+
+# Messages that point to another place by line ("first written on line 12", "also in
+# plans/x.yaml:40"): that number moves with every edit above it.
+_LINE_NUMBER = re.compile(r"\bline \d+")
+_FILE_LINE = re.compile(r"(\.ya?ml):\d+\b")
+
+
+def _without_line_numbers(message: str) -> str:
+    return _FILE_LINE.sub(r"\1", _LINE_NUMBER.sub("line", message))
+
+
+def _address(plan: Plan, path: JsonPath) -> str:
+    """A node's path, with each list position replaced by the item's id when it has
+    one (scenarios, {id: hacked-account}, owner): adding a scenario, or a scenario
+    file that sorts first, leaves the other scenarios' addresses as they were."""
+    if not path:
+        # The whole file: the same as a problem placed at no node (line 1, column 1,
+        # which the first node leaves when comments are added above it).
+        return ""
+    parts: list[str | int | dict[str, str]] = []
+    node: Any = plan.raw
+    for part in path:
+        child: Any = None
+        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+            child = node[part]
+        elif isinstance(part, str) and isinstance(node, dict):
+            child = node.get(part)
+        ident = child.get("id") if isinstance(part, int) and isinstance(child, dict) else None
+        parts.append({"id": ident} if isinstance(ident, str) and ident else part)
+        node = child
+    return json.dumps(parts, ensure_ascii=False)
+
+
+def _rank(candidate: tuple[bool, JsonPath]) -> tuple[bool, int]:
+    """Which node a place stands for when several start there: a value over the key
+    written at the same place (`- id: x` starts both an item and its id key), and
+    the deepest value (a scenario file's own mapping, not the plan's scenarios list
+    that the loader places at the first scenario file)."""
+    is_value, path = candidate
+    return is_value, len(path) if is_value else -len(path)
+
+
+class _Places:
+    """The structural address of the node a diagnostic points at: the node starting
+    at its line and column, or the last one before (a place inside a long text)."""
+
+    def __init__(self, report: Report) -> None:
+        # file -> (plan, node starts in document order, the node starting at each)
+        self._files: dict[str, tuple[Plan, list[tuple[int, int]], list[JsonPath]]] = {}
+        for checked in report.plans:
+            if checked.plan is not None:
+                self._add(checked.plan)
+
+    def _add(self, plan: Plan) -> None:
+        best: dict[str, dict[tuple[int, int], tuple[bool, JsonPath]]] = {}
+        for is_value, places in ((True, plan.locator.values), (False, plan.locator.keys)):
+            for path, where in places.items():
+                here = best.setdefault(where.path, {})
+                place, candidate = (where.line, where.column), (is_value, path)
+                if place not in here or _rank(candidate) > _rank(here[place]):
+                    here[place] = candidate
+        for file, here in best.items():
+            starts = sorted(here)
+            self._files[file] = (plan, starts, [here[place][1] for place in starts])
+
+    def address(self, d: Diagnostic) -> str:
+        if d.path not in self._files:
+            return ""
+        plan, starts, paths = self._files[d.path]
+        at = bisect.bisect_right(starts, (d.line, d.column)) - 1
+        return _address(plan, paths[at]) if at >= 0 else ""
+
+
+def fingerprints(report: Report, stdin_name: str | None = None) -> dict[Diagnostic, str]:
+    """A fingerprint for every problem of the report, accepted ones included.
+
+    The same while the problem is: adding or removing lines elsewhere, or other
+    scenarios, changes none. Identical problems in one file (the same message at
+    the same node) are told apart by their order, counted in the accepted ones too,
+    so that accepting one leaves the others' fingerprints alone.
+    """
+    problems = sorted([*report.diagnostics, *(a.diagnostic for a in report.accepted)])
+    if not problems:
+        return {}
+    places = _Places(report)
+    seen: Counter[tuple[str, ...]] = Counter()
+    found: dict[Diagnostic, str] = {}
+    for d in problems:
+        key = (
+            PurePath(_shown(d.path, stdin_name)).as_posix(),
+            d.code,
+            _without_line_numbers(d.message),
+            places.address(d),
+        )
+        text = "\0".join((*key, str(seen[key])))
+        seen[key] += 1
+        found[d] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return found
+
+
+# --- SARIF -----------------------------------------------------------------------------
+
+# The key of the result's fingerprint in partialFingerprints, which is what GitHub code
+# scanning matches results across runs by. Versioned, as SARIF's fingerprint names are:
+# another way of computing it would be /v2, never a silent change to what /v1 means.
+SARIF_FINGERPRINT = "crisisplan/v1"
+
+
 def _sarif_message(d: Diagnostic) -> str:
     return d.message + (f"\nhint: {d.hint}" if d.hint else "")
 
@@ -323,6 +460,23 @@ class SarifReporter(Reporter):
 
     name: ClassVar[str] = "sarif"
     machine: ClassVar[bool] = True
+
+    def _result(self, d: Diagnostic, index: dict[str, int], fingerprint: str) -> dict[str, Any]:
+        result: dict[str, Any] = {"ruleId": d.code}
+        if d.code in index:
+            result["ruleIndex"] = index[d.code]
+        result["level"] = "error" if d.severity is Severity.ERROR else "warning"
+        result["message"] = {"text": _sarif_message(d)}
+        result["locations"] = [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(self.path(d.path))},
+                    "region": {"startLine": d.line, "startColumn": d.column},
+                }
+            }
+        ]
+        result["partialFingerprints"] = {SARIF_FINGERPRINT: fingerprint}
+        return result
 
     def render(self, report: Report, build: BuildSummary | None = None) -> str:
         codes = all_codes()
@@ -336,42 +490,14 @@ class SarifReporter(Reporter):
         if uri:
             driver["informationUri"] = uri
         driver["rules"] = [_rule(info) for info in codes]
-        results = []
-        for d in report.diagnostics:
-            result: dict[str, Any] = {"ruleId": d.code}
-            if d.code in index:
-                result["ruleIndex"] = index[d.code]
-            result["level"] = "error" if d.severity is Severity.ERROR else "warning"
-            result["message"] = {"text": _sarif_message(d)}
-            result["locations"] = [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(d.path)},
-                        "region": {"startLine": d.line, "startColumn": d.column},
-                    }
-                }
-            ]
-            results.append(result)
+        prints = fingerprints(report, self.stdin_name)
+        results = [self._result(d, index, prints[d]) for d in report.diagnostics]
         for accepted in report.accepted:
             d = accepted.diagnostic
+            result = self._result(d, index, prints[d])
             # SARIF's own way to say "reported, and accepted on purpose in the source".
-            results.append(
-                {
-                    "ruleId": d.code,
-                    **({"ruleIndex": index[d.code]} if d.code in index else {}),
-                    "level": "error" if d.severity is Severity.ERROR else "warning",
-                    "message": {"text": _sarif_message(d)},
-                    "locations": [
-                        {
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": _uri(d.path)},
-                                "region": {"startLine": d.line, "startColumn": d.column},
-                            }
-                        }
-                    ],
-                    "suppressions": [{"kind": "inSource", "status": "accepted", "justification": accepted.note}],
-                }
-            )
+            result["suppressions"] = [{"kind": "inSource", "status": "accepted", "justification": accepted.note}]
+            results.append(result)
         run: dict[str, Any] = {
             "tool": {"driver": driver},
             # Columns count characters, as editors show them (libyaml's marks).
@@ -388,16 +514,11 @@ class SarifReporter(Reporter):
         return _dump({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]})
 
 
+# --- GitLab Code Quality ---------------------------------------------------------------
+
 # Errors stop a build, warnings do not (unless --strict): ESLint's GitLab formatters
 # map its own two levels the same way.
 _GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor"}
-
-
-def fingerprint(d: Diagnostic) -> str:
-    """Stable across runs for the same problem at the same place: GitLab compares the
-    merge request's report with the target branch's by it."""
-    key = "\0".join((d.code, PurePath(d.path).as_posix(), str(d.line), d.message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 class GitlabReporter(Reporter):
@@ -407,14 +528,15 @@ class GitlabReporter(Reporter):
     machine: ClassVar[bool] = True
 
     def render(self, report: Report, build: BuildSummary | None = None) -> str:
+        prints = fingerprints(report, self.stdin_name)
         return _dump(
             [
                 {
                     "description": d.message + (f" (hint: {d.hint})" if d.hint else ""),
                     "check_name": d.code,
-                    "fingerprint": fingerprint(d),
+                    "fingerprint": prints[d],
                     "severity": _GITLAB_SEVERITY[d.severity],
-                    "location": {"path": PurePath(d.path).as_posix(), "lines": {"begin": d.line}},
+                    "location": {"path": PurePath(self.path(d.path)).as_posix(), "lines": {"begin": d.line}},
                 }
                 for d in report.diagnostics
             ]
@@ -424,3 +546,74 @@ class GitlabReporter(Reporter):
 REPORTERS: dict[str, type[Reporter]] = {
     r.name: r for r in (TextReporter, JsonReporter, GithubReporter, SarifReporter, GitlabReporter)
 }
+
+
+# --- a report in a file (check --output-file) -----------------------------------------
+
+# What each format's file is usually called, for the hint when a name is refused.
+REPORT_FILE_NAMES = {
+    "text": "crisisplan.txt",
+    "json": "crisisplan.json",
+    "github": "crisisplan.txt",
+    "sarif": "crisisplan.sarif",
+    "gitlab": "gl-code-quality-report.json",
+}
+
+
+def plan_files(report: Report) -> list[Path]:
+    """Every file the report's plans come from (standard input aside)."""
+    return [path for checked in report.plans if not checked.source.is_stdin for path in checked.source.files()]
+
+
+def write_report(target: Path, text: str, plans: Iterable[Path], example: str = "crisisplan.sarif") -> None:
+    """Write a report to ``target`` in one step: a new file beside it, then one rename,
+    so whatever reads it (the next CI step, an editor) sees the old report or the new
+    one, never half of one.
+
+    Never through a symbolic link (the file itself or a folder on the way), never over
+    a folder, one of ``plans`` or a YAML file (a report there would be read as a plan):
+    WriteRefused says why, with ``example`` as a name to use instead. OSError for the
+    rest (a read-only folder, a full disk), with nothing left behind.
+    """
+    if target.name in ("", ".", ".."):
+        raise WriteRefused(f"'{target}' names a folder, not a file", f"give a file name, like {example}")
+    if target.is_symlink():
+        raise WriteRefused(
+            f"{target} is a symbolic link; crisisplan does not write through links",
+            "remove the link, or choose another file name",
+        )
+    if target.exists() and not target.is_file():
+        raise WriteRefused(f"{target} is not a file", f"give a file name, like {example}")
+    if target.exists() and any(plan.exists() and os.path.samefile(target, plan) for plan in plans):
+        raise WriteRefused(
+            f"{target} is one of the plans checked; crisisplan does not write a report over a plan",
+            f"give another file name, like {example}",
+        )
+    if target.suffix.lower() in YAML_SUFFIXES:
+        raise WriteRefused(
+            f"{target} is a YAML file name, and crisisplan reads YAML files as plans",
+            f"give another file name, like {example}",
+        )
+    cwd = Path.cwd()
+    # Inside the folder crisisplan runs in, folders on the way are opened one by one
+    # without following links (files.write_new), so none can lead the file elsewhere.
+    within = cwd if ".." not in target.parts and target.absolute().is_relative_to(cwd) else None
+    link = linked_component(target, cwd) if within else None
+    if link is not None:
+        # Said here too, to name the folder as the user named it (write_new names it
+        # by its absolute path).
+        raise WriteRefused(
+            f"{link.relative_to(cwd)} is a symbolic link; crisisplan does not write through links",
+            "replace the link with a real folder, or write the report elsewhere",
+        )
+    staged = target.with_name(f".{target.name}.crisisplan-new")
+    if staged.is_symlink() or staged.is_file():
+        staged.unlink()  # left over from a run that was stopped
+    write_new(staged, text.encode("utf-8"), within=within)
+    try:
+        # A rename replaces a link put in target's place since the check above; it
+        # never writes through it.
+        os.replace(staged, target)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise

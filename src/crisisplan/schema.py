@@ -145,9 +145,19 @@ def _validator() -> jsonschema.Draft7Validator:
     return validator
 
 
-def validate(data: dict[str, Any], locator: Locator) -> list[Diagnostic]:
+@cache
+def _part_validator(definition: str) -> jsonschema.protocols.Validator:
+    # Evolved from the plan's validator, so the definition's $refs resolve in the plan
+    # schema, as scenario.schema.json's one $ref into plan.schema.json does for editors.
+    return _validator().evolve(schema=plan_schema()["definitions"][definition])
+
+
+def validate(data: dict[str, Any], locator: Locator, definition: str = "") -> list[Diagnostic]:
+    """Schema problems of a plan, or (``definition``: scenario, review) of one scenario
+    or review file on its own, as an editor validates it with that file's schema."""
+    validator: jsonschema.protocols.Validator = _part_validator(definition) if definition else _validator()
     found: set[Diagnostic] = set()
-    for error in _validator().iter_errors(data):
+    for error in validator.iter_errors(data):
         found.update(_diagnose(error, locator))
     return sorted(found)
 
