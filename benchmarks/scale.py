@@ -594,13 +594,13 @@ def render(table: list[tuple[str, list[str]]], sizes: list[Size]) -> str:
 _PLUMBING = re.compile(r"runpy|click/core\.py|^<|^~|crisisplan/(__main__|cli/)")
 # Where a build's time goes, by the functions that do each part.
 _PARTS = {
-    "check the plan": ("crisisplan/checker.py", "check_paths"),
-    "generate the Markdown": ("crisisplan/site/pages.py", "generate"),
+    "check the plan": ("crisisplan/check/pipeline.py", "check_paths"),
+    "generate the Markdown": ("crisisplan/publish/site/pages.py", "generate"),
     "MkDocs: load the config": ("mkdocs/config/base.py", "load_config"),
     "MkDocs: build": ("mkdocs/commands/build.py", "build"),
-    "localize the search index": ("crisisplan/site/search.py", "localize_search_index"),
-    "declare page languages": ("crisisplan/build.py", "_declare_language"),
-    "publish (swap the site in)": ("crisisplan/publish.py", "swap_in"),
+    "localize the search index": ("crisisplan/publish/site/search.py", "localize_search_index"),
+    "declare page languages": ("crisisplan/publish/build.py", "_declare_language"),
+    "publish (swap the site in)": ("crisisplan/publish/sitefolder.py", "swap_in"),
 }
 
 
@@ -668,8 +668,8 @@ def profile(n: int, scratch: Path, languages: Sequence[str], env: dict[str, str]
         ct = cumulative(file, name)
         parts += ct
         lines.append(f"{ct:>8.2f}s {ct / total:>6.1%}  {part}  [{file}:{name}]")
-    rest = cumulative("crisisplan/build.py", "build") - parts
-    lines.append(f"{rest:>8.2f}s {rest / total:>6.1%}  the rest of crisisplan.build.build")
+    rest = cumulative("crisisplan/publish/build.py", "build") - parts
+    lines.append(f"{rest:>8.2f}s {rest / total:>6.1%}  the rest of crisisplan.publish.build.build")
     return "\n".join(lines)
 
 

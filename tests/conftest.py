@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from crisisplan.build import BuildResult
+    from crisisplan.publish.options import BuildResult
 
 TODAY = "2026-11-22"
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +44,8 @@ def invoke(*args: str, cwd: Path = ROOT) -> tuple[int, str, str]:
 
 def build_examples(site: Path, **options: Any) -> BuildResult:
     """A real build of the example plans into site, with the repository's mkdocs.yml."""
-    from crisisplan.build import BuildOptions, build
+    from crisisplan.publish.build import build
+    from crisisplan.publish.options import BuildOptions
 
     result = build(
         BuildOptions(

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from crisisplan.loader import MAX_DEPTH
+from crisisplan.plan.loader import MAX_DEPTH
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "cases" / "valid" / "minimal" / "plan.yaml"

@@ -10,7 +10,8 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from crisisplan.build import BuildOptions, BuildResult, build
+from crisisplan.publish.build import build
+from crisisplan.publish.options import BuildOptions, BuildResult
 from tests.conftest import ROOT, build_examples
 
 

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from crisisplan.build import BuildOptions, BuildResult, build
+from crisisplan.publish.build import build
+from crisisplan.publish.options import BuildOptions, BuildResult
 from tests.conftest import CASES, ROOT, build_examples
 
 HOSTED = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?(?:https?:)?//""", re.I)
@@ -197,8 +198,9 @@ def test_full_plan_composed_from_parts_numbers_pages_and_links_its_contents(buil
 
 
 def test_letter_paper(tmp_path: Path) -> None:
-    from crisisplan.checker import check_paths
-    from crisisplan.pdf import PdfJob, render_pdf, runbook_html
+    from crisisplan.check.pipeline import check_paths
+    from crisisplan.publish.pdf.documents import runbook_html
+    from crisisplan.publish.pdf.weasy import PdfJob, render_pdf
 
     plan = check_paths([CASES / "valid" / "minimal"]).plans[0].plan
     assert plan is not None

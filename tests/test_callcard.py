@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from crisisplan.checker import check_paths
-from crisisplan.labels import labels_for
-from crisisplan.model import Plan
-from crisisplan.pdf import PdfJob, callcard_html, layout, render_each
-from crisisplan.views import call_tree, reachable
+from crisisplan.check.pipeline import check_paths
+from crisisplan.plan.model import Plan
+from crisisplan.publish.pdf.documents import callcard_html
+from crisisplan.publish.pdf.weasy import PdfJob, layout, render_each
+from crisisplan.render.labels import labels_for
+from crisisplan.render.views import call_tree, reachable
 from tests.conftest import ROOT
 
 MANY_ROLES = Path(__file__).resolve().parent / "quick_card" / "many-roles"

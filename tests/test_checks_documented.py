@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from crisisplan.checks import all_checks
-from crisisplan.codes import all_codes
+from crisisplan.check.checks import all_checks
+from crisisplan.check.codes import all_codes
 from tests.conftest import CASES
 
 CHECKS = all_checks()
@@ -15,7 +15,7 @@ CHECKS = all_checks()
 
 @pytest.mark.parametrize("check", CHECKS, ids=[c.code for c in CHECKS])
 def test_check_is_documented_with_a_failing_and_a_passing_example(check: object) -> None:
-    from crisisplan.checks import Check
+    from crisisplan.check.checks import Check
 
     assert isinstance(check, Check)
     assert check.summary
@@ -25,7 +25,7 @@ def test_check_is_documented_with_a_failing_and_a_passing_example(check: object)
 
 @pytest.mark.parametrize("info", all_codes(), ids=[c.code for c in all_codes()])
 def test_every_code_has_a_failing_case(info: object) -> None:
-    from crisisplan.codes import CodeInfo
+    from crisisplan.check.codes import CodeInfo
 
     assert isinstance(info, CodeInfo)
     if info.code in ("CP007", "CP011", "CP012", "CP014"):

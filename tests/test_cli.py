@@ -10,8 +10,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from crisisplan.check.codes import all_codes
 from crisisplan.cli import cli
-from crisisplan.codes import all_codes
 from tests.conftest import CASES
 
 CASE = CASES / "invalid" / "folder-plan-misspelt-role"

@@ -93,7 +93,8 @@ def test_checking_contacts_never_touches_the_network(
 
 
 def test_tel_links_use_the_e164_form_with_the_extension_apart(tmp_path: Path) -> None:
-    from crisisplan.build import BuildOptions, build
+    from crisisplan.publish.build import build
+    from crisisplan.publish.options import BuildOptions
 
     plans = tmp_path / "plans"
     plans.mkdir()

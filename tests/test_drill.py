@@ -8,9 +8,9 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from crisisplan.checker import check_paths
-from crisisplan.drill import build_drill
-from crisisplan.model import Plan
+from crisisplan.check.pipeline import check_paths
+from crisisplan.incident.drill import build_drill
+from crisisplan.plan.model import Plan
 from tests.conftest import ROOT
 from tests.conftest import invoke as run
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from crisisplan.build import BuildOptions, BuildResult, build
+from crisisplan.publish.build import build
+from crisisplan.publish.options import BuildOptions, BuildResult
 from tests.conftest import CASES, TODAY
 
 BILINGUAL = CASES / "valid" / "bilingual" / "plan.yaml"

@@ -29,7 +29,7 @@ from typing import IO, Any
 
 import pytest
 
-from crisisplan.schema import plan_schema
+from crisisplan.plan.schema import plan_schema
 from tests.conftest import invoke
 
 # Pinned so the expected behaviour cannot drift. 1.25.0 is the newest release that

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from crisisplan.checker import check_paths
+from crisisplan.check.pipeline import check_paths
 from tests.conftest import TODAY
 
 

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from crisisplan.cli import cli
-from crisisplan.schema import plan_schema
+from crisisplan.plan.schema import plan_schema
 from tests.fuzzing import (
     MINIMAL,
     SEGARKITA,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from crisisplan.loader import MAX_EXPANDED_BYTES, MAX_NODES, LoadError, load_file
+from crisisplan.plan.loader import MAX_EXPANDED_BYTES, MAX_NODES, LoadError, load_file
 from tests.conftest import CASES
 
 MINIMAL = CASES / "valid" / "minimal" / "plan.yaml"
@@ -470,8 +470,8 @@ def test_pdfs_hold_no_local_path_and_do_not_depend_on_the_build_folder(tmp_path:
 
 
 def test_serve_keeps_going_when_mkdocs_yml_breaks(repo: Path) -> None:
-    from crisisplan.build import BuildOptions
-    from crisisplan.serve import rebuilds
+    from crisisplan.publish.options import BuildOptions
+    from crisisplan.publish.serve import rebuilds
 
     (repo / "mkdocs.yml").write_text("site_name: [unclosed\n")
     preview = repo.parent / "preview"

@@ -132,7 +132,8 @@ def _squeeze(text: str) -> str:
 
 
 def test_site_and_pdfs_show_a_statement_in_review_as_not_approved_in_danish(tmp_path: Path) -> None:
-    from crisisplan.build import BuildOptions, build
+    from crisisplan.publish.build import build
+    from crisisplan.publish.options import BuildOptions
 
     plans = tmp_path / "plans"
     plans.mkdir()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shlex
 
-from crisisplan.checker import check_paths
-from crisisplan.incident import find_scenarios
-from crisisplan.model import Plan
+from crisisplan.check.pipeline import check_paths
+from crisisplan.incident.find import find_scenarios
+from crisisplan.plan.model import Plan
 from tests.conftest import CASES, ROOT
 from tests.conftest import invoke as run
 

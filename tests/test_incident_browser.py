@@ -23,9 +23,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crisisplan.build import BuildOptions, build
-from crisisplan.checker import check_paths
-from crisisplan.site.zensical_site import zensical_installed
+from crisisplan.check.pipeline import check_paths
+from crisisplan.publish.build import build
+from crisisplan.publish.options import BuildOptions
+from crisisplan.publish.site.zensical_site import zensical_installed
 from tests.browser import offline_browser, screenshot
 from tests.conftest import ROOT, TODAY, build_examples, invoke
 

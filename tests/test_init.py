@@ -10,8 +10,15 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
-from crisisplan.init import InitOptions, Source, fit_width, init, installed_source, plan_files
-from crisisplan.schema import schema_text
+from crisisplan.plan.schema import schema_text
+from crisisplan.publish.scaffold import (
+    InitOptions,
+    Source,
+    fit_width,
+    init,
+    installed_source,
+    plan_files,
+)
 from tests.conftest import ROOT, TODAY, invoke
 
 GIT_SOURCE = ("--source", "https://git.example.com/comms/crisisplan.git", "--rev", "v0.1.0")

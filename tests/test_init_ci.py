@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from crisisplan.init import InitOptions, Source, plan_files
+from crisisplan.publish.scaffold import InitOptions, Source, plan_files
 from tests.conftest import ROOT
 
 # Not the suite's pinned day: init and check both read it from the environment here.

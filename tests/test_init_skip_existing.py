@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from crisisplan.init import InitOptions, Skipped, Source, init, plan_files
+from crisisplan.publish.scaffold import InitOptions, Skipped, Source, init, plan_files
 from tests.conftest import TODAY, invoke
 
 SOURCE = ("--source", "https://git.example.com/comms/crisisplan.git", "--rev", "v0.1.0")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crisisplan.labels import SHIPPED_LANGUAGES, Labels, labels_for, template_catalog
+from crisisplan.render.labels import SHIPPED_LANGUAGES, Labels, labels_for, template_catalog
 
 TEAM = Path(__file__).resolve().parent  # holds locale/sv and locale/da, as a project folder would
 

@@ -27,9 +27,9 @@ from typing import Any
 
 import pytest
 
-from crisisplan.checker import check_paths
-from crisisplan.safe import markdown_html
-from crisisplan.schema import plan_schema
+from crisisplan.check.pipeline import check_paths
+from crisisplan.markup import markdown_html
+from crisisplan.plan.schema import plan_schema
 from tests.conftest import ROOT, TODAY
 
 # Twice the input may cost at most this much more: linear work with a constant

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from crisisplan.build import BuildOptions, build
-from crisisplan.site.offline import MANIFEST_FILE, SW_FILE, write_offline_files
+from crisisplan.publish.build import build
+from crisisplan.publish.options import BuildOptions
+from crisisplan.publish.site.offline import MANIFEST_FILE, SW_FILE, write_offline_files
 from tests.browser import ARGS, chromium_path, offline_browser, screenshot
 from tests.conftest import CASES, ROOT, TODAY
 

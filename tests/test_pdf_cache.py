@@ -6,7 +6,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from crisisplan.build import BuildOptions, BuildResult, build
+from crisisplan.publish.build import build
+from crisisplan.publish.options import BuildOptions, BuildResult
 from tests.conftest import CASES, ROOT, TODAY
 
 BILINGUAL = CASES / "valid" / "bilingual" / "plan.yaml"

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from crisisplan import pdf
-from crisisplan.checker import check_paths
-from crisisplan.pdf import PdfJob, render_each, runbook_html
+from crisisplan.check.pipeline import check_paths
+from crisisplan.publish.pdf import weasy as pdf
+from crisisplan.publish.pdf.documents import runbook_html
+from crisisplan.publish.pdf.weasy import Job, PdfJob, render_each
 from tests.conftest import CASES, ROOT
 
 BILINGUAL = CASES / "valid" / "bilingual" / "plan.yaml"
@@ -51,7 +52,7 @@ def test_workers_are_replaced_after_a_bounded_number_of_documents(tmp_path: Path
 
 
 def test_a_failing_pdf_stops_the_pool_without_hanging(tmp_path: Path) -> None:
-    jobs = [WhoRendered(tmp_path / "a.pdf"), Fails(tmp_path / "b.pdf"), *(WhoRendered(tmp_path / f"{n}.pdf") for n in range(20))]
+    jobs: list[Job] = [WhoRendered(tmp_path / "a.pdf"), Fails(tmp_path / "b.pdf"), *(WhoRendered(tmp_path / f"{n}.pdf") for n in range(20))]
     with pytest.raises(ValueError, match=r"cannot render b\.pdf"):
         render_each(jobs, workers=2)
     # Every worker is gone: nothing is left rendering PDFs nobody will publish.

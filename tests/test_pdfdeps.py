@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crisisplan.pdfdeps import require_weasyprint
+from crisisplan.publish.pdf.deps import require_weasyprint
 from tests.conftest import ROOT
 
 WITHOUT_PANGO = """

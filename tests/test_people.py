@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from crisisplan.checker import check_paths
-from crisisplan.checks.people import covered_minutes, read_window
-from crisisplan.labels import labels_for
-from crisisplan.model import Plan, add_cadence, parse_cadence
-from crisisplan.pdf import runbook_html
-from crisisplan.site.pages import SitePlan, generate
-from crisisplan.views import people_named, when_text
+from crisisplan.check.pipeline import check_paths
+from crisisplan.plan.model import Plan, add_cadence, parse_cadence
+from crisisplan.plan.windows import covered_minutes, read_window
+from crisisplan.publish.pdf.documents import runbook_html
+from crisisplan.publish.site.pages import SitePlan, generate
+from crisisplan.render.labels import labels_for
+from crisisplan.render.views import people_named, when_text
 from tests.conftest import CASES, TODAY, invoke
 
 VALID = CASES / "valid" / "people-and-timing" / "plan.yaml"

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from crisisplan.audience import personal_data_in_public_text, public_texts
-from crisisplan.checker import check_plan
+from crisisplan.check.pipeline import check_plan
 from crisisplan.diagnostics import Diagnostic, Severity
-from crisisplan.loader import PlanSource
-from crisisplan.model import Plan
+from crisisplan.plan.loader import PlanSource
+from crisisplan.plan.model import Plan
+from crisisplan.plan.public import personal_data_in_public_text, public_texts
 from tests.conftest import CASES, ROOT, TODAY
 
 LEAKS = CASES / "public" / "leaks"

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from crisisplan.checker import check_paths
-from crisisplan.labels import labels_for
-from crisisplan.model import Plan, Role, Scenario
-from crisisplan.pdf import PdfJob, render_each, runbook_html
-from crisisplan.views import reachable, roles_named
+from crisisplan.check.pipeline import check_paths
+from crisisplan.plan.model import Plan, Role, Scenario
+from crisisplan.publish.pdf.documents import runbook_html
+from crisisplan.publish.pdf.weasy import PdfJob, render_each
+from crisisplan.render.labels import labels_for
+from crisisplan.render.views import reachable, roles_named
 from tests.conftest import ROOT
 
 MANY_ROLES = Path(__file__).resolve().parent / "quick_card" / "many-roles"

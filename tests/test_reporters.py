@@ -16,10 +16,9 @@ import pytest
 from jsonschema import Draft4Validator
 
 from crisisplan import __version__
-from crisisplan.checker import Report
-from crisisplan.codes import all_codes
-from crisisplan.diagnostics import Diagnostic, Severity
-from crisisplan.reporters import (
+from crisisplan.check.codes import all_codes
+from crisisplan.check.pipeline import Report
+from crisisplan.check.report import (
     BuildSummary,
     GithubReporter,
     GitlabReporter,
@@ -28,6 +27,7 @@ from crisisplan.reporters import (
     fingerprints,
     information_uri,
 )
+from crisisplan.diagnostics import Diagnostic, Severity
 from tests.conftest import CASES, ROOT, invoke
 
 CASE = CASES / "invalid" / "folder-plan-misspelt-role"
@@ -520,7 +520,7 @@ def actions_core(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def toolkit_lines(folder: Path, report: Report) -> str:
-    from crisisplan.codes import code_name
+    from crisisplan.check.codes import code_name
 
     annotations = [
         {

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from crisisplan.build import BuildOptions, build
-from crisisplan.checker import check_paths
+from crisisplan.check.pipeline import check_paths
+from crisisplan.publish.build import build
+from crisisplan.publish.options import BuildOptions
 from tests.conftest import CASES, ROOT, invoke
 
 

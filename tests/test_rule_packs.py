@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from crisisplan.build import BuildOptions, build
-from crisisplan.codes import all_codes
-from crisisplan.rules import PACKS, rules_of
+from crisisplan.check.codes import all_codes
+from crisisplan.check.rules import PACKS, rules_of
+from crisisplan.publish.build import build
+from crisisplan.publish.options import BuildOptions
 from tests.conftest import CASES, ROOT, TODAY, invoke
 
 CHECKS_PACKS = """\

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from crisisplan.build import BuildOptions, build
-from crisisplan.safe import markdown_html, md_escape, safe_url
+from crisisplan.markup import markdown_html, md_escape, safe_url
+from crisisplan.publish.build import build
+from crisisplan.publish.options import BuildOptions
 from tests.conftest import CASES, ROOT
 
 ATTACKS = {

@@ -17,7 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from crisisplan.cli import cli
-from crisisplan.schema import plan_schema, schema_text
+from crisisplan.plan.schema import plan_schema, schema_text
 from tests.conftest import invoke
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from crisisplan.site.search import (
+from crisisplan.publish.site.search import (
     OFFLINE_INDEX,
     OFFLINE_PREFIX,
     SEPARATOR,
@@ -36,7 +36,8 @@ SCRIPT = ROOT / "src" / "crisisplan" / "assets" / "search.js"
 
 def build_only(plan: Path, site: Path) -> None:
     """A real build of one plan, without PDFs."""
-    from crisisplan.build import BuildOptions, build
+    from crisisplan.publish.build import build
+    from crisisplan.publish.options import BuildOptions
 
     result = build(
         BuildOptions(

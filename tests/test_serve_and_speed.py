@@ -27,8 +27,8 @@ from watchdog.events import (
 from watchdog.observers.api import ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from crisisplan.build import BuildOptions
-from crisisplan.serve import PreviewServer, Watcher, rebuilds
+from crisisplan.publish.options import BuildOptions
+from crisisplan.publish.serve import PreviewServer, Watcher, rebuilds
 from tests.conftest import CASES, ROOT
 
 # A bound on how long a test waits for a real event or build; never a timing tested.
@@ -141,7 +141,7 @@ class _Refusing(PollingObserver):
 
 
 def test_the_watcher_polls_where_the_system_refuses_notifications(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("crisisplan.serve.Observer", _Refusing)
+    monkeypatch.setattr("crisisplan.publish.serve.Observer", _Refusing)
     with Watcher(lambda: [tmp_path], quiet=0.05) as watcher:
         assert watcher.polling
         (tmp_path / "plan.yaml").write_text("plan: {}\n")
@@ -222,6 +222,6 @@ def test_nothing_answers_before_the_server_is_opened(tmp_path: Path) -> None:
     ],
 )
 def test_addresses(value: str, address: tuple[str, int]) -> None:
-    from crisisplan.serve import parse_address
+    from crisisplan.publish.serve import parse_address
 
     assert parse_address(value) == address

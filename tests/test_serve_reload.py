@@ -242,7 +242,7 @@ def test_the_open_page_reloads_with_the_new_text_after_a_rebuild(tmp_path: Path)
 def test_the_built_pages_never_carry_the_reload_script() -> None:
     # The script is added as the preview serves a page: the built file itself, like
     # every published site, has none.
-    from crisisplan.serve import preview_page
+    from crisisplan.publish.serve import preview_page
 
     page = b'<html><head><link rel="manifest" href="manifest.webmanifest" data-cp-sw="sw.js">\n</head><body><p>Runbook</p></body></html>'
     served = preview_page(page, "abc-3")

@@ -22,13 +22,15 @@ from typing import Any
 import pytest
 import yaml
 
-from crisisplan.build import BuildOptions, BuildResult, build
-from crisisplan.checker import check_paths
-from crisisplan.labels import labels_for
-from crisisplan.loader import load_file
-from crisisplan.localtext import LOCAL_TYPES
-from crisisplan.pdf import PdfJob, render_all, runbook_html
-from crisisplan.schema import plan_schema
+from crisisplan.check.pipeline import check_paths
+from crisisplan.plan.loader import load_file
+from crisisplan.plan.localtext import LOCAL_TYPES
+from crisisplan.plan.schema import plan_schema
+from crisisplan.publish.build import build
+from crisisplan.publish.options import BuildOptions, BuildResult
+from crisisplan.publish.pdf.documents import runbook_html
+from crisisplan.publish.pdf.weasy import PdfJob, render_all
+from crisisplan.render.labels import labels_for
 from tests.browser import offline_browser
 from tests.conftest import ROOT, TODAY
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from crisisplan.today import TodayError, today
+from crisisplan.plan.today import TodayError, today
 from tests.conftest import TODAY, invoke
 
 

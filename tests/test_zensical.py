@@ -16,10 +16,14 @@ from typing import Any
 
 import pytest
 
-from crisisplan.build import BuildResult
-from crisisplan.site.mkdocs_site import SiteBuildError
-from crisisplan.site.pages import Pages
-from crisisplan.site.zensical_site import INSTALL_HINT, build_site_zensical, zensical_installed
+from crisisplan.publish.options import BuildResult
+from crisisplan.publish.site.mkdocs_site import SiteBuildError
+from crisisplan.publish.site.pages import Pages
+from crisisplan.publish.site.zensical_site import (
+    INSTALL_HINT,
+    build_site_zensical,
+    zensical_installed,
+)
 from tests.browser import ARTIFACTS, offline_browser, screenshot
 from tests.conftest import build_examples
 

@@ -50,7 +50,7 @@ def main() -> None:
     """Entry point: Click's usage errors exit 2; anything unexpected is reported, not traced."""
     import signal
 
-    from crisisplan.labels import CatalogError, project_catalogs
+    from crisisplan.render.labels import CatalogError, project_catalogs
 
     signal.signal(signal.SIGTERM, _terminate)
     try:

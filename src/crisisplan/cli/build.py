@@ -26,7 +26,7 @@ from crisisplan.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from crisisplan.build import BuildResult
+    from crisisplan.publish.options import BuildResult
 
 
 def _print_progress(done: int, total: int, name: str) -> None:
@@ -95,9 +95,10 @@ def build_command(
     interrupted. With --format json, sarif or gitlab, standard output holds one
     document and nothing else (json's has a "build" object saying what was built).
     """
-    from crisisplan.build import BuildError, build
-    from crisisplan.checker import Report
-    from crisisplan.reporters import REPORTERS, BuildSummary, plan_lines
+    from crisisplan.check.pipeline import Report
+    from crisisplan.check.report import REPORTERS, BuildSummary, plan_lines
+    from crisisplan.publish.build import build
+    from crisisplan.publish.options import BuildError
 
     _quiet_or_verbose(quiet, verbose)
     options = _build_options(
@@ -128,7 +129,7 @@ def build_command(
         for line in [*plan_lines(report), *_published(result, site)]:
             click.echo(line, err=True)
     if reporter.machine:
-        click.echo(reporter.render(report, BuildSummary.of(result, site, options.public)), nl=False)
+        click.echo(reporter.render(report, result.summary(site, options.public)), nl=False)
     elif report.diagnostics or not (result.built or shard):
         click.echo(reporter.render(report), nl=False)
     if shard and not report.failed(strict):
@@ -163,7 +164,7 @@ def build_command(
 
 def _published(result: BuildResult, site: Path) -> list[str]:
     """What `build -v` adds: each edition and each PDF, rendered or from the cache."""
-    from crisisplan.build import _site_plans, site_editions
+    from crisisplan.publish.build import _site_plans, site_editions
 
     if not result.built:
         return []
@@ -179,7 +180,7 @@ def _published(result: BuildResult, site: Path) -> list[str]:
 def _dev_addr(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, int] | None:
     if value is None:
         return None
-    from crisisplan.serve import parse_address
+    from crisisplan.publish.serve import parse_address
 
     try:
         return parse_address(value)
@@ -224,7 +225,7 @@ def serve(
     each rebuild. Every file of the plans and docs/, mkdocs.yml and crisisplan.yaml
     is watched. Stop with Ctrl-C.
     """
-    from crisisplan.serve import DEFAULT_HOST, DEFAULT_PORT
+    from crisisplan.publish.serve import DEFAULT_HOST, DEFAULT_PORT
 
     if dev_addr is not None and port is not None:
         raise click.UsageError("--port and --dev-addr cannot be used together: give the port in --dev-addr HOST:PORT")
@@ -250,9 +251,9 @@ def _serve(
     import tempfile
     from contextlib import closing
 
-    from crisisplan.build import BuildOptions
-    from crisisplan.reporters import TextReporter
-    from crisisplan.serve import PreviewServer, is_local, rebuilds, url_of, watched_paths
+    from crisisplan.check.report import TextReporter
+    from crisisplan.publish.options import BuildOptions
+    from crisisplan.publish.serve import PreviewServer, is_local, rebuilds, url_of, watched_paths
 
     with tempfile.TemporaryDirectory(prefix="crisisplan-preview-") as preview:
         site = Path(preview) / "site"

@@ -67,16 +67,16 @@ def check(
     <stdin>, or as --stdin-filename's NAME). Exits 0 when clean, 1 when there are
     problems (warnings count only with --strict), 2 on a usage error.
     """
-    from crisisplan.checker import check_paths
-    from crisisplan.files import WriteRefused, describe_os_error
-    from crisisplan.loader import STDIN
-    from crisisplan.reporters import (
+    from crisisplan.check.pipeline import check_paths
+    from crisisplan.check.report import (
         REPORT_FILE_NAMES,
         REPORTERS,
         plan_files,
         plan_lines,
         write_report,
     )
+    from crisisplan.files import WriteRefused, describe_os_error
+    from crisisplan.plan.loader import STDIN
 
     _quiet_or_verbose(quiet, verbose)
     if stdin_filename is not None and STDIN not in (str(path) for path in paths):

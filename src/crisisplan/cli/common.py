@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 if TYPE_CHECKING:
-    from crisisplan.build import BuildOptions
-    from crisisplan.config import Config
-    from crisisplan.model import Plan
+    from crisisplan.check.settings import Config
+    from crisisplan.plan.model import Plan
+    from crisisplan.publish.options import BuildOptions
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PLANS = Path("plans")
@@ -55,7 +55,7 @@ strict_option = click.option(
 
 def _project_config() -> Config:
     """crisisplan.yaml where crisisplan runs (an empty Config when there is none)."""
-    from crisisplan.config import load_config
+    from crisisplan.check.settings import load_config
 
     return load_config()
 
@@ -72,7 +72,7 @@ def _configured(name: str, given: Any, configured: Any) -> Any:
 
 def _today() -> dt.date:
     """Today, or CRISISPLAN_TODAY (YYYY-MM-DD) so that checks can be reproduced."""
-    from crisisplan.today import TodayError, today
+    from crisisplan.plan.today import TodayError, today
 
     try:
         return today()
@@ -104,7 +104,7 @@ def _build_options(
     cache: bool = True,
     engine: str = "mkdocs",
 ) -> BuildOptions:
-    from crisisplan.build import BuildOptions
+    from crisisplan.publish.options import BuildOptions
 
     check_config = _project_config()
     if config_file is None and Path("mkdocs.yml").is_file():
@@ -133,7 +133,7 @@ def _configured_site_dir(site_dir: Path, config_file: Path | None) -> Path:
     context = click.get_current_context(silent=True)
     if context is None or context.get_parameter_source("site_dir") is not ParameterSource.DEFAULT:
         return site_dir  # given on the command line, or a command without the option (serve)
-    from crisisplan.site.mkdocs_site import site_dir_of
+    from crisisplan.publish.site.mkdocs_site import site_dir_of
 
     return site_dir_of(config_file) or site_dir
 
@@ -163,8 +163,8 @@ config_option = click.option(
 
 def _load_plans(paths: list[Path]) -> list[Plan]:
     """Plans for the incident tools: usable even if a check fails elsewhere in them."""
-    from crisisplan.checker import check_paths
-    from crisisplan.reporters import TextReporter
+    from crisisplan.check.pipeline import check_paths
+    from crisisplan.check.report import TextReporter
 
     report = check_paths(paths, today=_today())
     plans = [checked.plan for checked in report.plans if checked.plan is not None]

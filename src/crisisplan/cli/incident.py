@@ -30,7 +30,7 @@ from crisisplan.cli.common import (
 )
 def scenarios(paths: tuple[Path, ...], words: str) -> None:
     """List the scenarios with severity and triggers; with --search, best matches first."""
-    from crisisplan.incident import find_scenarios, next_command
+    from crisisplan.incident.find import find_scenarios, next_command
 
     plans = _load_plans(_plan_paths(paths))
     matches = find_scenarios(plans, words)
@@ -109,7 +109,7 @@ def statement(
     the channel's limit, and any warning, to standard error. Refuses when a
     placeholder has no value, and fails when the text is over the channel's limit.
     """
-    from crisisplan.incident import IncidentError, compose, locate_scenario, statement_rows
+    from crisisplan.incident.find import IncidentError, compose, locate_scenario, statement_rows
 
     plans = _load_plans(_plan_paths(plan_paths))
     if list_all:
@@ -154,7 +154,7 @@ def statement(
 
 
 def _plausible_date(value: dt.datetime | None) -> dt.datetime | None:
-    from crisisplan.model import FIRST_YEAR, LAST_YEAR
+    from crisisplan.plan.model import FIRST_YEAR, LAST_YEAR
 
     if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise click.BadParameter(
@@ -203,9 +203,9 @@ def drill(
     actions and escalations expected by then, with clock deadlines from the plan's
     timings and the severity's targets; then an evaluation checklist.
     """
-    from crisisplan.drill import build_drill
-    from crisisplan.incident import IncidentError, locate_scenario
-    from crisisplan.templating import environment
+    from crisisplan.incident.drill import build_drill
+    from crisisplan.incident.find import IncidentError, locate_scenario
+    from crisisplan.render.templating import environment
 
     begin = _clock(start)
     plans = _load_plans(_plan_paths(plan_paths))
@@ -218,8 +218,9 @@ def drill(
         click.echo(environment().get_template("text/drill.text.j2").render(d=script), nl=False)
         return
     from crisisplan.files import WriteRefused, describe_os_error
-    from crisisplan.pdf import drill_html, write_pdf_file
-    from crisisplan.pdfdeps import PdfLibrariesMissing, require_weasyprint
+    from crisisplan.incident.drill import drill_html
+    from crisisplan.publish.pdf.deps import PdfLibrariesMissing, require_weasyprint
+    from crisisplan.publish.pdf.weasy import write_pdf_file
 
     try:
         require_weasyprint(instead="or write the drill as text: leave out --pdf")
@@ -266,8 +267,14 @@ def review(
     'crisisplan check' validates it and warns about actions past their due date.
     """
     from crisisplan.files import WriteRefused, describe_os_error
-    from crisisplan.incident import IncidentError, locate_scenario
-    from crisisplan.review import LogError, ReviewExists, check_log_scenario, read_log, write_review
+    from crisisplan.incident.find import IncidentError, locate_scenario
+    from crisisplan.incident.review import (
+        LogError,
+        ReviewExists,
+        check_log_scenario,
+        read_log,
+        write_review,
+    )
 
     plans = _load_plans(_plan_paths(plan_paths))
     try:

@@ -75,7 +75,7 @@ def init(
     others are written and init says what to add to the ones already there.
     """
     from crisisplan.files import WriteRefused, describe_os_error
-    from crisisplan.init import InitError, InitOptions, Source, init, installed_source
+    from crisisplan.publish.scaffold import InitError, InitOptions, Source, init, installed_source
 
     installed = installed_source()
     chosen = Source(

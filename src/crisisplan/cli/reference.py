@@ -32,7 +32,7 @@ def schema(name: str, write: bool, output: Path | None, force: bool) -> None:
     scenario and review schemas point into plan.schema.json, so write them together:
     `crisisplan schema --write` puts all three in schema/.
     """
-    from crisisplan.schema import SchemaWriteRefused, schema_text, write_schemas
+    from crisisplan.plan.schema import SchemaWriteRefused, schema_text, write_schemas
 
     if not (write or output):
         if force:
@@ -54,8 +54,8 @@ def schema(name: str, write: bool, output: Path | None, force: bool) -> None:
 @click.command(name="checks")
 def list_checks() -> None:
     """List every diagnostic code with what it catches, then the rule packs' rules."""
-    from crisisplan.codes import all_codes
-    from crisisplan.rules import PACKS
+    from crisisplan.check.codes import all_codes
+    from crisisplan.check.rules import PACKS
 
     codes = all_codes()
     for info in codes:
@@ -76,8 +76,8 @@ def explain(code: str) -> None:
 
     CODE may also be a check's name (unknown-role) or a rule pack (gdpr).
     """
-    from crisisplan.codes import all_codes
-    from crisisplan.rules import PACKS, pack_doc
+    from crisisplan.check.codes import all_codes
+    from crisisplan.check.rules import PACKS, pack_doc
     from crisisplan.suggest import did_you_mean
 
     wanted = code.upper()

@@ -1,0 +1,76 @@
+"""Audiences with a legal deadline: told in time, and named exactly.
+
+A regulator, a data protection authority or a CSIRT must often be told within a
+time the law sets ("within 72 hours of becoming aware"). An audience's ``deadline:``
+is that limit, counted from T+0 like every other time in a scenario; its ``within:``
+is when the team plans to tell them. These checks hold the two together, as the
+escalation timings are held to the severity's targets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from crisisplan.check.registry import Context, Finding, check
+from crisisplan.diagnostics import Severity
+from crisisplan.plan.model import Audience, Plan
+
+# The groups a legal deadline is owed to: each is one specific body.
+OFFICIAL = ("regulators", "authorities")
+
+
+def audience_name(audience: Audience) -> str:
+    """How a message names an audience: the body when one is named, else the group."""
+    return audience.body or audience.audience
+
+
+@check("CP481", "audience-later-than-deadline")
+def audience_later_than_deadline(plan: Plan, context: Context) -> Iterator[Finding]:
+    """An audience with a legal deadline that is told later than it, or at no stated time.
+
+    ``deadline:`` is the latest the law allows; ``within:`` is when the team tells
+    them. A plan that tells the data protection authority at T+96h under a 72-hour
+    deadline has the breach reported late before anything has happened.
+
+    Fails: ``{audience: regulators, deadline: 72h, within: 4d, by: legal}``, or a
+    deadline with no ``within:``.
+    Passes: ``{audience: regulators, deadline: 72h, within: 48h, by: legal}``.
+    """
+    for scenario in plan.scenarios:
+        for audience in scenario.audiences:
+            limit = audience.deadline_minutes
+            if limit is None:
+                continue
+            told = audience.minutes
+            if told is None and not audience.within:
+                yield Finding(
+                    plan.at((*audience.path, "deadline")),
+                    f"'{audience_name(audience)}' must be told within {audience.deadline}, but scenario '{scenario.id}' does not say when it tells them",
+                    f"add within: {audience.deadline} (or earlier) to say when they are told",
+                )
+            elif told is not None and told > limit:
+                yield Finding(
+                    plan.at((*audience.path, "within")),
+                    f"'{audience_name(audience)}' is told at T+{audience.within}, later than its {audience.deadline} deadline",
+                    f"tell them at {audience.deadline} or earlier: within: {audience.deadline}",
+                )
+
+
+@check("CP482", "deadline-without-named-body", Severity.WARNING)
+def deadline_without_named_body(plan: Plan, context: Context) -> Iterator[Finding]:
+    """A regulator or authority with a legal deadline that is not named (a warning).
+
+    "Tell the regulators within 72 hours" leaves the person on duty to work out which
+    regulator, and how, while the clock runs. A legal deadline belongs to one body.
+
+    Fails: ``{audience: regulators, deadline: 72h, within: 48h, by: legal}``.
+    Passes: the same with ``body: Information Commissioner's Office (ICO)``.
+    """
+    for scenario in plan.scenarios:
+        for audience in scenario.audiences:
+            if audience.deadline and not audience.body and audience.audience in OFFICIAL:
+                yield Finding(
+                    plan.at((*audience.path, "audience")),
+                    f"'{audience.audience}' has a {audience.deadline} deadline in scenario '{scenario.id}' but no named body",
+                    "add body: with the exact organisation to tell, like body: Information Commissioner's Office (ICO)",
+                )

@@ -1,0 +1,401 @@
+"""`crisisplan review`: start a post-crisis review file for a scenario.
+
+The file is pre-filled from the plan (the review checklist as questions, the expected
+timings as a reference) in the format `crisisplan check` validates, so that the review
+is written in the same repository, reviewed like any change, and shown on the site.
+
+With the log a reader downloaded from the runbook's incident mode (``--from-log``),
+the timeline is what happened, minute by minute, and what worked and what to fix
+start from the plan's deadlines and when each was met. The log is JSON:
+
+    {"format": "crisisplan-incident-log", "version": 1,
+     "plan": "brightbrew", "scenario": "hacked-account", "language": "en",
+     "started": "2026-11-22T10:05:00+01:00",
+     "events": [{"at": "2026-11-22T10:12:40+01:00", "kind": "action",
+                 "id": "action-1", "done": true, "text": "Try to log in"}, ...],
+     "fields": {"hacked-warning/platform": "Instagram"}}
+
+Event kinds: start, action, escalation and target (ticks, with ``done``), statement
+(a statement copied, with ``language`` and its ``text``), update (an update posted)
+and note. Only strings, numbers, booleans, lists and objects, so the log converts to
+YAML and back unchanged; ``version`` rises only when a reader must change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crisisplan.files import UnsafeFile, WriteRefused, describe_os_error, read_bounded, write_new
+from crisisplan.plan.loader import PLAN_FILE_NAMES, PlanSource
+from crisisplan.plan.model import Plan, Scenario, format_minutes, parse_duration
+from crisisplan.render.labels import Labels, labels_for
+from crisisplan.render.templating import environment
+from crisisplan.render.views import action_views, owners_title, role_title
+
+LOG_FORMAT = "crisisplan-incident-log"
+LOG_VERSION = 1
+# A day-long incident logs a few hundred events; statements are at most a few
+# thousand characters each. Far beyond that, the file is not a log.
+MAX_LOG_BYTES = 8 * 1024 * 1024
+MAX_LOG_EVENTS = 20_000
+EVENT_KINDS = ("start", "action", "escalation", "target", "statement", "update", "note")
+# What the review format allows (schema: timeline maxItems, text fields).
+MAX_TIMELINE = 200
+MAX_TEXT = 10_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class ReviewExists(Exception):
+    """A review for that scenario and date is already there: never overwrite one."""
+
+
+# A scenario id as the schema allows it; the incident tools also load plans that
+# failed the check, so an id like ../../x must be refused here too.
+_SAFE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _source_of(plan: Plan) -> PlanSource:
+    path = Path(plan.source)
+    if path.name in PLAN_FILE_NAMES:
+        return PlanSource(path.parent, True)
+    return PlanSource(path, False)
+
+
+def review_path(plan: Plan, scenario: Scenario, date: dt.date) -> Path:
+    return _source_of(plan).reviews_dir / f"{date.isoformat()}-{scenario.id}.yaml"
+
+
+def review_text(
+    plan: Plan,
+    scenario: Scenario,
+    date: dt.date,
+    words: Labels | None = None,
+    log: IncidentLog | None = None,
+) -> str:
+    """The review file's text; with ``log``, its timeline and findings pre-filled."""
+    words = labels_for(plan.default_language) if words is None else words
+    owner = plan.review_owner or plan.owner
+    within = parse_duration(plan.review_within)
+    due = date + dt.timedelta(days=14)
+    try:
+        held_by = (date + dt.timedelta(minutes=within)).isoformat() if within else ""
+    except OverflowError:
+        held_by = ""
+    expected = [
+        _one_line(f"{words['at_time'].format(time=step.at)} {step.do} ({owners_title(plan, step)})")
+        for step in plan.actions_of(scenario)
+    ]
+    timeline: list[tuple[str, str]] = []
+    worked: list[str] = []
+    to_fix: list[str] = []
+    if log is not None:
+        timeline = log_timeline(plan, scenario, log, words)
+        worked, to_fix = met_deadlines(plan, scenario, log, words)
+    return environment().get_template("text/review.yaml.text.j2").render(
+        plan=plan,
+        w=words,
+        scenario=scenario,
+        date=date.isoformat(),
+        held_by=held_by,
+        owner=owner,
+        owner_title=role_title(plan, owner),
+        due=due.isoformat(),
+        questions=plan.review_of(scenario),
+        expected=expected,
+        log_name=_one_line(log.path.name) if log is not None else "",
+        timeline=timeline,
+        worked=worked,
+        to_fix=to_fix,
+        q=lambda text: json.dumps(text, ensure_ascii=False),
+    )
+
+
+def write_review(
+    plan: Plan,
+    scenario: Scenario,
+    date: dt.date,
+    words: Labels | None = None,
+    log: IncidentLog | None = None,
+) -> Path:
+    """Write a new review file inside the plan's folder (pre-filled from ``log``).
+
+    Never through a symbolic link (a linked reviews/ folder included), never outside
+    the plan's folder, never over an existing file: raises WriteRefused or
+    ReviewExists instead.
+    """
+    if not _SAFE_ID.fullmatch(scenario.id):
+        raise WriteRefused(
+            f"the scenario id {scenario.id!r} cannot be part of a file name",
+            "fix the id (lowercase letters, digits and hyphens), then run 'crisisplan check'",
+        )
+    target = review_path(plan, scenario, date)
+    if target.exists() or target.is_symlink():
+        raise ReviewExists(str(target))
+    source = _source_of(plan)
+    home = source.path if source.is_folder else source.path.parent
+    write_new(target, review_text(plan, scenario, date, words, log).encode("utf-8"), within=home)
+    return target
+
+
+# --- The incident log ---------------------------------------------------------------
+
+
+class LogError(Exception):
+    """An incident log that cannot be used: the message names the file and what is
+    wrong, the hint what to do."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """One line of the log; ``at`` is the wall-clock time where the incident began."""
+
+    at: dt.datetime
+    kind: str
+    id: str = ""
+    done: bool = True
+    language: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentLog:
+    path: Path
+    plan: str
+    scenario: str
+    started: dt.datetime
+    events: tuple[LogEvent, ...] = field(default=())
+
+    def minutes_at(self, moment: dt.datetime) -> int:
+        """Whole minutes since T+0 (never negative: a tick before T+0 counts as T+0)."""
+        return max(0, int((moment - self.started).total_seconds() // 60))
+
+
+def read_log(path: Path) -> IncidentLog:
+    """Read and check an incident log downloaded from the runbook site.
+
+    Raises LogError, naming the file, when it cannot be read, is not a crisisplan
+    incident log, or has a malformed part (saying which event).
+    """
+    from crisisplan.plan.model import FIRST_YEAR, LAST_YEAR
+
+    shown = str(path)
+    try:
+        data = read_bounded(path, MAX_LOG_BYTES)
+    except UnsafeFile as exc:
+        raise LogError(f"{shown}: {exc.message}", exc.hint) from None
+    except OSError as exc:
+        raise LogError(f"cannot read {shown}: {describe_os_error(exc)}", "check the file's name and that you may read it") from None
+    if len(data) > MAX_LOG_BYTES:
+        raise LogError(f"{shown} is larger than {MAX_LOG_BYTES // (1024 * 1024)} MiB: it is not an incident log", _DOWNLOAD_HINT)
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise LogError(f"{shown} is not UTF-8 text: it is not an incident log", _DOWNLOAD_HINT) from None
+    except json.JSONDecodeError as exc:
+        raise LogError(f"{shown}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}", _DOWNLOAD_HINT) from None
+    except RecursionError:
+        raise LogError(f"{shown} is nested far too deeply: it is not an incident log", _DOWNLOAD_HINT) from None
+    if not isinstance(document, dict) or document.get("format") != LOG_FORMAT:
+        raise LogError(f"{shown} is not a crisisplan incident log (no \"format\": \"{LOG_FORMAT}\")", _DOWNLOAD_HINT)
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise LogError(f"{shown}: 'version' must be a whole number like {LOG_VERSION}", _DOWNLOAD_HINT)
+    if version > LOG_VERSION:
+        raise LogError(
+            f"{shown} is an incident log of version {version}; this crisisplan reads version {LOG_VERSION}",
+            "update crisisplan (pip install -U crisisplan), then run the command again",
+        )
+
+    def problem(where: str, what: str) -> LogError:
+        return LogError(f"{shown}: {where} {what}", "download the log again from the scenario page; if it was edited, fix that part")
+
+    def text(item: dict[str, Any], key: str, where: str, required: bool = False) -> str:
+        value = item.get(key, "")
+        if not isinstance(value, str) or (required and not value.strip()):
+            raise problem(where, f"'{key}' must be {'a non-empty' if required else 'a'} text")
+        return _CONTROL.sub("", value)
+
+    def moment(item: dict[str, Any], key: str, where: str) -> dt.datetime:
+        value = item.get(key)
+        try:
+            parsed = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None or not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+            raise problem(where, f"'{key}' is not a date and time like 2026-11-22T10:05:00+01:00")
+        return parsed
+
+    scenario = text(document, "scenario", "the log", required=True)
+    started = moment(document, "started", "the log")
+    raw_events = document.get("events", [])
+    if not isinstance(raw_events, list):
+        raise problem("the log", "'events' must be a list")
+    if len(raw_events) > MAX_LOG_EVENTS:
+        raise problem("the log", f"has more than {MAX_LOG_EVENTS:,} events: it is not an incident log")
+    events: list[LogEvent] = []
+    for number, item in enumerate(raw_events, start=1):
+        where = f"event {number}"
+        if not isinstance(item, dict):
+            raise problem(where, "is not an object with 'at' and 'kind'")
+        kind = item.get("kind")
+        if kind not in EVENT_KINDS:
+            raise problem(where, f"has the kind {kind!r}; a log has {', '.join(EVENT_KINDS)}")
+        done = item.get("done", True)
+        if not isinstance(done, bool):
+            raise problem(where, "'done' must be true or false")
+        events.append(
+            LogEvent(
+                _same_clock(moment(item, "at", where), started),
+                kind,
+                text(item, "id", where, required=kind in ("action", "escalation", "target")),
+                done,
+                text(item, "language", where),
+                text(item, "text", where),
+            )
+        )
+    started = _same_clock(started, started)
+    # The reader may type T+0 after the first ticks: show them in time order.
+    events.sort(key=lambda e: e.at)
+    return IncidentLog(path, text(document, "plan", "the log"), scenario, started, tuple(events))
+
+
+_DOWNLOAD_HINT = "use the file that 'Download log' saves from a scenario page's incident panel"
+
+
+def _same_clock(moment: dt.datetime, started: dt.datetime) -> dt.datetime:
+    """A time as the wall clock showed it where the incident began (a log that spans
+    a change to summer time stays in one offset), without the offset."""
+    if moment.tzinfo is not None and started.tzinfo is not None:
+        moment = moment.astimezone(started.tzinfo)
+    return moment.replace(tzinfo=None)
+
+
+def check_log_scenario(log: IncidentLog, scenario: Scenario) -> None:
+    """Refuse the log of another scenario: its ticks would land on the wrong actions."""
+    if log.scenario != scenario.id:
+        raise LogError(
+            f"{log.path} is the log of scenario '{log.scenario}', not '{scenario.id}'",
+            f"run 'crisisplan review {log.scenario} --from-log {log.path}', or pick the right log",
+        )
+
+
+def _one_line(text: str) -> str:
+    # For YAML comments: a line break would end the comment and break the file.
+    return " ".join(text.split())
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def _escalation_text(plan: Plan, scenario: Scenario, key: str, words: Labels) -> str | None:
+    number = key.removeprefix("escalation-")
+    if not number.isdigit() or not 1 <= int(number) <= len(scenario.escalation):
+        return None
+    step = scenario.escalation[int(number) - 1]
+
+    def titles(ids: list[str]) -> str:
+        return ", ".join(role_title(plan, i) for i in ids)
+
+    parts = []
+    if step.notify:
+        parts.append(f"{words['notify']}: {titles(step.notify)}")
+    if step.hand_over_to:
+        parts.append(f"{words['hand_over_to']}: {titles([step.hand_over_to])}")
+    return "; ".join(parts) or step.at
+
+
+def _what(plan: Plan, scenario: Scenario, event: LogEvent, words: Labels) -> str:
+    """What a ticked event was, in the plan's words (the log's own text otherwise)."""
+    if event.kind == "action":
+        for view in action_views(plan, scenario):
+            if view.key == event.id:
+                return f"{view.step.do} ({owners_title(plan, view.step)})"
+    elif event.kind == "escalation":
+        found = _escalation_text(plan, scenario, event.id, words)
+        if found:
+            return found
+    elif event.kind == "target" and event.id in ("acknowledge", "first_statement"):
+        return f"{words['target']}: {words[event.id]}"
+    return event.text or event.id
+
+
+def log_timeline(plan: Plan, scenario: Scenario, log: IncidentLog, words: Labels) -> list[tuple[str, str]]:
+    """The review's timeline: T+0, then every event of the log, in time order."""
+    lines: list[tuple[dt.datetime, str]] = []
+    if not any(e.kind == "start" for e in log.events):
+        lines.append((log.started, words["incident_log_started"]))
+    for event in log.events:
+        if event.kind == "start":
+            what = words["incident_log_started"]
+        elif event.kind in ("action", "escalation", "target"):
+            key = "incident_log_done" if event.done else "incident_log_undone"
+            what = words[key].format(what=_what(plan, scenario, event, words))
+        elif event.kind == "statement":
+            name = f"{event.id} ({event.language})" if event.language else event.id
+            what = words["incident_log_copied"].format(what=f"{name}: {event.text}" if name else event.text)
+        elif event.kind == "update":
+            what = words["incident_update_posted"]
+        else:
+            if not event.text.strip():
+                continue
+            what = words["incident_log_note"].format(text=event.text)
+        lines.append((event.at, _clip(what.strip())))
+    shown = [(f"{at:%Y-%m-%d %H:%M}", what) for at, what in lines]
+    if len(shown) > MAX_TIMELINE:
+        # The review format keeps 200 lines; the rest stay in the log file.
+        rest = len(shown) - (MAX_TIMELINE - 1)
+        shown = [*shown[: MAX_TIMELINE - 1], (shown[MAX_TIMELINE - 1][0], words["review_log_more"].format(count=rest))]
+    return shown
+
+
+def met_deadlines(plan: Plan, scenario: Scenario, log: IncidentLog, words: Labels) -> tuple[list[str], list[str]]:
+    """The plan's deadlines against the log: (met in time, late or never done)."""
+    done_at: dict[tuple[str, str], dt.datetime | None] = {}
+    for event in log.events:
+        if event.kind in ("action", "escalation", "target"):
+            # The last tick counts: ticked, unticked by mistake, ticked again.
+            done_at[(event.kind, event.id)] = event.at if event.done else None
+    copies = [e.at for e in log.events if e.kind == "statement"]
+    if copies:
+        ticked = done_at.get(("target", "first_statement"))
+        done_at[("target", "first_statement")] = min([*copies, *([ticked] if ticked else [])])
+    deadlines: list[tuple[int, str, tuple[str, str]]] = []
+    for view in action_views(plan, scenario):
+        if view.offset is not None:
+            deadlines.append((view.offset, f"{view.step.do} ({owners_title(plan, view.step)})", ("action", view.key)))
+    for number, step in enumerate(scenario.escalation, start=1):
+        key = f"escalation-{number}"
+        text = _escalation_text(plan, scenario, key, words)
+        if step.minutes is not None and text:
+            deadlines.append((step.minutes, text, ("escalation", key)))
+    level = plan.severity(scenario.severity)
+    if level is not None:
+        for target, value in (("acknowledge", level.acknowledge), ("first_statement", level.first_statement)):
+            minutes = parse_duration(value)
+            if minutes is not None:
+                deadlines.append((minutes, f"{words['target']}: {words[target]}", ("target", target)))
+    worked: list[str] = []
+    to_fix: list[str] = []
+    for minutes, what, which in sorted(deadlines, key=lambda d: d[0]):
+        due = words["at_time"].format(time=format_minutes(minutes))
+        when = done_at.get(which)
+        if when is None:
+            to_fix.append(words["review_log_missed"].format(what=what, due=due))
+            continue
+        done = words["at_time"].format(time=format_minutes(log.minutes_at(when)))
+        if log.minutes_at(when) <= minutes:
+            worked.append(words["review_log_on_time"].format(what=what, due=due, done=done))
+        else:
+            to_fix.append(words["review_log_late"].format(what=what, due=due, done=done))
+    return [_clip(w) for w in worked[:MAX_TIMELINE]], [_clip(f) for f in to_fix[:MAX_TIMELINE]]

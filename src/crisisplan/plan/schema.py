@@ -1,0 +1,447 @@
+"""JSON Schema validation, with each error mapped back to the YAML node that caused it.
+
+jsonschema speaks of ``$.scenarios[3].statements[0]`` and ``'x' is a required
+property``; an author needs the line, what is wrong in plain words, and what to
+write instead. Each kind of schema error gets its own stable code and wording.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from crisisplan.diagnostics import Diagnostic, Location
+from crisisplan.plan.loader import JsonPath, Locator, field_name
+from crisisplan.plan.model import LANGUAGE_NAMES
+from crisisplan.suggest import closest, did_you_mean, slug
+
+SCHEMA_RESOURCE = "plan.schema.json"
+# Every schema an editor may need: the plan, a scenario file of a folder plan, and a
+# post-crisis review file. The last two point into the first, so they go together.
+SCHEMA_NAMES = ("plan", "scenario", "review")
+
+_TYPE_WORDS = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of keys",
+    "null": "nothing",
+}
+
+
+def schema_text(name: str = "plan") -> str:
+    """The JSON text of one shipped schema (see SCHEMA_NAMES)."""
+    if name not in SCHEMA_NAMES:
+        raise ValueError(f"no schema named {name!r}")
+    return resources.files("crisisplan.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+
+
+class SchemaWriteRefused(Exception):
+    """``write_schemas`` wrote nothing; ``hint`` says what to do instead."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def write_schemas(folder: Path, force: bool = False) -> list[tuple[Path, str]]:
+    """Write every schema into ``folder``, for editors in a repository of plans.
+
+    Returns each file with what happened to it: "written", "replaced" or
+    "up to date". A file that differs is replaced only with ``force``, and never
+    when it (or ``folder``) is a symbolic link: then nothing at all is written.
+    """
+    from crisisplan.files import write_new
+
+    if folder.is_symlink():
+        raise SchemaWriteRefused(
+            f"{folder} is a symbolic link; crisisplan does not write through links",
+            "give the real folder",
+        )
+    if folder.exists() and not folder.is_dir():
+        raise SchemaWriteRefused(f"{folder} is a file, not a folder", "give a folder, like schema")
+    plans: list[tuple[Path, str, str]] = []
+    for name in SCHEMA_NAMES:
+        target = folder / f"{name}.schema.json"
+        text = schema_text(name)
+        if target.is_symlink():
+            raise SchemaWriteRefused(
+                f"{target} is a symbolic link; crisisplan does not write through links",
+                "remove the link, then run the command again",
+            )
+        if not target.exists():
+            plans.append((target, text, "written"))
+        elif not target.is_file():
+            raise SchemaWriteRefused(f"{target} is not a file", "move it away, then run the command again")
+        elif target.read_bytes() == text.encode("utf-8"):
+            plans.append((target, text, "up to date"))
+        elif force:
+            plans.append((target, text, "replaced"))
+        else:
+            raise SchemaWriteRefused(
+                f"{target} is already there and differs from this crisisplan's schema",
+                "add --force to replace the schema files (after upgrading crisisplan, say)",
+            )
+    folder.mkdir(parents=True, exist_ok=True)
+    for target, text, status in plans:
+        if status == "written":
+            write_new(target, text.encode("utf-8"), within=folder)
+        elif status == "replaced":
+            # A new file beside it, then one rename: never written through a link, and
+            # an editor reading it sees the old schema or the new one, never half.
+            staged = target.with_name(f".{target.name}.crisisplan-new")
+            staged.unlink(missing_ok=True)
+            write_new(staged, text.encode("utf-8"), within=folder)
+            os.replace(staged, target)
+    return [(target, status) for target, _, status in plans]
+
+
+@cache
+def plan_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(schema_text())
+    return schema
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    """`pattern` with JSON Schema's (ECMA 262's) meaning of a final `$`: the very end.
+
+    Python's `$` also matches before a final newline, so `id: "x\\n"` would pass
+    the id pattern and later become a file name with a newline in it.
+    """
+    if not validator.is_type(instance, "string"):
+        return
+    compiled = _compiled(pattern)
+    if not compiled.search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    # ASCII: \\d means 0-9 in JSON Schema's patterns as editors run them, not any
+    # Unicode digit.
+    return re.compile(pattern, re.ASCII)
+
+
+@cache
+def _validator() -> jsonschema.Draft7Validator:
+    cls = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
+    validator: jsonschema.Draft7Validator = cls(
+        plan_schema(), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+    return validator
+
+
+@cache
+def _part_validator(definition: str) -> jsonschema.protocols.Validator:
+    # Evolved from the plan's validator, so the definition's $refs resolve in the plan
+    # schema, as scenario.schema.json's one $ref into plan.schema.json does for editors.
+    return _validator().evolve(schema=plan_schema()["definitions"][definition])
+
+
+def validate(data: dict[str, Any], locator: Locator, definition: str = "") -> list[Diagnostic]:
+    """Schema problems of a plan, or (``definition``: scenario, review) of one scenario
+    or review file on its own, as an editor validates it with that file's schema."""
+    validator: jsonschema.protocols.Validator = _part_validator(definition) if definition else _validator()
+    found: set[Diagnostic] = set()
+    for error in validator.iter_errors(data):
+        found.update(_diagnose(error, locator))
+    return sorted(found)
+
+
+def _resolve(schema: Any) -> dict[str, Any]:
+    """Follow local $refs, so titles and examples of the target can be read."""
+    seen = 0
+    while isinstance(schema, dict) and "$ref" in schema and seen < 10:
+        ref = schema["$ref"]
+        # Keep the referring schema's own title/description: they are more specific.
+        target: Any = plan_schema()
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part]
+        merged = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+        schema = merged
+        seen += 1
+    return schema if isinstance(schema, dict) else {}
+
+
+_LANGUAGE_WORDS = {
+    **{name.lower(): code for code, name in LANGUAGE_NAMES.items()},
+    "english": "en",
+    "indonesian": "id",
+    "bahasa": "id",
+    "malay": "ms",
+    "danish": "da",
+    "dutch": "nl",
+    "german": "de",
+    "french": "fr",
+    "spanish": "es",
+}
+
+
+def language_code(name: str) -> str | None:
+    """'English' -> 'en', for authors who write the language instead of its code."""
+    return _LANGUAGE_WORDS.get(name.strip().lower())
+
+
+def _found_words(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping of keys"
+    return "nothing"
+
+
+def _what(schema: dict[str, Any], instance: Any) -> str:
+    """'scenario 'hacked-account'' or 'role' or 'this mapping'."""
+    title = str(schema.get("title", "")).lower() or "this mapping"
+    if isinstance(instance, dict):
+        ident = instance.get("id") or instance.get("name")
+        if isinstance(ident, str) and ident:
+            return f"{title} '{ident}'"
+    return title
+
+
+def _example(schema: dict[str, Any]) -> str:
+    examples = schema.get("examples") or []
+    shown = [e for e in examples if isinstance(e, (str, int, float))][:3]
+    return ", ".join(str(e) for e in shown)
+
+
+_ANY_DURATION = re.compile(r"^(?=\d)(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?$")
+_ANY_DATE = re.compile(r"^\d+-\d{2}-\d{2}$")
+
+
+def _shorten(value: Any, width: int = 60) -> str:
+    """A value as shown in a message: one line, and not a whole page of it."""
+    # Control characters are made visible when the diagnostic is made.
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _out_of_range(title: str, value: Any) -> tuple[str, str] | None:
+    """Durations and dates well formed but beyond what the format allows."""
+    if not isinstance(value, str):
+        return None
+    if title == "duration" and _ANY_DURATION.match(value):
+        return (
+            f"'{_shorten(value)}' is longer than any plan needs",
+            "durations go up to 999 weeks (or 9999 days, 9999 hours, 99999 minutes), like 52w or 1h30m",
+        )
+    if title == "date" and _ANY_DATE.match(value):
+        return (
+            f"'{_shorten(value)}' is out of range: dates run from 1970 to 2199",
+            "write the real date, like 2026-11-22",
+        )
+    return None
+
+
+def _over_limit(
+    kind: str, path: JsonPath, value: Any, limit: int, schema: dict[str, Any], where: Location
+) -> Diagnostic:
+    """A text, list or number past the limits that keep every build bounded (CP108)."""
+    field = field_name(path)
+    if kind == "maxLength":
+        size = len(value) if isinstance(value, str) else 0
+        message = f"'{field}' is {size:,} characters long; the most allowed is {limit:,}"
+        if schema.get("pattern") or limit < 1000:
+            hint = f"shorten it to at most {limit} characters"
+        else:
+            hint = "shorten it: staff read this under stress; move background to a document and link to it"
+    elif kind in ("maxItems", "maxProperties"):
+        size = len(value) if isinstance(value, (list, dict)) else 0
+        message = f"'{field}' has {size:,} entries; the most allowed is {limit:,}"
+        hint = "a plan never needs this many: remove repeated entries, or split it into several plans"
+    else:
+        message = f"'{field}' is {value:,}; the most allowed is {limit:,}" if isinstance(value, (int, float)) else f"'{field}' is over {limit:,}"
+        hint = f"use a number of at most {limit:,}"
+    return Diagnostic.at(where, "CP108", message, hint)
+
+
+def _diagnose(error: ValidationError, locator: Locator) -> Iterator[Diagnostic]:
+    path: JsonPath = tuple(error.absolute_path)
+    schema = _resolve(error.schema)
+    kind = error.validator
+    value = error.instance
+    expected: Any = error.validator_value
+    where = locator.value(path)
+
+    if kind == "required":
+        if not isinstance(value, dict):
+            return
+        properties = schema.get("properties", {})
+        unknown = [k for k in value if k not in properties]
+        for name in expected:
+            if name in value:
+                continue
+            if any(closest(k, [name]) == name for k in unknown):
+                # A misspelt key is reported as unknown with "did you mean"; saying
+                # the right key is also missing would only repeat it.
+                continue
+            wanted = _resolve(properties.get(name, {}))
+            about = wanted.get("description") or ""
+            example = _example(wanted)
+            hint = f"add {name}:" + (f" ({about.rstrip('.')})" if about else "")
+            if example:
+                hint += f", like {name}: {example.split(', ')[0]}"
+            yield Diagnostic.at(where, "CP101", f"{_what(schema, value)} has no '{name}'", hint)
+        return
+
+    if kind == "additionalProperties":
+        if not isinstance(value, dict):
+            return
+        allowed = list(schema.get("properties", {}))
+        for name in value:
+            if name in allowed:
+                continue
+            best = closest(name, allowed)
+            hint = (
+                f"did you mean '{best}'?"
+                if best
+                else "keys allowed here: " + ", ".join(allowed)
+            )
+            yield Diagnostic.at(
+                locator.key((*path, name)),
+                "CP102",
+                f"unknown key '{name}' in {_what(schema, value)}",
+                hint,
+            )
+        return
+
+    if kind == "type":
+        types: list[str] = [expected] if isinstance(expected, str) else list(expected)
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+        raw = locator.source.get(path)
+        hint = ""
+        if set(types) == {"string", "object"}:
+            # A translatable text (crisisplan.plan.localtext).
+            words = "text, or the text per language"
+            hint = f"write the text after '{field_name(path)}:', or one line per language under it, like en: ..."
+        elif "string" in types and raw is not None:
+            hint = f'write it in quotes: "{raw}"'
+        elif "array" in types:
+            hint = f"write {field_name(path)}: on its own line, then one item per line starting with '- '"
+        elif "object" in types:
+            hint = "write keys and values indented under it, like name: value"
+        yield Diagnostic.at(
+            where,
+            "CP103",
+            f"'{field_name(path)}' must be {words}, not {_found_words(value)}",
+            hint,
+        )
+        return
+
+    if kind in ("enum", "const"):
+        choices = [str(c) for c in (expected if kind == "enum" else [expected])]
+        title = str(schema.get("title", field_name(path))).lower()
+        yield Diagnostic.at(
+            where,
+            "CP104",
+            f"'{value}' is not a known {title}",
+            did_you_mean(str(value), choices),
+        )
+        return
+
+    if kind == "propertyNames":
+        # The error's instance is the offending key itself.
+        name = str(value)
+        inner = _resolve(error.schema.get("propertyNames", {}) if isinstance(error.schema, dict) else {})
+        title = str(inner.get("title", "key")).lower()
+        example = _example(inner)
+        yield Diagnostic.at(
+            locator.key((*path, name)),
+            "CP105",
+            f"'{name}' is not a valid {title}",
+            f"write it like {example}" if example else str(inner.get("description", "")),
+        )
+        return
+
+    if kind in ("pattern", "format"):
+        title = str(schema.get("title", field_name(path))).lower()
+        example = _example(schema)
+        shown = _shorten(value)
+        if kind == "format" and expected == "date":
+            message = f"'{shown}' is not a real date"
+        else:
+            message = f"'{shown}' is not a valid {title}"
+        out_of_range = _out_of_range(title, value) if kind == "pattern" else None
+        if out_of_range:
+            message, hint = out_of_range
+        elif title in ("id", "role", "channel") and isinstance(value, str) and slug(value):
+            hint = f"ids use lowercase letters, digits and hyphens: write '{slug(value)}'"
+        elif title == "language" and isinstance(value, str) and language_code(value):
+            hint = f"write the language's code: {language_code(value)}"
+        elif example:
+            hint = f"write it like {example}"
+        else:
+            hint = str(schema.get("description", ""))
+        yield Diagnostic.at(where, "CP105", message, hint)
+        return
+
+    if kind in ("minItems", "minLength", "minProperties"):
+        field = field_name(path)
+        if kind == "minLength" or (kind == "minProperties" and "propertyNames" in schema and "string" in schema.get("type", [])):
+            message = f"'{field}' is empty"
+            hint = f"write the {field.replace('_', ' ')}, or remove the line"
+        else:
+            count = expected
+            message = f"'{field}' needs at least {count} {'entry' if count == 1 else 'entries'}"
+            hint = str(schema.get("description", "")) or f"add an entry under {field}:"
+        yield Diagnostic.at(where, "CP106", message, hint)
+        return
+
+    if kind == "uniqueItems":
+        yield Diagnostic.at(
+            where,
+            "CP106",
+            f"'{field_name(path)}' lists the same entry twice",
+            "remove the repeated entry",
+        )
+        return
+
+    if kind in ("minimum", "exclusiveMinimum"):
+        yield Diagnostic.at(
+            where,
+            "CP105",
+            f"'{field_name(path)}' is {value}, which is out of range",
+            f"use a number of at least {expected}",
+        )
+        return
+
+    if kind in ("maxLength", "maxItems", "maxProperties", "maximum"):
+        yield _over_limit(kind, path, value, expected, schema, where)
+        return
+
+    if kind == "anyOf" and isinstance(value, dict):
+        options = [
+            name
+            for sub in expected
+            for name in sub.get("required", [])
+        ]
+        yield Diagnostic.at(
+            where,
+            "CP101",
+            f"{_what(schema, value)} needs one of: {', '.join(options)}",
+            str(schema.get("description", "")),
+        )
+        return
+
+    yield Diagnostic.at(where, "CP107", error.message, str(schema.get("description", "")))

@@ -1,0 +1,338 @@
+"""Build the MkDocs site: the user's mkdocs.yml plus generated pages, via MkDocs' own API.
+
+The generated site stays close to stock (plain Markdown pages and the config), so that
+moving to another MkDocs-compatible generator later stays cheap. crisisplan overrides
+only what it must for a runbook that works offline and from file://.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from crisisplan.diagnostics import Diagnostic, Location
+from crisisplan.files import UnsafeFile, boundary_for, check_inside, special_file
+from crisisplan.publish.site.pages import NavItem, Pages
+
+ASSET_DIR = "assets/crisisplan"
+SHIM = f"{ASSET_DIR}/vendor/iframe-worker/shim.js"
+DEFAULT_CONFIG = "site_name: Crisis runbook\ntheme:\n  name: material\n"
+
+
+class SiteBuildError(Exception):
+    """MkDocs could not build the site (a broken mkdocs.yml, a theme error...)."""
+
+
+class UnsafeDocsFile(Exception):
+    """A file in docs/ that crisisplan refuses to publish (a link out of the repository,
+    a device or pipe); carries the diagnostic to report."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def _material_languages() -> tuple[set[str], set[str]]:
+    """Languages Material translates its interface into, and those its search can stem."""
+    import material
+
+    base = Path(material.__file__).parent / "templates"
+    ui = {p.stem for p in (base / "partials" / "languages").glob("*.html")}
+    search = {p.name.split(".")[1] for p in (base / "assets" / "javascripts" / "lunr" / "min").glob("lunr.*.min.js")}
+    return ui, search | {"en"}
+
+
+def user_config(config_file: Path | None) -> dict[str, Any]:
+    if config_file is None:
+        return {}
+    import yaml
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with config_file.open("rb") as handle:
+            loaded = yaml_load(handle)
+    except (OSError, yaml.YAMLError, ValueError, MkDocsException) as exc:
+        raise SiteBuildError(f"cannot read {config_file}: {exc}") from None
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def docs_dir_of(config_file: Path | None) -> Path:
+    """The user's docs folder: docs_dir in mkdocs.yml, relative to it, or docs/ here."""
+    try:
+        user = user_config(config_file)
+    except SiteBuildError:
+        user = {}  # reported by the build itself
+    base = config_file.parent if config_file else Path()
+    return base / str(user.get("docs_dir", "docs"))
+
+
+def site_dir_of(config_file: Path | None) -> Path | None:
+    """site_dir in mkdocs.yml, relative to it as MkDocs reads it, or None if not set."""
+    try:
+        user = user_config(config_file)
+    except SiteBuildError:
+        return None  # reported by the build itself
+    value = user.get("site_dir")
+    if not isinstance(value, str) or not value.strip() or config_file is None:
+        return None
+    return config_file.parent / value
+
+
+def site_url_warning(config_file: Path | None) -> list[str]:
+    """Without site_url, MkDocs cannot know the path the site is published under: the
+    404 page's links and sitemap.xml then point at the root of the domain, which
+    breaks a site published under a sub-path (a GitHub Pages project site)."""
+    try:
+        user = user_config(config_file)
+    except SiteBuildError:
+        return []  # reported by the build itself
+    if user.get("site_url"):
+        return []
+    where = str(config_file) if config_file else "mkdocs.yml (there is none here: create one)"
+    return [
+        f"site_url is not set in {where}: the 404 page's links and sitemap.xml work only "
+        "for a site published at the root of its domain; set site_url: to the address "
+        "the site is published at, like https://acme.github.io/crisis-runbook/"
+    ]
+
+
+def collision_warnings(user_docs: Path, generated: Iterable[str]) -> list[str]:
+    """A page of the user's docs at the path of a page generated from the plans: the
+    generated page wins (the start page must be the scenario chooser), and the
+    author is told how to keep theirs."""
+    found = []
+    for relative in sorted(generated):
+        mine = user_docs / relative
+        if mine.is_file():
+            # A start page of one's own reads best as a welcome page in the menu.
+            renamed = mine.with_name("welcome.md" if mine.name == "index.md" else f"{mine.stem}-notes{mine.suffix}")
+            found.append(
+                f"{mine} is not published: crisisplan generates {relative} from the plans "
+                f"and its page replaces yours; give yours another file name, like {renamed}, to keep it"
+            )
+    return found
+
+
+# Far beyond any runbook's own pages, and small enough that docs/ cannot fill a disk.
+MAX_DOCS_FILES = 10_000
+MAX_DOCS_BYTES = 500 * 1024 * 1024
+
+
+def _copy_docs(source: Path, target: Path, boundary: Path) -> None:
+    """Copy the user's docs, refusing links that lead out of the repository (or into
+    its .git folder), links to folders and special files: a link to a secrets folder
+    must not end up on the site, and linked folders could copy one file endlessly."""
+    files_copied, bytes_copied = 0, 0
+
+    def refuse(path: Path, code: str, message: str, hint: str) -> UnsafeDocsFile:
+        return UnsafeDocsFile(Diagnostic.at(Location(str(path)), code, message, hint))
+
+    for folder, dirs, files in os.walk(source, followlinks=False):
+        here = Path(folder)
+        dirs.sort()
+        for name in [*dirs, *sorted(files)]:
+            path = here / name
+            try:
+                check_inside(path, boundary)
+            except UnsafeFile as exc:
+                raise refuse(path, exc.code, exc.message, exc.hint) from None
+            if path.is_dir():
+                if path.is_symlink():
+                    raise refuse(
+                        path, "CP015", "this is a link to a folder; crisisplan follows only links to files", "put the folder itself in docs/, or link its files"
+                    )
+                continue
+            if not path.is_file():
+                problem = special_file(path)
+                raise refuse(path, problem.code, problem.message, problem.hint)
+            files_copied += 1
+            bytes_copied += path.stat().st_size
+            if files_copied > MAX_DOCS_FILES or bytes_copied > MAX_DOCS_BYTES:
+                raise refuse(
+                    source, "CP007", f"docs/ holds more than {MAX_DOCS_FILES:,} files or {MAX_DOCS_BYTES // 1024 // 1024} MiB", "keep large files out of the runbook site"
+                )
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+
+
+def _plugins(user: dict[str, Any], search_lang: list[str]) -> list[Any]:
+    """The user's plugins, with search (in the plan's languages) and offline ensured."""
+    plugins: list[Any] = list(user.get("plugins") or [])
+    names = [p if isinstance(p, str) else next(iter(p), "") for p in plugins]
+    result: list[Any] = []
+    for plugin, name in zip(plugins, names, strict=True):
+        if name == "search":
+            options = (plugin.get("search") or {}) if isinstance(plugin, dict) else {}
+            result.append({"search": {"lang": search_lang, **options}})
+        else:
+            result.append(plugin)
+    if "search" not in names:
+        result.insert(0, {"search": {"lang": search_lang}})
+    if "offline" not in names:
+        result.append("offline")
+    return result
+
+
+def _user_pages(docs: Path) -> list[str]:
+    if not docs.is_dir():
+        return []
+    return sorted(str(p.relative_to(docs).as_posix()) for p in docs.rglob("*.md"))
+
+
+@contextmanager
+def _capture_mkdocs_log() -> Iterator[list[str]]:
+    """MkDocs reports through logging; keep its warnings for our own report."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.WARNING:
+                messages.append(record.getMessage())
+
+    logger = logging.getLogger("mkdocs")
+    handler = Collect()
+    previous = (logger.level, logger.propagate)
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous[0])
+        logger.propagate = previous[1]
+
+
+def publishing_warnings(pages: Pages, config_file: Path | None) -> list[str]:
+    """What the author must know about where the site is published and which of
+    their pages it replaces."""
+    return [*site_url_warning(config_file), *collision_warnings(docs_dir_of(config_file), pages.files)]
+
+
+def write_docs(pages: Pages, work_dir: Path, config_file: Path | None) -> Path:
+    """Copy the user's docs, then the generated pages and crisisplan's assets, into
+    work_dir/docs, and return that folder: the docs_dir of either engine."""
+    docs = work_dir / "docs"
+    user_docs = docs_dir_of(config_file)
+    if user_docs.is_dir():
+        # The repository of mkdocs.yml (or of the folder the build runs in): a
+        # docs_dir pointing elsewhere is refused like a link out of it.
+        boundary = boundary_for(config_file if config_file else Path.cwd())
+        try:
+            check_inside(user_docs, boundary)
+        except UnsafeFile as exc:
+            raise UnsafeDocsFile(
+                Diagnostic.at(Location(str(user_docs)), exc.code, "the docs folder is outside the repository; crisisplan does not publish it", "keep docs_dir inside the repository")
+            ) from None
+        _copy_docs(user_docs, docs, boundary)
+    # Generated pages win over a user page at the same path: the start page must be
+    # the scenario chooser. Never silently: publishing_warnings tells the author.
+    for relative, text in pages.files.items():
+        target = docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    assets = resources.files("crisisplan").joinpath("assets")
+    with resources.as_file(assets) as assets_path:
+        shutil.copytree(assets_path, docs / ASSET_DIR, dirs_exist_ok=True)
+    return docs
+
+
+def site_config(
+    user: dict[str, Any],
+    pages: Pages,
+    docs: Path,
+    site_dir: Path,
+    config_file: Path | None,
+    language: str,
+    site_name: str,
+    folders: bool,
+) -> dict[str, Any]:
+    """crisisplan's settings over the user's mkdocs.yml (user): the generated docs and
+    nav, the plan's language, the assets, search and offline use from file://."""
+    user_docs = docs_dir_of(config_file)
+    try:
+        ui_languages, search_languages = _material_languages()
+        theme = dict(user.get("theme") or {"name": "material"}) if isinstance(user.get("theme"), dict) else {"name": "material"}
+        ui_language = language if language in ui_languages else "en"
+        if folders:
+            # One edition per language: each is in its own language, whatever mkdocs.yml says.
+            theme["language"] = ui_language
+        else:
+            theme.setdefault("language", ui_language)
+        theme.setdefault("font", False)
+        search_lang = [language] if language in search_languages else ["en"]
+
+        nav: list[NavItem] = list(pages.nav)
+        if user.get("nav"):
+            nav.extend(user["nav"])
+        else:
+            generated = set(pages.files)
+            nav.extend(p for p in _user_pages(user_docs) if p not in generated and p.lower() != "readme.md")
+
+        extra = dict(user.get("extra") or {})
+        # Listing the shim stops Material's offline plugin from adding its CDN copy.
+        extra["polyfills"] = [SHIM, *[p for p in extra.get("polyfills", []) if "iframe-worker" not in p]]
+        overrides: dict[str, Any] = {
+            "docs_dir": str(docs),
+            "site_dir": str(site_dir),
+            "use_directory_urls": False,
+            "nav": nav,
+            "theme": theme,
+            "plugins": _plugins(user, search_lang),
+            "extra": extra,
+            "extra_css": [*(user.get("extra_css") or []), f"{ASSET_DIR}/crisisplan.css", f"{ASSET_DIR}/incident.css"],
+            "extra_javascript": [
+                *(user.get("extra_javascript") or []),
+                f"{ASSET_DIR}/crisisplan.js",
+                f"{ASSET_DIR}/search.js",
+                f"{ASSET_DIR}/incident.js",
+            ],
+            "site_name": user.get("site_name") or site_name,
+        }
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        # mkdocs.yml with a value of the wrong shape (nav: 5, extra_css: 5...).
+        raise SiteBuildError(f"a setting in mkdocs.yml has the wrong shape: {exc}") from None
+    return overrides
+
+
+def build_site(
+    pages: Pages,
+    work_dir: Path,
+    site_dir: Path,
+    config_file: Path | None,
+    language: str,
+    site_name: str,
+    folders: bool = False,
+) -> list[str]:
+    """Write the pages and assets into work_dir/docs and build the site into site_dir.
+
+    Returns MkDocs' warnings. Raises SiteBuildError when MkDocs fails.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    user = user_config(config_file)
+    docs = write_docs(pages, work_dir, config_file)
+    publishing = publishing_warnings(pages, config_file)
+    overrides = site_config(user, pages, docs, site_dir, config_file, language, site_name, folders)
+    with _capture_mkdocs_log() as warnings:
+        try:
+            if config_file is not None:
+                config = load_config(config_file=str(config_file), **overrides)
+            else:
+                fallback = work_dir / "mkdocs.yml"
+                fallback.write_text(DEFAULT_CONFIG, encoding="utf-8")
+                config = load_config(config_file=str(fallback), **overrides)
+            build(config)
+        except (MkDocsException, OSError, ValueError, KeyError, TypeError) as exc:
+            raise SiteBuildError(str(exc) or type(exc).__name__) from exc
+    return [*publishing, *warnings]

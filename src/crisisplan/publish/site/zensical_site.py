@@ -1,0 +1,189 @@
+"""Build the site with Zensical, Material for MkDocs' successor, from the same pages
+and configuration as mkdocs_site.
+
+Zensical reads mkdocs.yml, but only from a file, and wants docs_dir and site_dir
+inside the folder of that file: crisisplan writes the configuration it would give
+MkDocs (the user's mkdocs.yml with its own settings over it) into work_dir, builds
+into work_dir/site, then moves the result to site_dir.
+
+Zensical runs in a child process: its Rust core prints to the process's own standard
+output (which `build --format json` keeps for JSON), keeps global state between
+builds, and a crash there must not take crisisplan down with it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from crisisplan.publish.site.mkdocs_site import (
+    ASSET_DIR,
+    SiteBuildError,
+    publishing_warnings,
+    site_config,
+    user_config,
+    write_docs,
+)
+from crisisplan.publish.site.pages import Pages
+
+CONFIG_NAME = "mkdocs.yml"
+OUTPUT_NAME = "site"
+INSTALL_HINT = "the zensical engine needs Zensical: pip install 'crisisplan[zensical]'"
+# Talks to Material's lunr worker and loads Material's stemmers; Zensical's own search
+# folds accents and matches word forms itself, and ships no lunr files to load.
+MATERIAL_SEARCH_SCRIPT = f"{ASSET_DIR}/search.js"
+
+# Zensical colours its report whatever the terminal; NO_COLOR is not honoured.
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# Its warnings: "Warning: page does not exist", then the source as "╭─[ a.md:1:9 ]".
+_WARNING = re.compile(r"^Warning:\s*(?P<message>.+)$")
+_WHERE = re.compile(r"\[\s*(?P<where>[^\[\]]+:\d+:\d+)\s*\]")
+# How it fails: its own "Error: ..." (a bad setting), else the last line of a Python
+# traceback ("TypeError: 'int' object is not iterable" for nav: 5).
+_ERROR = re.compile(r"^Error:\s*(?P<message>.+)$")
+_EXCEPTION = re.compile(r"^(?:[A-Za-z_][\w.]*(?:Error|Exception)|Exception): (?P<message>.+)$")
+_PYTHON_ERROR = re.compile(r"^Python error: ")
+
+
+def zensical_installed() -> bool:
+    try:
+        import zensical  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _config_for_zensical(
+    user: dict[str, Any], overrides: dict[str, Any], config_file: Path | None
+) -> dict[str, Any]:
+    """The configuration MkDocs would build with, for a file in work_dir."""
+    config = {**user, **overrides, "docs_dir": "docs", "site_dir": OUTPUT_NAME}
+    theme = dict(config.get("theme") or {})
+    custom_dir = theme.get("custom_dir")
+    if isinstance(custom_dir, str) and custom_dir and config_file is not None:
+        # Relative to the user's mkdocs.yml, as MkDocs reads it, not to work_dir.
+        theme["custom_dir"] = os.path.join(config_file.parent.absolute(), custom_dir)
+    # Zensical's look by default ("modern") shows no header colour: "classic" keeps
+    # the runbook as the team set it up for Material (a red header says "crisis").
+    theme.setdefault("variant", "classic")
+    config["theme"] = theme
+    config["extra_javascript"] = [
+        s for s in config.get("extra_javascript") or [] if s != MATERIAL_SEARCH_SCRIPT
+    ]
+    return config
+
+
+def _text(output: str) -> list[str]:
+    return [_ANSI.sub("", line).rstrip() for line in output.splitlines()]
+
+
+def _warnings(lines: list[str]) -> list[str]:
+    """Zensical's warnings, one line each, as "a.md:1:9: page does not exist" (the
+    page's path in the docs folder)."""
+    found: list[str] = []
+    for number, line in enumerate(lines):
+        match = _WARNING.match(line.strip())
+        if not match:
+            continue
+        message = match["message"]
+        for following in lines[number + 1 : number + 4]:
+            where = _WHERE.search(following)
+            if where:
+                message = f"{where['where']}: {message}"
+                break
+        found.append(message)
+    return found
+
+
+def _failure(lines: list[str], code: int) -> str:
+    """The one line that says why Zensical failed."""
+    errors = [m["message"] for line in lines if (m := _ERROR.match(line.strip()))]
+    if errors:
+        return errors[-1]
+    exceptions = [line.strip() for line in lines if _EXCEPTION.match(line.strip())]
+    if exceptions:
+        last = exceptions[-1]
+        # "RuntimeError: Python error: ModuleNotFoundError: ..." -> the inner error.
+        head, _, rest = last.partition(": ")
+        return _PYTHON_ERROR.sub("", rest) if _PYTHON_ERROR.match(rest) else f"{head}: {rest}"
+    return f"Zensical stopped with exit status {code}"
+
+
+def _replace_contents(built: Path, site_dir: Path) -> None:
+    """Put the built site in site_dir, emptying it first (but for dot files) as MkDocs
+    does: the root edition is built first, then the others into its subfolders."""
+    if site_dir.is_dir():
+        for entry in site_dir.iterdir():
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    site_dir.mkdir(parents=True, exist_ok=True)
+    for entry in built.iterdir():
+        shutil.move(str(entry), str(site_dir / entry.name))
+
+
+def build_site_zensical(
+    pages: Pages,
+    work_dir: Path,
+    site_dir: Path,
+    config_file: Path | None,
+    language: str,
+    site_name: str,
+    folders: bool = False,
+) -> list[str]:
+    """Write the pages and assets into work_dir/docs and build the site into site_dir
+    with Zensical, as mkdocs_site.build_site does with MkDocs.
+
+    Returns crisisplan's publishing warnings, then Zensical's. Raises SiteBuildError
+    when Zensical is missing or fails.
+    """
+    if not zensical_installed():
+        raise SiteBuildError(INSTALL_HINT)
+    user = user_config(config_file)
+    docs = write_docs(pages, work_dir, config_file)
+    publishing = publishing_warnings(pages, config_file)
+    built = work_dir / OUTPUT_NAME
+    overrides = site_config(user, pages, docs, built, config_file, language, site_name, folders)
+    # Absolute: Zensical runs in work_dir, which may be given relative to here.
+    config = (work_dir / CONFIG_NAME).absolute()
+    try:
+        # The Dumper that writes Python names back as tags, which Zensical's loader
+        # reads: markdown_extensions may name functions (!!python/name:...).
+        text = yaml.dump(
+            _config_for_zensical(user, overrides, config_file),
+            Dumper=yaml.Dumper,
+            allow_unicode=True,
+            sort_keys=False,
+        )
+    except yaml.YAMLError as exc:
+        raise SiteBuildError(f"cannot pass mkdocs.yml on to Zensical: {exc}") from None
+    config.write_text(text, encoding="utf-8")
+    try:
+        finished = subprocess.run(  # noqa: S603 (this interpreter, our arguments)
+            [sys.executable, "-m", "zensical", "build", "--config-file", str(config)],
+            cwd=work_dir,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            check=False,
+        )
+    except OSError as exc:
+        raise SiteBuildError(f"cannot run Zensical: {exc}") from None
+    lines = _text(finished.stdout) + _text(finished.stderr)
+    if finished.returncode != 0:
+        raise SiteBuildError(_failure(lines, finished.returncode))
+    if not (built / "index.html").is_file():
+        raise SiteBuildError("Zensical finished without writing index.html")
+    _replace_contents(built, site_dir)
+    return [*publishing, *_warnings(lines)]

@@ -1,0 +1,523 @@
+"""What a reader needs from a plan, derived once for the site and the PDFs alike.
+
+The model says what the plan holds; these views say what someone in a crisis looks
+for: who to call (in order), what happens when (one timeline), and each statement
+as it will be published (length against the channel it goes to).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from crisisplan.plan.model import (
+    LANGUAGE_NAMES,
+    PLACEHOLDER,
+    Channel,
+    Contact,
+    ContactPoint,
+    Person,
+    Placeholder,
+    Plan,
+    Ref,
+    Role,
+    Scenario,
+    Statement,
+    Step,
+    format_minutes,
+    measure,
+    parse_date,
+    parse_duration,
+)
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "plan"
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def review_overdue(plan: Plan, today: dt.date) -> bool:
+    due = parse_date(plan.review_due)
+    return due is not None and due < today
+
+
+def who_to_call(plan: Plan, scenario: Scenario) -> list[Role]:
+    """The roles a scenario involves, crisis lead first, then in order of appearance."""
+    order: list[str] = []
+    lead = plan.crisis_lead()
+    if lead:
+        order.append(lead.id)
+    for step in plan.actions_of(scenario):
+        order.append(step.owner)
+    for escalation in scenario.escalation:
+        order.extend(escalation.notify)
+        order.append(escalation.hand_over_to)
+    for audience in scenario.audiences:
+        order.append(audience.by)
+    roles: list[Role] = []
+    for role_id in dict.fromkeys(order):
+        role = plan.role(role_id)
+        if role is not None:
+            roles.append(role)
+    return roles
+
+
+@dataclass
+class TimelineItem:
+    minutes: int
+    kind: str  # "escalation" or "target"
+    text: str
+    detail: str = ""
+    at_format: str = "T+{time}"  # the label at_time, in the reader's language
+    # A stable id for the site's incident clock: "escalation-2" (the plan's second
+    # escalation step, counted as written) or the target's name ("first_statement").
+    key: str = ""
+
+    @property
+    def at(self) -> str:
+        return self.at_format.format(time=format_minutes(self.minutes))
+
+
+def timeline(plan: Plan, scenario: Scenario, words: dict[str, str]) -> list[TimelineItem]:
+    """Escalation steps and the severity's response targets on one time axis."""
+    items: list[TimelineItem] = []
+
+    def titles(ids: list[str]) -> str:
+        return ", ".join(plan.party_title(i) for i in ids)
+
+    for number, step in enumerate(scenario.escalation, start=1):
+        minutes = step.minutes
+        if minutes is None:
+            continue
+        parts = []
+        if step.notify:
+            parts.append(f"{words['notify']}: {titles(step.notify)}")
+        if step.hand_over_to:
+            parts.append(f"{words['hand_over_to']}: {titles([step.hand_over_to])}")
+        raised = plan.severity(step.raise_to) if step.raise_to else None
+        if raised is not None:
+            parts.insert(0, f"{words['raise_to']}: {raised.name}")
+        detail = []
+        if step.by:
+            detail.append(f"{words['by']} {titles([step.by])}")
+        if step.when:
+            detail.append(step.when)
+        items.append(
+            TimelineItem(minutes, "escalation", "; ".join(parts), " · ".join(detail), words["at_time"], f"escalation-{number}")
+        )
+    level = plan.severity(scenario.severity)
+    if level is not None:
+        for key, text in (("acknowledge", level.acknowledge), ("first_statement", level.first_statement)):
+            minutes = parse_duration(text)
+            if minutes is not None:
+                items.append(TimelineItem(minutes, "target", f"{words['target']}: {words[key]}", at_format=words["at_time"], key=key))
+    # Targets sort after steps at the same minute: the step is what makes the target.
+    return sorted(items, key=lambda i: (i.minutes, i.kind != "escalation"))
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """One first action as the site lists it, with a stable id for the incident clock
+    and log: the shared step's id, or "action-3" for the third action as written (the
+    same in every language edition, whatever the time order)."""
+
+    step: Step
+    key: str
+
+    @property
+    def offset(self) -> int | None:
+        """Minutes after T+0, or None for an action without a time."""
+        return parse_duration(self.step.at)
+
+
+def action_views(plan: Plan, scenario: Scenario) -> list[ActionView]:
+    """A scenario's first actions in time order (as Plan.actions_of), each with its key."""
+    keyed: list[ActionView] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(scenario.first_actions, start=1):
+        step = plan.shared_step(entry.id) if isinstance(entry, Ref) else entry
+        if step is None:
+            continue
+        key = step.id or f"action-{number}"
+        if key in seen:  # a shared step listed twice
+            key = f"{key}-{number}"
+        seen.add(key)
+        keyed.append(ActionView(step, key))
+    return sorted(keyed, key=lambda a: a.step.minutes)
+
+
+@dataclass
+class Variant:
+    """One statement in one language, as it would be published."""
+
+    language: str
+    text: str
+    length: int
+    limit: int | None
+    limit_channel: str
+
+    @property
+    def fits(self) -> bool:
+        return self.limit is None or self.length <= self.limit
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
+
+    @property
+    def placeholder_names(self) -> list[str]:
+        """The placeholders this language's text uses, in order, each once."""
+        return list(dict.fromkeys(PLACEHOLDER.findall(self.text)))
+
+
+@dataclass
+class StatementView:
+    statement: Statement
+    channels: list[Channel]
+    variants: list[Variant]
+    placeholders: dict[str, Placeholder] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.statement.id
+
+    @property
+    def title(self) -> str:
+        return self.statement.title or self.statement.id
+
+    @property
+    def used_placeholders(self) -> list[Placeholder]:
+        names: list[str] = []
+        for variant in self.variants:
+            names.extend(PLACEHOLDER.findall(variant.text))
+        return [self.placeholders[n] for n in dict.fromkeys(names) if n in self.placeholders]
+
+
+# A line break inside a paragraph, unless the next line starts a list item ("- ", "2. ").
+_SOFT_BREAK = re.compile(r"(?<!\n)\n(?![\n \t]|(?:[-*•]|\d+[.)])\s)")
+
+
+def reflow(text: str) -> str:
+    """A statement as it is published: the line breaks a YAML literal block (``|``)
+    keeps inside a paragraph become spaces, so that a copied statement has no break in
+    the middle of a sentence; blank lines (paragraphs) and list items stay. A break
+    and a space are one character each: the length the checker measured is kept."""
+    return _SOFT_BREAK.sub(" ", text)
+
+
+def statement_view(plan: Plan, statement: Statement) -> StatementView:
+    channels = [c for c in (plan.channel(cid) for cid in statement.channels) if c]
+    tightest = plan.tightest_channel(statement)
+    placeholders = plan.placeholders_for(statement)
+    variants = []
+    for language in plan.languages + [lang for lang in statement.text if lang not in plan.languages]:
+        text = statement.text.get(language)
+        if text is None:
+            continue
+        variants.append(
+            Variant(
+                language,
+                reflow(text.strip()),
+                measure(text, placeholders),
+                tightest.limit if tightest else None,
+                tightest.label if tightest else "",
+            )
+        )
+    return StatementView(statement, channels, variants, placeholders)
+
+
+def statement_views(plan: Plan, scenario: Scenario) -> list[StatementView]:
+    return [statement_view(plan, s) for s in plan.statements_of(scenario)]
+
+
+def role_title(plan: Plan, role_id: str) -> str:
+    """A role's title, or the name of a person or organisation from contacts:."""
+    return plan.party_title(role_id)
+
+
+def owners_title(plan: Plan, step: Step) -> str:
+    """Everyone who owns (or decides) a first action, as one line: "Crisis lead + CEO"."""
+    return " + ".join(plan.party_title(o) for o in step.owners or [step.owner])
+
+
+def people_named(plan: Plan, scenario: Scenario) -> list[Contact]:
+    """The people and organisations outside the team a scenario names (owners,
+    deciders, who is told, and whom each severity level it may reach requires), each
+    once: a reader told to call one needs the number on the same page."""
+    order: list[str] = []
+    for step in plan.actions_of(scenario):
+        order.extend(step.owners)
+    for escalation in sorted(scenario.escalation, key=lambda e: e.minutes or 0):
+        order.extend(escalation.notify)
+    for _, level in plan.severity_phases(scenario):
+        order.extend(n.role for n in level.notify)
+    return [c for cid in dict.fromkeys(order) if (c := plan.contact(cid)) is not None]
+
+
+def when_text(plan: Plan, when: object, w: Mapping[str, str]) -> str:
+    """When a way to reach someone applies, in the reader's words: "Mon-Fri 08:00-18:00",
+    "weekends"; day names from the reader's locale (the labels' own). "" for always."""
+    from crisisplan.plan.windows import BUILT_IN, DAYS, read_window
+
+    locale: Locale | None = getattr(w, "locale", None)
+
+    if when is None or when == "always":
+        return ""
+    if isinstance(when, str) and when in BUILT_IN:
+        return w.get(f"window_{when}", when)
+    spans, _ = read_window(when, (), plan)
+    # Babel numbers the days from Monday (0), whatever the locale's first day.
+    names = [locale.days["format"]["abbreviated"][i] for i in range(7)] if locale is not None else [d.title() for d in DAYS]
+    parts = []
+    for span in spans:
+        indices = [DAYS.index(d) for d in span.days]
+        if len(indices) == 7:
+            days = ""
+        elif len(indices) > 2 and indices == list(range(indices[0], indices[-1] + 1)):
+            days = f"{names[indices[0]]}–{names[indices[-1]]}"
+        else:
+            days = ", ".join(names[i] for i in indices)
+        hours = "" if (span.start, span.end) == (0, 1440) else f"{span.start // 60:02d}:{span.start % 60:02d}–{span.end // 60:02d}:{span.end % 60:02d}"
+        parts.append(" ".join(p for p in (days, hours) if p) or w.get("window_always", "always"))
+    return "; ".join(parts)
+
+
+
+# --- the quick card and the call card (PDF) ---------------------------------------------
+
+
+def roles_named(plan: Plan, scenario: Scenario) -> list[Role]:
+    """Every role a scenario names, each once: the crisis lead, the owners of the first
+    actions, everyone in the escalation (who tells, who is told, who takes over), then
+    whoever informs an audience. The quick card must list them all with a number."""
+    order: list[str] = []
+    lead = plan.crisis_lead()
+    if lead:
+        order.append(lead.id)
+    order.extend(step.owner for step in plan.actions_of(scenario))
+    for escalation in sorted(scenario.escalation, key=lambda e: e.minutes or 0):
+        order.append(escalation.by)
+        order.extend(escalation.notify)
+        order.append(escalation.hand_over_to)
+    order.extend(audience.by for audience in scenario.audiences)
+    return [role for role_id in dict.fromkeys(order) if role_id and (role := plan.role(role_id))]
+
+
+def contacts_named(plan: Plan, scenario: Scenario) -> list[ContactPoint]:
+    """Contact points (a crisis bridge, the press office) whose name the scenario's first
+    actions or escalation mention: a reader told to call one needs its number."""
+    said = " ".join(
+        [f"{step.do} {step.details}" for step in plan.actions_of(scenario)]
+        + [escalation.when for escalation in scenario.escalation]
+    ).casefold()
+    return [point for point in plan.contact_points if point.name and point.name.casefold() in said]
+
+
+def escalation_summary(plan: Plan, scenario: Scenario, words: dict[str, str]) -> list[str]:
+    """The escalation as short items ("T+30m: Legal counsel, Spokesperson"), in time order."""
+    items: list[str] = []
+    for step in sorted(scenario.escalation, key=lambda e: e.minutes or 0):
+        told = [role_title(plan, role_id) for role_id in step.notify]
+        raised = plan.severity(step.raise_to) if step.raise_to else None
+        if raised is not None:
+            told.insert(0, f"{words['raise_to']} {raised.name}")
+        if step.hand_over_to:
+            told.append(f"{words['hand_over_to']} {role_title(plan, step.hand_over_to)}")
+        if not told:
+            continue
+        item = f"{words['at_time'].format(time=step.at)}: {', '.join(told)}"
+        items.append(f"{item} ({step.when})" if step.when else item)
+    return items
+
+
+def reachable(person: Person) -> str:
+    """How to reach a person, a number first: phone, else chat, else e-mail."""
+    return person.phone or person.chat or person.email
+
+
+# The quick card must stay on one page however many roles a scenario names. What fits
+# is estimated from the text lengths with the sizes pdf.css gives the quick card (in
+# points; DejaVu Sans averages about 0.55 em a character, bold about 0.62 em), with a
+# margin for error; tests/test_quick_card.py renders real cards to hold the estimate
+# to account, including a plan with many roles.
+_PAGE_PT = {"a4": (505.0, 728.0), "letter": (521.0, 679.0)}  # the box inside @page margins
+_SAFETY_PT = 30.0
+
+
+def text_lines(text: str, width: float, size: float, em: float = 0.55) -> int:
+    """About how many lines ``text`` takes in a box ``width`` points wide at ``size``
+    points: words are not split, so a line holds a word less than it could."""
+    per_line = max(1, int(width / (size * em)))
+    count = 0
+    for paragraph in text.splitlines() or [""]:
+        line = 0
+        count += 1
+        for word in paragraph.split():
+            if line and line + 1 + len(word) > per_line:
+                count += 1
+                line = 0
+            line += (1 if line else 0) + len(word)
+            while line > per_line:  # a word longer than the line breaks anyway
+                count += 1
+                line -= per_line
+    return count
+
+
+@dataclass
+class QuickCard:
+    """What page 1 of a scenario's runbook shows, and in which layout it fits one page."""
+
+    roles: list[Role]  # with names and numbers on page 1
+    overflow: list[Role]  # named on page 1; their numbers are on the overflow card
+    contacts: list[ContactPoint]
+    escalation: list[str]
+    columns: int  # 1: roles as a table; 2 or 3: a denser grid of role cards
+    show_statement: bool  # the main statement itself, not only where to find it
+    show_triggers: bool
+    estimate: float  # the page-1 height this layout is expected to take, in points
+
+
+def quick_card(
+    plan: Plan,
+    scenario: Scenario,
+    words: dict[str, str],
+    paper: str = "a4",
+    public: bool = False,
+    statement: str | None = None,
+) -> QuickCard:
+    """Choose the quick card's layout: the roomiest that keeps every role named in the
+    scenario, with a number, on page 1. Triggers give way first, then the table (to a
+    denser grid), then the statement (a page reference stays); only when even the grid
+    cannot hold every role do the last ones move to an overflow card on page 2, and
+    page 1 still names them."""
+    width, height = _PAGE_PT.get(paper, _PAGE_PT["a4"])
+    budget = height - _SAFETY_PT
+    roles = roles_named(plan, scenario)
+    contacts = contacts_named(plan, scenario)
+    if public:
+        contacts += [p for p in plan.contact_points if p.public and p not in contacts]
+    summary = escalation_summary(plan, scenario, words)
+    level = plan.severity(scenario.severity)
+
+    heading = 27.0  # h2.qc-h: 11pt on 1.35, 8pt above, 3pt below, a rule
+    stamp = words["printed_stamp"] + plan.version + plan.last_reviewed + "          "
+    fixed = 10.8 + text_lines(stamp, width, 7.5) * 10.2 + 5 + text_lines(scenario.title, width, 20, 0.62) * 23.0
+    fixed += heading + sum(
+        text_lines(f"T+{s.at} {s.do} ({role_title(plan, s.owner)})", width - 16, 10) * 13.5 + 2
+        for s in plan.actions_of(scenario)
+    )
+    if summary:
+        fixed += 10 + text_lines(words["tell_next"] + ": " + " → ".join(summary), width - 12, 9, 0.6) * 12.2
+    fixed += heading + len(contacts) * 21.0 + (22.0 if public else 0)
+    summary_line = 15.0
+    triggers = text_lines(" · ".join(scenario.triggers[:2]) + (level.name if level else "") + "    ", width, 8.5) * 11.5 + 6
+    statement_height = 0.0
+    if statement is not None:
+        # The box, then a line counting characters and naming channels, maybe two.
+        statement_height = heading + 12 + 3 + 24 + text_lines(statement, width - 22, 10.5) * 14.2
+    reference = 22.0 if statement is not None else 0.0
+
+    def table(some: list[Role]) -> float:
+        # A header row, then role | primary | deputy; a person is a name over a number.
+        rows = 14.0
+        for role in some:
+            names = max((text_lines(p.name, width * 0.36 - 8, 9.5) + 1 for p in role.people[:2]), default=1)
+            rows += max(text_lines(role.title, width * 0.28 - 8, 9.5, 0.62), names) * 12.8 + 5
+        return rows
+
+    def grid(some: list[Role], columns: int) -> float:
+        # Cards in rows: the role's title, then one line per person (8.5pt in two
+        # columns, 7.5pt in three).
+        size, line = (8.5, 11.5) if columns == 2 else (7.5, 10.2)
+        inner = width / columns - 14
+        cards = []
+        for role in some:
+            people = sum(text_lines(f"{p.name} {reachable(p)}", inner, size) for p in role.people[:2])
+            cards.append((text_lines(role.title, inner, size, 0.62) + max(1, people)) * line + 5)
+        return sum(max(cards[i : i + columns]) for i in range(0, len(cards), columns))
+
+    layouts = ((1, True, True), (1, True, False), (2, True, False), (2, False, False), (3, False, False))
+    for columns, show_statement, show_triggers in layouts:
+        used = fixed + (triggers if show_triggers else summary_line)
+        used += statement_height if show_statement else reference
+        used += table(roles) if columns == 1 else grid(roles, columns)
+        if used <= budget:
+            shown = show_statement and statement is not None
+            return QuickCard(roles, [], contacts, summary, columns, shown, show_triggers, used)
+    # Even the densest grid cannot hold them all: keep as many as fit, name the rest.
+    kept: list[Role] = []
+    used = fixed + summary_line + reference
+    for role in roles:
+        rest = [r.title for r in roles[len(kept) + 1 :]]
+        note = text_lines(words["more_to_call"] + ", ".join(rest), width, 9, 0.62) * 12.2 + 8 if rest else 0
+        if fixed + summary_line + reference + grid([*kept, role], 3) + note > budget:
+            break
+        kept.append(role)
+        used = fixed + summary_line + reference + grid(kept, 3) + note
+    return QuickCard(kept, roles[len(kept) :], contacts, summary, 3, False, False, used)
+
+
+@dataclass
+class CallNode:
+    """One role on the call card: whoever calls it, and whom it calls in turn."""
+
+    role: Role
+    number: str  # "1", "1.2": the caller of 1.2 is 1
+    depth: int
+    caller: Role | None
+
+
+def call_tree(plan: Plan) -> list[CallNode]:
+    """The plan's call tree, depth first: the crisis lead at the root, then whom each
+    role calls, from every scenario's escalation (who tells whom, earliest first; a step
+    without ``by`` is the lead's) and the severity levels' notify lists (the lead's).
+    Each role appears once, under the caller nearest the lead; a role nobody is told to
+    call hangs under the lead, who convenes the team."""
+    lead = plan.crisis_lead()
+    if lead is None:
+        return []
+    edges: list[tuple[int, str, str]] = []
+    for scenario in plan.scenarios:
+        for step in scenario.escalation:
+            for callee in [*step.notify, step.hand_over_to]:
+                if callee:
+                    edges.append((step.minutes or 0, step.by or lead.id, callee))
+    for level in plan.severity_levels:
+        edges.extend((parse_duration(n.within) or 0, lead.id, n.role) for n in level.notify)
+    edges.sort(key=lambda edge: edge[0])
+    calls: dict[str, list[str]] = {}
+    placed = {lead.id}
+    frontier = [lead.id]
+    # Breadth first, so each role hangs under the caller closest to the lead.
+    while frontier:
+        following: list[str] = []
+        for caller in frontier:
+            for _minutes, by, callee in edges:
+                if by == caller and callee not in placed and plan.role(callee):
+                    placed.add(callee)
+                    calls.setdefault(caller, []).append(callee)
+                    following.append(callee)
+        frontier = following
+    calls.setdefault(lead.id, []).extend(r.id for r in plan.roles if r.id not in placed)
+
+    nodes: list[CallNode] = []
+
+    def visit(role_id: str, number: str, depth: int, caller: Role | None) -> None:
+        role = plan.role(role_id)
+        if role is None:
+            return
+        nodes.append(CallNode(role, number, depth, caller))
+        for index, callee in enumerate(calls.get(role_id, []), start=1):
+            visit(callee, f"{number}.{index}", depth + 1, role)
+
+    visit(lead.id, "1", 0, None)
+    return nodes
