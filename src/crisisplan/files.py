@@ -25,24 +25,19 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from crisisplan.errors import CrisisplanError
 
-class UnsafeFile(Exception):
+
+class UnsafeFile(CrisisplanError):
     """A path crisisplan refuses to read or write; ``code`` is the diagnostic code."""
 
     def __init__(self, code: str, message: str, hint: str) -> None:
-        super().__init__(message)
+        super().__init__(message, hint)
         self.code = code
-        self.message = message
-        self.hint = hint
 
 
-class WriteRefused(Exception):
+class WriteRefused(CrisisplanError):
     """crisisplan will not write there; ``hint`` says what to do instead."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 def repository_root(start: Path) -> Path | None:

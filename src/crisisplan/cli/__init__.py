@@ -5,14 +5,29 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from crisisplan import __version__
-from crisisplan.cli.common import EXIT_PROBLEMS
+from crisisplan.errors import EXIT_PROBLEMS, CrisisplanError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """crisisplan's commands, with the one place where the core's errors become
+    output: what is wrong, what to do instead, and the error's exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CrisisplanError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            if exc.hint:
+                click.echo(f"  hint: {exc.hint}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="crisisplan")
 def cli() -> None:
     """Check and publish crisis-management plans written in YAML."""

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import click
 
 from crisisplan.cli.common import (
-    EXIT_PROBLEMS,
     _build_options,
     _configured,
     _quiet_or_verbose,
@@ -24,6 +23,7 @@ from crisisplan.cli.common import (
     strict_option,
     verbose_option,
 )
+from crisisplan.errors import EXIT_PROBLEMS
 
 if TYPE_CHECKING:
     from crisisplan.publish.options import BuildResult

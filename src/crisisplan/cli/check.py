@@ -9,9 +9,6 @@ from pathlib import Path
 import click
 
 from crisisplan.cli.common import (
-    EXIT_OK,
-    EXIT_PROBLEMS,
-    EXIT_USAGE,
     _configured,
     _fail,
     _plan_paths,
@@ -24,6 +21,7 @@ from crisisplan.cli.common import (
     strict_option,
     verbose_option,
 )
+from crisisplan.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 stdin_filename_option = click.option(
     "--stdin-filename",

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from crisisplan.errors import EXIT_PROBLEMS
+
 if TYPE_CHECKING:
     from crisisplan.check.settings import Config
     from crisisplan.plan.model import Plan
     from crisisplan.publish.options import BuildOptions
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PLANS = Path("plans")
 
 paths_argument = click.argument(

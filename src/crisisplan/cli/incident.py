@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from crisisplan.cli.common import (
-    EXIT_USAGE,
     _fail,
     _load_plans,
     _plan_paths,
@@ -109,7 +108,7 @@ def statement(
     the channel's limit, and any warning, to standard error. Refuses when a
     placeholder has no value, and fails when the text is over the channel's limit.
     """
-    from crisisplan.incident.find import IncidentError, compose, locate_scenario, statement_rows
+    from crisisplan.incident.find import compose, locate_scenario, statement_rows
 
     plans = _load_plans(_plan_paths(plan_paths))
     if list_all:
@@ -123,11 +122,8 @@ def statement(
         return
     if not scenario_id:
         raise click.UsageError("name a scenario (crisisplan scenarios lists them), or use --list")
-    try:
-        plan, scenario = locate_scenario(plans, scenario_id)
-        done = compose(plan, scenario, _values(pairs), channel, language, statement_id)
-    except IncidentError as exc:
-        _fail(exc.message, exc.hint, EXIT_USAGE)
+    plan, scenario = locate_scenario(plans, scenario_id)
+    done = compose(plan, scenario, _values(pairs), channel, language, statement_id)
     if done.missing:
         lines = [f"--set {p.name}=...   {p.description}".rstrip() for p in done.missing]
         _fail(
@@ -204,32 +200,24 @@ def drill(
     timings and the severity's targets; then an evaluation checklist.
     """
     from crisisplan.incident.drill import build_drill
-    from crisisplan.incident.find import IncidentError, locate_scenario
+    from crisisplan.incident.find import locate_scenario
     from crisisplan.render.templating import environment
 
     begin = _clock(start)
     plans = _load_plans(_plan_paths(plan_paths))
-    try:
-        plan, scenario = locate_scenario(plans, scenario_id)
-    except IncidentError as exc:
-        _fail(exc.message, exc.hint, EXIT_USAGE)
+    plan, scenario = locate_scenario(plans, scenario_id)
     script = build_drill(plan, scenario, begin)
     if pdf_file is None:
         click.echo(environment().get_template("text/drill.text.j2").render(d=script), nl=False)
         return
-    from crisisplan.files import WriteRefused, describe_os_error
+    from crisisplan.files import describe_os_error
     from crisisplan.incident.drill import drill_html
-    from crisisplan.publish.pdf.deps import PdfLibrariesMissing, require_weasyprint
+    from crisisplan.publish.pdf.deps import require_weasyprint
     from crisisplan.publish.pdf.weasy import write_pdf_file
 
-    try:
-        require_weasyprint(instead="or write the drill as text: leave out --pdf")
-    except PdfLibrariesMissing as exc:
-        _fail(exc.message, exc.hint)
+    require_weasyprint(instead="or write the drill as text: leave out --pdf")
     try:
         pages = write_pdf_file(drill_html(script, paper), pdf_file, replace=force)
-    except WriteRefused as exc:
-        _fail(exc.message, exc.hint)
     except OSError as exc:
         _fail(
             f"cannot write {pdf_file}: {describe_os_error(exc)}",
@@ -266,10 +254,9 @@ def review(
     with --from-log, also with the incident's timeline and which deadlines were met.
     'crisisplan check' validates it and warns about actions past their due date.
     """
-    from crisisplan.files import WriteRefused, describe_os_error
-    from crisisplan.incident.find import IncidentError, locate_scenario
+    from crisisplan.files import describe_os_error
+    from crisisplan.incident.find import locate_scenario
     from crisisplan.incident.review import (
-        LogError,
         ReviewExists,
         check_log_scenario,
         read_log,
@@ -277,17 +264,11 @@ def review(
     )
 
     plans = _load_plans(_plan_paths(plan_paths))
-    try:
-        plan, scenario = locate_scenario(plans, scenario_id)
-    except IncidentError as exc:
-        _fail(exc.message, exc.hint, EXIT_USAGE)
+    plan, scenario = locate_scenario(plans, scenario_id)
     log = None
     if log_file is not None:
-        try:
-            log = read_log(log_file)
-            check_log_scenario(log, scenario)
-        except LogError as exc:
-            _fail(exc.message, exc.hint, EXIT_USAGE)
+        log = read_log(log_file)
+        check_log_scenario(log, scenario)
     # The incident's own day unless told otherwise: a log downloaded after midnight
     # still belongs to the day the incident began.
     started = log.started.date() if log else _today()
@@ -296,8 +277,6 @@ def review(
         target = write_review(plan, scenario, day, log=log)
     except ReviewExists as exc:
         _fail(f"{exc} already exists", "edit it, or give another --date")
-    except WriteRefused as exc:
-        _fail(exc.message, exc.hint)
     except OSError as exc:
         _fail(
             f"cannot write the review: {describe_os_error(exc)}",

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from crisisplan.cli.common import EXIT_PROBLEMS, EXIT_USAGE, _fail, _today
+from crisisplan.cli.common import _fail, _today
+from crisisplan.errors import EXIT_PROBLEMS, EXIT_USAGE
 
 
 @click.command()
@@ -74,7 +75,7 @@ def init(
     any of them is there already, nothing is written, or with --skip-existing, the
     others are written and init says what to add to the ones already there.
     """
-    from crisisplan.files import WriteRefused, describe_os_error
+    from crisisplan.files import describe_os_error
     from crisisplan.publish.scaffold import InitError, InitOptions, Source, init, installed_source
 
     installed = installed_source()
@@ -103,8 +104,6 @@ def init(
             click.echo(f"  hint: {exc.hint}", err=True)
             sys.exit(EXIT_PROBLEMS)
         _fail(exc.message, exc.hint, code=EXIT_USAGE)
-    except WriteRefused as exc:
-        _fail(exc.message, exc.hint)
     except OSError as exc:
         _fail(f"cannot write into {folder}: {describe_os_error(exc)}")
     for written in result.written:

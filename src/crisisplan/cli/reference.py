@@ -32,7 +32,7 @@ def schema(name: str, write: bool, output: Path | None, force: bool) -> None:
     scenario and review schemas point into plan.schema.json, so write them together:
     `crisisplan schema --write` puts all three in schema/.
     """
-    from crisisplan.plan.schema import SchemaWriteRefused, schema_text, write_schemas
+    from crisisplan.plan.schema import schema_text, write_schemas
 
     if not (write or output):
         if force:
@@ -43,8 +43,6 @@ def schema(name: str, write: bool, output: Path | None, force: bool) -> None:
         raise click.UsageError("--write writes every schema; leave out the schema's name")
     try:
         results = write_schemas(output or Path("schema"), force=force)
-    except SchemaWriteRefused as exc:
-        _fail(exc.message, exc.hint)
     except OSError as exc:
         _fail(f"cannot write the schemas: {describe_os_error(exc)}")
     for path, status in results:

@@ -11,6 +11,7 @@ import shlex
 import unicodedata
 from dataclasses import dataclass, field
 
+from crisisplan.errors import EXIT_USAGE, CrisisplanError
 from crisisplan.plan.model import PLACEHOLDER, Channel, Placeholder, Plan, Scenario, Statement, fill
 from crisisplan.suggest import did_you_mean
 
@@ -27,13 +28,10 @@ _FIELD_WEIGHTS = {
 }
 
 
-class IncidentError(Exception):
+class IncidentError(CrisisplanError):
     """Something the person asked for does not exist or cannot be done."""
 
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+    exit_code = EXIT_USAGE
 
 
 def _fold(text: str) -> str:

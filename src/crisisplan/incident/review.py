@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crisisplan.errors import EXIT_USAGE, CrisisplanError
 from crisisplan.files import UnsafeFile, WriteRefused, describe_os_error, read_bounded, write_new
 from crisisplan.plan.loader import PLAN_FILE_NAMES, PlanSource
 from crisisplan.plan.model import Plan, Scenario, format_minutes, parse_duration
@@ -50,7 +51,7 @@ MAX_TEXT = 10_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-class ReviewExists(Exception):
+class ReviewExists(CrisisplanError):
     """A review for that scenario and date is already there: never overwrite one."""
 
 
@@ -145,14 +146,11 @@ def write_review(
 # --- The incident log ---------------------------------------------------------------
 
 
-class LogError(Exception):
+class LogError(CrisisplanError):
     """An incident log that cannot be used: the message names the file and what is
     wrong, the hint what to do."""
 
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+    exit_code = EXIT_USAGE
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 import yaml
 
 from crisisplan.diagnostics import Diagnostic, Location, Severity, visible
+from crisisplan.errors import CrisisplanError
 from crisisplan.files import UnsafeFile, boundary_for, describe_os_error, read_bounded, special_file
 
 # libyaml's parser when the wheel has it: several times faster than pure Python.
@@ -66,11 +67,11 @@ _FLOAT_SPECIAL = {
 }  # fmt: skip
 
 
-class LoadError(Exception):
+class LoadError(CrisisplanError):
     """A file that cannot become plan data; carries the diagnostic to report."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.message)
+        super().__init__(diagnostic.message, diagnostic.hint)
         self.diagnostic = diagnostic
 
 

@@ -20,6 +20,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from crisisplan.diagnostics import Diagnostic, Location
+from crisisplan.errors import CrisisplanError
 from crisisplan.plan.loader import JsonPath, Locator, field_name
 from crisisplan.plan.model import LANGUAGE_NAMES
 from crisisplan.suggest import closest, did_you_mean, slug
@@ -47,13 +48,8 @@ def schema_text(name: str = "plan") -> str:
     return resources.files("crisisplan.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
 
 
-class SchemaWriteRefused(Exception):
+class SchemaWriteRefused(CrisisplanError):
     """``write_schemas`` wrote nothing; ``hint`` says what to do instead."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 def write_schemas(folder: Path, force: bool = False) -> list[tuple[Path, str]]:

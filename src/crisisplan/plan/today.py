@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from crisisplan.errors import EXIT_USAGE, CrisisplanError
 from crisisplan.plan.model import FIRST_YEAR, LAST_YEAR
 
 VARIABLE = "CRISISPLAN_TODAY"
 
 
-class TodayError(ValueError):
+class TodayError(CrisisplanError):
     """CRISISPLAN_TODAY is set to something that is not a usable date."""
+
+    exit_code = EXIT_USAGE
 
 
 def today() -> dt.date:

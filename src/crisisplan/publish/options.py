@@ -11,9 +11,10 @@ from pathlib import Path
 from crisisplan.check.pipeline import Report
 from crisisplan.check.report import BuildSummary
 from crisisplan.check.settings import Config
+from crisisplan.errors import CrisisplanError
 
 
-class BuildError(Exception):
+class BuildError(CrisisplanError):
     """The site could not be built for a reason other than a plan problem."""
 
 

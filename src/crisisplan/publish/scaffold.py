@@ -34,6 +34,7 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
+from crisisplan.errors import CrisisplanError
 from crisisplan.files import UnsafeFile, WriteRefused, read_bounded, write_new
 from crisisplan.plan.schema import SCHEMA_NAMES, schema_text
 from crisisplan.render.templating import environment
@@ -59,13 +60,11 @@ LINE_WIDTH = 80
 _READ_LIMIT = 1 << 20
 
 
-class InitError(Exception):
+class InitError(CrisisplanError):
     """Init will not write; ``hint`` says what to do instead."""
 
     def __init__(self, message: str, hint: str = "", existing: tuple[Path, ...] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+        super().__init__(message, hint)
         self.existing = existing
 
 

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from crisisplan.errors import CrisisplanError
 from crisisplan.files import repository_root, tracked_by_git
 
 SITE_MARKER = ".crisisplan-site"
@@ -45,16 +46,11 @@ READY = "ready"
 LOCK_WAIT_SECONDS = 600.0
 
 
-class UnsafeSiteDir(Exception):
+class UnsafeSiteDir(CrisisplanError):
     """The site folder is somewhere a build must not replace; ``hint`` says what to do."""
 
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
-
-class BuildLocked(Exception):
+class BuildLocked(CrisisplanError):
     """Another build of the same site folder did not finish in time."""
 
 

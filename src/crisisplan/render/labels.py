@@ -41,6 +41,7 @@ from babel.messages.catalog import Message
 from babel.messages.pofile import PoFileError, read_po
 from markupsafe import Markup
 
+from crisisplan.errors import CrisisplanError
 from crisisplan.files import UnsafeFile, boundary_for, describe_os_error, read_bounded
 from crisisplan.plan.model import parse_date
 
@@ -62,7 +63,7 @@ _CSS_COUNTER = re.compile(r"[a-z][a-z-]*")
 Plural = Callable[[int], int]
 
 
-class CatalogError(ValueError):
+class CatalogError(CrisisplanError):
     """A catalog that cannot be read or parsed at all; the message names the file."""
 
 

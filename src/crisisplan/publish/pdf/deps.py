@@ -14,6 +14,8 @@ import io
 import re
 import warnings
 
+from crisisplan.errors import CrisisplanError
+
 INSTALL = (
     "install them with your system's package manager: on Debian or Ubuntu "
     "'apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core', "
@@ -22,13 +24,11 @@ INSTALL = (
 WITHOUT_PDF = "or build without PDFs: crisisplan build --no-pdf"
 
 
-class PdfLibrariesMissing(Exception):
+class PdfLibrariesMissing(CrisisplanError):
     """PDFs cannot be rendered on this machine; the hint says what to install."""
 
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(f"{message}\n  hint: {hint}")
-        self.message = message
-        self.hint = hint
+    def __str__(self) -> str:
+        return f"{self.message}\n  hint: {self.hint}"
 
 
 # cffi's message: "cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open

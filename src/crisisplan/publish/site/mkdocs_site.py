@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from crisisplan.diagnostics import Diagnostic, Location
+from crisisplan.errors import CrisisplanError
 from crisisplan.files import UnsafeFile, boundary_for, check_inside, special_file
 from crisisplan.publish.site.pages import NavItem, Pages
 
@@ -25,16 +26,16 @@ SHIM = f"{ASSET_DIR}/vendor/iframe-worker/shim.js"
 DEFAULT_CONFIG = "site_name: Crisis runbook\ntheme:\n  name: material\n"
 
 
-class SiteBuildError(Exception):
+class SiteBuildError(CrisisplanError):
     """MkDocs could not build the site (a broken mkdocs.yml, a theme error...)."""
 
 
-class UnsafeDocsFile(Exception):
+class UnsafeDocsFile(CrisisplanError):
     """A file in docs/ that crisisplan refuses to publish (a link out of the repository,
     a device or pipe); carries the diagnostic to report."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.message)
+        super().__init__(diagnostic.message, diagnostic.hint)
         self.diagnostic = diagnostic
 
 
