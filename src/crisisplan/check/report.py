@@ -26,6 +26,7 @@ from urllib.parse import quote
 from crisisplan import __version__
 from crisisplan.check.checks.honesty import AcceptedFinding
 from crisisplan.check.codes import CodeInfo, all_codes, code_name
+from crisisplan.check.formats import FORMATS
 from crisisplan.check.pipeline import CheckedPlan, Report
 from crisisplan.diagnostics import Diagnostic, Severity
 from crisisplan.files import WriteRefused, linked_component, write_new
@@ -522,22 +523,12 @@ class GitlabReporter(Reporter):
         )
 
 
-REPORTERS: dict[str, type[Reporter]] = {
-    r.name: r for r in (TextReporter, JsonReporter, GithubReporter, SarifReporter, GitlabReporter)
-}
+_BY_NAME = {r.name: r for r in (TextReporter, JsonReporter, GithubReporter, SarifReporter, GitlabReporter)}
+# In the order of the one list of formats (check/formats.py).
+REPORTERS: dict[str, type[Reporter]] = {name: _BY_NAME[name] for name in FORMATS}
 
 
 # --- a report in a file (check --output-file) -----------------------------------------
-
-# What each format's file is usually called, for the hint when a name is refused.
-REPORT_FILE_NAMES = {
-    "text": "crisisplan.txt",
-    "json": "crisisplan.json",
-    "github": "crisisplan.txt",
-    "sarif": "crisisplan.sarif",
-    "gitlab": "gl-code-quality-report.json",
-}
-
 
 def plan_files(report: Report) -> list[Path]:
     """Every file the report's plans come from (standard input aside)."""

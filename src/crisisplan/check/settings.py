@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crisisplan.check.formats import FORMATS
 from crisisplan.diagnostics import Diagnostic, Severity
 from crisisplan.plan.loader import JsonPath, LoadError, Locator, load_file
 from crisisplan.suggest import did_you_mean
 
 CONFIG_FILE = "crisisplan.yaml"
-FORMATS = ("text", "json", "github", "sarif", "gitlab")
 LEVELS = ("error", "warning", "off")
 _KEYS = {
     "plans": "the plans checked when none is named: a path or a list of paths",

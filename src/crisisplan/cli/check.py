@@ -65,9 +65,9 @@ def check(
     <stdin>, or as --stdin-filename's NAME). Exits 0 when clean, 1 when there are
     problems (warnings count only with --strict), 2 on a usage error.
     """
+    from crisisplan.check.formats import FILE_NAMES
     from crisisplan.check.pipeline import check_paths
     from crisisplan.check.report import (
-        REPORT_FILE_NAMES,
         REPORTERS,
         plan_files,
         plan_lines,
@@ -98,7 +98,7 @@ def check(
         rendered = REPORTERS[output_format](quiet=quiet, stdin_name=stdin_filename).render(report)
         plans = [*plan_files(report), *([Path(stdin_filename)] if stdin_filename else [])]
         try:
-            write_report(output_file, rendered, plans, REPORT_FILE_NAMES[output_format])
+            write_report(output_file, rendered, plans, FILE_NAMES[output_format])
         except WriteRefused as refused:
             _fail(refused.message, refused.hint, EXIT_USAGE)
         except OSError as exc:

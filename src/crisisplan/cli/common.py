@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from crisisplan.check.formats import FORMATS
 from crisisplan.errors import EXIT_PROBLEMS
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ paths_argument = click.argument(
 format_option = click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "github", "sarif", "gitlab"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="How to report problems: text for people, json for tools, github for GitHub Actions "
