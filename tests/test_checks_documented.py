@@ -1,13 +1,15 @@
-"""Every check documents itself and is shown failing by a case folder; README lists it."""
+"""Every check documents itself and is shown failing by a case folder.
+
+The documentation site's checks reference is generated from these docstrings
+(docs/hooks.py); tests/test_docs_site.py checks that it lists every code."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from crisisplan.check.checks import all_checks
 from crisisplan.check.codes import all_codes
+from crisisplan.check.rules import PACKS, pack_doc
 from tests.conftest import CASES
 
 CHECKS = all_checks()
@@ -40,7 +42,9 @@ def test_every_code_has_a_failing_case(info: object) -> None:
     assert any(info.code in (case / "expected.txt").read_text() for case in cases)
 
 
-def test_readme_lists_every_code(root: Path) -> None:
-    readme = (root / "README.md").read_text()
-    for info in all_codes():
-        assert f"`{info.code}`" in readme, info.code
+@pytest.mark.parametrize("pack", list(PACKS))
+def test_every_rule_pack_says_what_its_standard_asks(pack: str) -> None:
+    # `crisisplan explain PACK` and the documentation's rule packs page print this.
+    doc = pack_doc(pack)
+    assert doc.startswith(f"{pack}: "), "the docstring's first line names the pack"
+    assert "\n\n" in doc, "then what the standard asks, and where it says so"
