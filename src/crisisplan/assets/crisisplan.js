@@ -16,10 +16,14 @@
      li[data-cp-target] (both with data-cp-offset-minutes), and the empty
      div.cp-incident[data-cp-scenario][data-cp-severity][data-cp-*-minutes] right after
      the first actions. See fragments.html.j2 and site/scenario.md.j2. */
-(function () {
+(function (cp) {
   "use strict";
 
-  var PLACEHOLDER = /\{([a-z][a-z0-9_]*)\}/g;
+  // A statement's placeholders ("{product}"): the plan format's own pattern, which
+  // the build writes into constants.js (loaded before this script) from the Python
+  // source, so the page and `crisisplan check` never disagree on what one is.
+  if (typeof cp.placeholder !== "string") throw new Error("crisisplan.js needs constants.js, loaded before it");
+  var PLACEHOLDER = new RegExp(cp.placeholder, "g");
 
   // Characters as Python counts them (code points), so the site and the checker agree.
   function length(text) {
@@ -217,4 +221,4 @@
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);
   }
-})();
+})(window.crisisplan = window.crisisplan || {});

@@ -1,15 +1,24 @@
-/* crisisplan incident mode: a clock for the deadlines, and a log that becomes the
-   post-crisis review (`crisisplan review SCENARIO --from-log FILE`).
+/* crisisplan incident mode, part 4 of 4: the page. A clock for the deadlines, and a
+   log that becomes the post-crisis review (`crisisplan review SCENARIO --from-log FILE`).
 
    Plain JavaScript, no library, no network: it works from file:// on a USB stick as
    well as from a web server. Everything is kept in this browser's localStorage, one
    entry per plan and scenario, so a reload, Back or a closed tab loses nothing, and
-   "End incident" clears it.
+   ending the incident (its button) clears it.
+
+   This file wires the page; what can be worked out without one is in the scripts
+   loaded before it, which share the namespace window.crisisplan (plain scripts, not
+   ES modules: module scripts are blocked from file://):
+   - incident-words.js  crisisplan.words: the page's labels, filled in;
+   - incident-clock.js  crisisplan.clock: durations, elapsed time, due and overdue;
+   - incident-log.js    crisisplan.log: the stored state, the log's events and file.
+   publish/site/scripts.py lists them in the order every page loads them.
 
    What it reads from the page (written by fragments.html.j2 and site/scenario.md.j2):
    - div.cp-incident[data-cp-scenario="plan/scenario"] with data-cp-acknowledge-minutes,
      data-cp-first-statement-minutes and data-cp-update-minutes (the severity's
-     targets), and data-cp-words (the labels, JSON; English is built in below);
+     targets), and data-cp-words (the labels, JSON, from the gettext catalog: this
+     script carries no words of its own);
    - li.cp-action[data-cp-action][data-cp-offset-minutes] > input.cp-check;
    - li[data-cp-escalation] and li[data-cp-target] in ol.cp-timeline, and
      li[data-cp-next-escalation] under the first actions, with data-cp-offset-minutes;
@@ -22,81 +31,15 @@
    With instant navigation (navigation.instant in mkdocs.yml, on a site served with a
    site_url) Material for MkDocs and Zensical swap pages in without loading this script
    again: it then starts once more on each page they announce on window.document$. */
-(function () {
+(function (cp) {
   "use strict";
 
-  var STORE_PREFIX = "crisisplan-incident:";
-  var LOG_FORMAT = "crisisplan-incident-log";
-  var LOG_VERSION = 1;
+  var clock = cp.clock;
+  var log = cp.log;
+  var words = cp.words;
   var REFRESH_MS = 15000;
   // The incident of the page on screen: the listeners, registered once, act on it.
   var current = null;
-
-  // The English words, used for any label the page does not give.
-  var ENGLISH = {
-    incident_title: "Incident clock and log",
-    incident_intro: "Start the clock when the incident begins: every deadline becomes a time of day, and your ticks, fields and notes are kept in this browser.",
-    incident_started_at: "Started at (empty: now)",
-    incident_start: "Start incident",
-    incident_running: "Started {time} · now {elapsed}",
-    incident_next: "Next",
-    incident_due_in: "in {time}",
-    incident_overdue: "{time} overdue",
-    incident_overdue_count: "Overdue: {count}",
-    incident_nothing_due: "Nothing else is due.",
-    incident_acknowledge: "First reaction",
-    incident_first_statement: "First public statement",
-    incident_next_update: "Next public update",
-    incident_update_posted: "Update posted",
-    incident_done: "Done",
-    incident_note: "Note for the log",
-    incident_add_note: "Add to log",
-    incident_download: "Download log",
-    incident_end: "End incident",
-    incident_end_confirm: "End the incident? Its ticks, fields and log are removed from this browser: download the log first.",
-    incident_log: "Incident log",
-    incident_log_started: "Incident started",
-    incident_log_done: "Done: {what}",
-    incident_log_undone: "Unticked: {what}",
-    incident_log_copied: "Statement copied: {what}",
-    incident_log_note: "Note: {text}"
-  };
-
-  /* ---- Small helpers ------------------------------------------------------------ */
-
-  function pad(n) {
-    return (n < 10 ? "0" : "") + n;
-  }
-
-  // A moment as ISO 8601 with the reader's own offset ("2026-11-22T10:05:00+01:00"):
-  // the review shows the wall-clock times the team saw.
-  function isoLocal(ms) {
-    var d = new Date(ms);
-    var offset = -d.getTimezoneOffset();
-    var sign = offset >= 0 ? "+" : "-";
-    offset = Math.abs(offset);
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) +
-      "T" + pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()) +
-      sign + pad(Math.floor(offset / 60)) + ":" + pad(offset % 60);
-  }
-
-  // Minutes in the plan's own notation, as the page writes T+ times: 90 -> "1h30m".
-  function duration(minutes) {
-    if (minutes <= 0) return "0m";
-    var text = "";
-    [["d", 1440], ["h", 60], ["m", 1]].forEach(function (unit) {
-      var count = Math.floor(minutes / unit[1]);
-      minutes -= count * unit[1];
-      if (count) text += count + unit[0];
-    });
-    return text;
-  }
-
-  function fill(template, values) {
-    return template.replace(/\{([a-z_]+)\}/g, function (token, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : token;
-    });
-  }
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -110,8 +53,8 @@
   function openStorage() {
     try {
       var store = window.localStorage;
-      store.setItem(STORE_PREFIX + "probe", "1");
-      store.removeItem(STORE_PREFIX + "probe");
+      store.setItem(log.STORE_PREFIX + "probe", "1");
+      store.removeItem(log.STORE_PREFIX + "probe");
       return store;
     } catch (error) {
       return null;
@@ -136,16 +79,15 @@
 
   function Incident(box) {
     this.box = box;
-    this.key = STORE_PREFIX + box.getAttribute("data-cp-scenario");
+    this.key = log.STORE_PREFIX + box.getAttribute("data-cp-scenario");
     this.store = openStorage();
-    this.words = this.readWords();
+    this.words = words.parse(box.getAttribute("data-cp-words"));
     this.language = (box.closest("[lang]") || document.documentElement).getAttribute("lang") || "en";
     this.targets = {
       acknowledge: this.minutes(box, "data-cp-acknowledge-minutes"),
       first_statement: this.minutes(box, "data-cp-first-statement-minutes"),
       update: this.minutes(box, "data-cp-update-minutes")
     };
-    this.atFormat = this.readAtFormat();
     this.state = null;
     this.timer = null;
     if (!box.id) box.id = "cp-incident";
@@ -153,53 +95,24 @@
     this.load();
   }
 
-  Incident.prototype.readWords = function () {
-    var words = {};
-    Object.keys(ENGLISH).forEach(function (key) { words[key] = ENGLISH[key]; });
-    try {
-      var given = JSON.parse(this.box.getAttribute("data-cp-words") || "{}");
-      Object.keys(given).forEach(function (key) {
-        if (typeof given[key] === "string" && given[key]) words[key] = given[key];
-      });
-    } catch (error) {
-      // Malformed labels: English is better than nothing.
-    }
-    return words;
-  };
-
   Incident.prototype.minutes = function (node, name) {
     var value = parseInt(node.getAttribute(name), 10);
     return isNaN(value) ? null : value;
   };
 
-  // "T+{time}" in the page's language, learnt from an action's own "T+10m".
-  Incident.prototype.readAtFormat = function () {
-    var item = document.querySelector("[data-cp-offset-minutes] .cp-at, [data-cp-offset-minutes] .cp-tl-at");
-    if (item) {
-      var holder = item.closest("[data-cp-offset-minutes]");
-      var shown = duration(this.minutes(holder, "data-cp-offset-minutes"));
-      var text = item.textContent.trim();
-      if (text.indexOf(shown) >= 0) return text.replace(shown, "{time}");
-    }
-    return "T+{time}";
-  };
-
+  // One of the page's words (the labels the catalog gives, in its language), filled in.
   Incident.prototype.w = function (key, values) {
-    return fill(this.words[key] || ENGLISH[key] || key, values || {});
+    return words.say(this.words, key, values);
   };
 
   // A clock time; a deadline on another day than today carries its weekday.
-  Incident.prototype.clock = function (ms) {
-    var d = new Date(ms);
-    var text = pad(d.getHours()) + ":" + pad(d.getMinutes());
-    if (d.toDateString() !== new Date().toDateString()) {
-      try {
-        text = d.toLocaleDateString(this.language, { weekday: "short" }) + " " + text;
-      } catch (error) {
-        // An unknown language code: the time alone.
-      }
-    }
-    return text;
+  Incident.prototype.time = function (ms) {
+    return clock.timeOfDay(ms, Date.now(), this.language);
+  };
+
+  // The time since the start as the page writes it: "T+25m".
+  Incident.prototype.since = function (now) {
+    return this.w("at_time", { time: clock.elapsed(this.state.startedMs, now) });
   };
 
   /* Saving and loading */
@@ -214,17 +127,9 @@
   };
 
   Incident.prototype.load = function () {
-    var saved = null;
-    try {
-      saved = this.store ? JSON.parse(this.store.getItem(this.key) || "null") : null;
-    } catch (error) {
-      saved = null;
-    }
-    if (saved && saved.version === LOG_VERSION && typeof saved.startedMs === "number") {
+    var saved = this.store ? log.restore(this.store.getItem(this.key)) : null;
+    if (saved) {
       this.state = saved;
-      this.state.done = saved.done || {};
-      this.state.fields = saved.fields || {};
-      this.state.events = saved.events || [];
     } else if (this.state && this.store) {
       this.state = null; // ended in another tab
     }
@@ -305,18 +210,9 @@
   };
 
   Incident.prototype.start = function () {
-    var now = Date.now();
-    var started = now;
-    var typed = /^(\d{1,2}):(\d{2})/.exec(this.startInput.value || "");
-    if (typed) {
-      var at = new Date(now);
-      at.setHours(parseInt(typed[1], 10), parseInt(typed[2], 10), 0, 0);
-      // A time later than now is yesterday's: incidents run through midnight.
-      if (at.getTime() > now + 60000) at.setDate(at.getDate() - 1);
-      started = at.getTime();
-    }
-    this.state = { version: LOG_VERSION, startedMs: started, done: {}, fields: {}, events: [], lastUpdateMs: null };
-    this.record({ at: isoLocal(started), kind: "start", text: this.w("incident_log_started") });
+    // An earlier time typed in the field, or now; a later one was yesterday's.
+    var started = clock.startedAt(this.startInput.value, Date.now());
+    this.state = log.start(started, this.w("incident_log_started"));
     // Ticks and values typed before the start belong to the incident too.
     var self = this;
     document.querySelectorAll("li.cp-action .cp-check").forEach(function (box) {
@@ -343,16 +239,9 @@
     this.show();
   };
 
-  Incident.prototype.record = function (event) {
-    this.state.events.push(event);
-  };
-
   // An action, escalation or target ticked (done) or unticked, into the log.
   Incident.prototype.tick = function (kind, id, done) {
-    var key = kind + "/" + id;
-    if (done) this.state.done[key] = Date.now();
-    else delete this.state.done[key];
-    this.record({ at: isoLocal(Date.now()), kind: kind, id: id, done: done, text: this.describe(kind, id) });
+    log.tick(this.state, Date.now(), kind, id, done, this.describe(kind, id));
   };
 
   Incident.prototype.describe = function (kind, id) {
@@ -367,9 +256,8 @@
   Incident.prototype.addNote = function () {
     var text = this.noteInput.value.trim();
     if (!this.state || !text) return;
-    this.record({ at: isoLocal(Date.now()), kind: "note", text: text });
+    log.note(this.state, Date.now(), text);
     this.noteInput.value = "";
-    this.state.note = "";
     this.save();
     this.show();
   };
@@ -377,8 +265,7 @@
   Incident.prototype.fieldKey = function (input) {
     var card = input.closest(".cp-statement");
     var variant = input.closest(".cp-variant");
-    return (card ? card.getAttribute("data-statement") : "") + "/" +
-      (variant ? variant.getAttribute("lang") + "/" : "") + input.getAttribute("data-ph");
+    return log.fieldKey(card && card.getAttribute("data-statement"), variant && variant.getAttribute("lang"), input.getAttribute("data-ph"));
   };
 
   // Another page took this one's place (instant navigation): no clock, no bar left.
@@ -422,10 +309,7 @@
       var self = current;
       var detail = event.detail || {};
       if (!self || !self.state) return;
-      var now = Date.now();
-      self.record({ at: isoLocal(now), kind: "statement", id: String(detail.statement || ""), language: String(detail.language || ""), text: String(detail.text || "") });
-      if (!self.state.done["target/first_statement"]) self.state.done["target/first_statement"] = now;
-      self.state.lastUpdateMs = now;
+      log.copy(self.state, Date.now(), detail);
       self.save();
       self.show();
     });
@@ -536,16 +420,16 @@
     var items = [];
     document.querySelectorAll("li.cp-action[data-cp-offset-minutes]").forEach(function (item) {
       var id = item.getAttribute("data-cp-action");
-      items.push({ node: item, due: start + self.minutes(item, "data-cp-offset-minutes") * 60000, done: !!state.done["action/" + id], text: self.describe("action", id) });
+      items.push({ node: item, due: clock.due(start, self.minutes(item, "data-cp-offset-minutes")), done: !!state.done[log.doneKey("action", id)], text: self.describe("action", id) });
     });
     document.querySelectorAll("[data-cp-escalation][data-cp-offset-minutes], [data-cp-next-escalation][data-cp-offset-minutes]").forEach(function (item) {
       var id = item.getAttribute("data-cp-escalation") || item.getAttribute("data-cp-next-escalation");
       var listed = item.hasAttribute("data-cp-escalation");
-      items.push({ node: item, due: start + self.minutes(item, "data-cp-offset-minutes") * 60000, done: !!state.done["escalation/" + id], text: self.describe("escalation", id), shown: listed });
+      items.push({ node: item, due: clock.due(start, self.minutes(item, "data-cp-offset-minutes")), done: !!state.done[log.doneKey("escalation", id)], text: self.describe("escalation", id), shown: listed });
     });
     document.querySelectorAll("[data-cp-target][data-cp-offset-minutes]").forEach(function (item) {
       var id = item.getAttribute("data-cp-target");
-      items.push({ node: item, due: start + self.minutes(item, "data-cp-offset-minutes") * 60000, done: !!state.done["target/" + id], shown: false });
+      items.push({ node: item, due: clock.due(start, self.minutes(item, "data-cp-offset-minutes")), done: !!state.done[log.doneKey("target", id)], shown: false });
     });
     return items;
   };
@@ -557,22 +441,22 @@
     var start = state.startedMs;
     var items = [];
     if (this.targets.acknowledge !== null) {
-      items.push({ id: "acknowledge", text: this.w("incident_acknowledge"), due: start + this.targets.acknowledge * 60000, done: !!state.done["target/acknowledge"] });
+      items.push({ id: "acknowledge", text: this.w("incident_acknowledge"), due: clock.due(start, this.targets.acknowledge), done: !!state.done[log.doneKey("target", "acknowledge")] });
     }
     if (this.targets.first_statement !== null) {
-      items.push({ id: "first_statement", text: this.w("incident_first_statement"), due: start + this.targets.first_statement * 60000, done: !!state.done["target/first_statement"] });
+      items.push({ id: "first_statement", text: this.w("incident_first_statement"), due: clock.due(start, this.targets.first_statement), done: !!state.done[log.doneKey("target", "first_statement")] });
     }
     if (this.targets.update !== null) {
       var from = state.lastUpdateMs || (this.targets.first_statement === null ? start : null);
-      if (from !== null) items.push({ id: "update", text: this.w("incident_next_update"), due: from + this.targets.update * 60000, done: false });
+      if (from !== null) items.push({ id: "update", text: this.w("incident_next_update"), due: clock.due(from, this.targets.update), done: false });
     }
     return items;
   };
 
+  // "in 12m" or "5m overdue", and which.
   Incident.prototype.left = function (due, now) {
-    var minutes = (due - now) / 60000;
-    if (minutes > 0) return { overdue: false, text: this.w("incident_due_in", { time: duration(Math.ceil(minutes)) }) };
-    return { overdue: true, text: this.w("incident_overdue", { time: duration(Math.max(1, Math.ceil(-minutes))) }) };
+    var left = clock.left(due, now);
+    return { overdue: left.overdue, text: this.w(left.overdue ? "incident_overdue" : "incident_due_in", { time: left.time }) };
   };
 
   Incident.prototype.refresh = function () {
@@ -581,14 +465,14 @@
     var now = Date.now();
     var start = this.state.startedMs;
     this.status.textContent = this.w("incident_running", {
-      time: this.clock(start),
-      elapsed: fill(this.atFormat, { time: duration(Math.floor((now - start) / 60000)) })
+      time: this.time(start),
+      elapsed: this.since(now)
     });
     var pending = [];
     this.deadlines().forEach(function (item) {
       var left = self.left(item.due, now);
-      item.node.querySelectorAll(":scope > .cp-clock, :scope > label > .cp-clock").forEach(function (clock) {
-        clock.textContent = self.clock(item.due);
+      item.node.querySelectorAll(":scope > .cp-clock, :scope > label > .cp-clock").forEach(function (shown) {
+        shown.textContent = self.time(item.due);
       });
       item.node.querySelectorAll(":scope > .cp-due, :scope > label > .cp-due").forEach(function (due) {
         due.textContent = item.done ? "" : left.text;
@@ -614,7 +498,7 @@
       if (box) box.checked = item.done;
       row.classList.toggle("cp-is-done", item.done);
       row.classList.toggle("cp-is-overdue", !item.done && left.overdue);
-      row.querySelector(".cp-clock").textContent = self.clock(item.due);
+      row.querySelector(".cp-clock").textContent = self.time(item.due);
       row.querySelector(".cp-due").textContent = item.done ? "" : left.text;
       if (!item.done) pending.push({ due: item.due, text: item.text, left: left });
     });
@@ -624,7 +508,7 @@
     this.next.textContent = "";
     if (upcoming.length) {
       this.next.appendChild(element("strong", "", this.w("incident_next") + ": "));
-      this.next.appendChild(document.createTextNode(this.clock(upcoming[0].due) + " " + upcoming[0].text + " (" + upcoming[0].left.text + ")"));
+      this.next.appendChild(document.createTextNode(this.time(upcoming[0].due) + " " + upcoming[0].text + " (" + upcoming[0].left.text + ")"));
     } else {
       this.next.textContent = this.w("incident_nothing_due");
     }
@@ -635,9 +519,9 @@
     this.bar.hidden = false;
     this.bar.classList.toggle("cp-is-overdue", !!late.length);
     this.bar.textContent = "";
-    this.bar.appendChild(element("span", "cp-inc-bar-time", fill(this.atFormat, { time: duration(Math.floor((now - start) / 60000)) })));
+    this.bar.appendChild(element("span", "cp-inc-bar-time", this.since(now)));
     if (late.length) this.bar.appendChild(element("span", "cp-inc-bar-late", this.w("incident_overdue_count", { count: late.length })));
-    this.bar.appendChild(element("span", "cp-inc-bar-next", first ? this.clock(first.due) + " " + first.text + " · " + first.left.text : this.w("incident_nothing_due")));
+    this.bar.appendChild(element("span", "cp-inc-bar-next", first ? this.time(first.due) + " " + first.text + " · " + first.left.text : this.w("incident_nothing_due")));
   };
 
   // One row of the panel's targets: a check box (or, for the update cadence, a button
@@ -669,66 +553,38 @@
   };
 
   Incident.prototype.updatePosted = function () {
-    var now = Date.now();
-    this.record({ at: isoLocal(now), kind: "update", text: this.w("incident_update_posted") });
-    this.state.lastUpdateMs = now;
+    log.update(this.state, Date.now(), this.w("incident_update_posted"));
     this.save();
     this.show();
   };
 
-  Incident.prototype.logText = function (event) {
-    if (event.kind === "start") return this.w("incident_log_started");
-    if (event.kind === "note") return this.w("incident_log_note", { text: event.text });
-    if (event.kind === "update") return this.w("incident_update_posted");
-    if (event.kind === "statement") {
-      return this.w("incident_log_copied", { what: event.id + (event.language ? " (" + event.language + ")" : "") + ": " + event.text });
-    }
-    return this.w(event.done ? "incident_log_done" : "incident_log_undone", { what: event.text || event.id });
-  };
-
   Incident.prototype.showLog = function () {
     var self = this;
+    var say = function (key, values) { return self.w(key, values); };
     this.logList.textContent = "";
     this.logTitle.textContent = this.w("incident_log") + " (" + this.state.events.length + ")";
     // Newest first: the last thing done is what the reader wants to check.
     this.state.events.slice().reverse().forEach(function (event) {
       var row = element("li", "cp-inc-log-" + event.kind);
-      row.appendChild(element("span", "cp-clock", self.clock(Date.parse(event.at))));
-      row.appendChild(document.createTextNode(" " + self.logText(event)));
+      row.appendChild(element("span", "cp-clock", self.time(Date.parse(event.at))));
+      row.appendChild(document.createTextNode(" " + log.describe(event, say)));
       self.logList.appendChild(row);
     });
   };
 
-  // The log as a file: JSON that `crisisplan review SCENARIO --from-log FILE` reads
-  // (review.py documents the format). Only strings, numbers and booleans, so it
-  // converts to YAML and back unchanged.
-  Incident.prototype.logDocument = function () {
-    var parts = this.box.getAttribute("data-cp-scenario").split("/");
-    var heading = document.querySelector("h1");
-    var fields = {};
-    var saved = this.state.fields;
-    Object.keys(saved).sort().forEach(function (key) { if (saved[key]) fields[key] = saved[key]; });
-    return {
-      format: LOG_FORMAT,
-      version: LOG_VERSION,
-      plan: parts.slice(0, -1).join("/"),
-      scenario: parts[parts.length - 1],
-      title: heading ? heading.textContent.replace(/\u00b6$/, "").trim() : "",
-      language: this.language,
-      started: isoLocal(this.state.startedMs),
-      saved: isoLocal(Date.now()),
-      events: this.state.events,
-      fields: fields
-    };
-  };
-
+  // The log as a file, for `crisisplan review SCENARIO --from-log FILE`.
   Incident.prototype.download = function () {
-    var log = this.logDocument();
-    var stamp = log.started.slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
-    var blob = new Blob([JSON.stringify(log, null, 2) + "\n"], { type: "application/json" });
+    var heading = document.querySelector("h1");
+    var page = {
+      scenario: this.box.getAttribute("data-cp-scenario"),
+      title: heading ? heading.textContent : "",
+      language: this.language
+    };
+    var file = log.logDocument(page, this.state, Date.now());
+    var blob = new Blob([log.fileText(file)], { type: "application/json" });
     var link = element("a", "cp-inc-file");
     link.href = URL.createObjectURL(blob);
-    link.download = "incident-" + log.scenario + "-" + stamp + ".json";
+    link.download = log.fileName(file);
     link.hidden = true;
     document.body.appendChild(link);
     link.click();
@@ -763,4 +619,4 @@
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);
   }
-})();
+})(window.crisisplan = window.crisisplan || {});

@@ -20,6 +20,7 @@ from crisisplan.diagnostics import Diagnostic, Location
 from crisisplan.errors import CrisisplanError
 from crisisplan.files import UnsafeFile, boundary_for, check_inside, special_file
 from crisisplan.publish.site.pages import NavItem, Pages
+from crisisplan.publish.site.scripts import SCRIPTS, write_generated_script
 
 ASSET_DIR = "assets/crisisplan"
 SHIM = f"{ASSET_DIR}/vendor/iframe-worker/shim.js"
@@ -243,6 +244,7 @@ def write_docs(pages: Pages, work_dir: Path, config_file: Path | None) -> Path:
     assets = resources.files("crisisplan").joinpath("assets")
     with resources.as_file(assets) as assets_path:
         shutil.copytree(assets_path, docs / ASSET_DIR, dirs_exist_ok=True)
+    write_generated_script(docs / ASSET_DIR)
     return docs
 
 
@@ -290,11 +292,10 @@ def site_config(
             "plugins": _plugins(user, search_lang),
             "extra": extra,
             "extra_css": [*(user.get("extra_css") or []), f"{ASSET_DIR}/crisisplan.css", f"{ASSET_DIR}/incident.css"],
+            # Plain scripts, loaded in this order on every page (scripts.py).
             "extra_javascript": [
                 *(user.get("extra_javascript") or []),
-                f"{ASSET_DIR}/crisisplan.js",
-                f"{ASSET_DIR}/search.js",
-                f"{ASSET_DIR}/incident.js",
+                *(f"{ASSET_DIR}/{name}" for name in SCRIPTS),
             ],
             "site_name": user.get("site_name") or site_name,
         }

@@ -9,7 +9,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from crisisplan.plan.model import EscalationStep, Plan, Scenario, parse_duration
+from crisisplan.plan.model import EscalationStep, Plan, Scenario
+from crisisplan.plan.values import parse_duration
 from crisisplan.render.labels import labels_for
 from crisisplan.render.templating import environment, relative_link
 from crisisplan.render.views import (
@@ -184,8 +185,9 @@ def _scenario_page(
         actions=action_views(plan, scenario),
         tell_next=_tell_next(scenario),
         incident_minutes=_incident_minutes(plan, scenario),
-        # incident.js speaks the page's language with these (it has English built in).
-        incident_words={key: text for key, text in words.items() if key.startswith("incident_")},
+        # The incident console's words (incident.js has none of its own): its labels,
+        # and the page's "T+{time}" for the time since the start.
+        incident_words={key: text for key, text in words.items() if key.startswith("incident_") or key == "at_time"},
         search_terms=_search_terms(plan, scenario, words),
         callers=who_to_call(plan, scenario),
         statements=statement_views(plan, scenario),

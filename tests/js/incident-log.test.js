@@ -1,0 +1,172 @@
+/* The incident's state and log (assets/incident-log.js): the events, the state this
+   browser keeps, and the file `crisisplan review --from-log` reads.
+   Run: node --test tests/js/ */
+"use strict";
+
+process.env.TZ = "Europe/Copenhagen";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { englishWords, load, plain } = require("./load.js");
+
+const { log, words } = load("incident-words.js", "incident-clock.js", "incident-log.js");
+const english = englishWords();
+const say = (key, values) => words.say(english, key, values);
+const MINUTE = 60000;
+// Sunday 22 November 2026, 10:05 in Copenhagen (UTC+1).
+const NOW = Date.UTC(2026, 10, 22, 9, 5);
+const AT = "2026-11-22T10:05:00+01:00";
+
+function running() {
+  return log.start(NOW, say("incident_log_started"));
+}
+
+test("an incident starts with an empty state and one event", () => {
+  const state = running();
+  assert.deepEqual(plain(state), {
+    version: 1,
+    startedMs: NOW,
+    done: {},
+    fields: {},
+    events: [{ at: AT, kind: "start", text: "Incident started" }],
+    lastUpdateMs: null
+  });
+});
+
+test("a tick is kept as done and logged; an untick is logged and forgotten", () => {
+  const state = running();
+  log.tick(state, NOW + MINUTE, "action", "action-1", true, "Change the password");
+  assert.equal(state.done["action/action-1"], NOW + MINUTE);
+  log.tick(state, NOW + 2 * MINUTE, "action", "action-1", false, "Change the password");
+  assert.equal("action/action-1" in state.done, false);
+  const events = plain(state.events.slice(1));
+  assert.deepEqual(events, [
+    { at: "2026-11-22T10:06:00+01:00", kind: "action", id: "action-1", done: true, text: "Change the password" },
+    { at: "2026-11-22T10:07:00+01:00", kind: "action", id: "action-1", done: false, text: "Change the password" }
+  ]);
+  // The file keeps the keys in this order: the review and a reader's eye expect it.
+  assert.deepEqual(Object.keys(events[0]), ["at", "kind", "id", "done", "text"]);
+});
+
+test("a copied statement is logged, meets the first statement target once, and is an update", () => {
+  const state = running();
+  log.copy(state, NOW + 10 * MINUTE, { statement: "hacked-warning", language: "en", text: "Our account was hacked." });
+  log.copy(state, NOW + 40 * MINUTE, { statement: "hacked-update", language: "", text: "Fixed." });
+  assert.equal(state.done["target/first_statement"], NOW + 10 * MINUTE);
+  assert.equal(state.lastUpdateMs, NOW + 40 * MINUTE);
+  assert.deepEqual(plain(state.events[1]), {
+    at: "2026-11-22T10:15:00+01:00", kind: "statement", id: "hacked-warning", language: "en", text: "Our account was hacked."
+  });
+});
+
+test("whatever the copy event says, the log gets strings", () => {
+  const event = log.copied(NOW, { statement: 5, text: null });
+  assert.deepEqual(plain(event), { at: AT, kind: "statement", id: "5", language: "", text: "" });
+  assert.deepEqual(plain(log.copied(NOW)), { at: AT, kind: "statement", id: "", language: "", text: "" });
+});
+
+test("a note clears the half-typed one; an update posted restarts the update cadence", () => {
+  const state = running();
+  state.note = "Meta sup";
+  log.note(state, NOW, "Meta support case opened");
+  log.update(state, NOW + MINUTE, say("incident_update_posted"));
+  assert.equal(state.note, "");
+  assert.equal(state.lastUpdateMs, NOW + MINUTE);
+  assert.deepEqual(plain(state.events.slice(1)), [
+    { at: AT, kind: "note", text: "Meta support case opened" },
+    { at: "2026-11-22T10:06:00+01:00", kind: "update", text: "Update posted" }
+  ]);
+});
+
+test("each event reads in the page's words", () => {
+  const lines = [
+    [{ kind: "start" }, "Incident started"],
+    [{ kind: "note", text: "Call Meta" }, "Note: Call Meta"],
+    [{ kind: "update", text: "anything" }, "Update posted"],
+    [{ kind: "statement", id: "hacked-warning", language: "en", text: "Hacked." }, "Statement copied: hacked-warning (en): Hacked."],
+    [{ kind: "statement", id: "hacked-warning", language: "", text: "Hacked." }, "Statement copied: hacked-warning: Hacked."],
+    [{ kind: "action", id: "action-1", done: true, text: "Change the password" }, "Done: Change the password"],
+    [{ kind: "escalation", id: "escalation-1", done: false, text: "" }, "Unticked: escalation-1"]
+  ];
+  for (const [event, text] of lines) assert.equal(log.describe(event, say), text, JSON.stringify(event));
+});
+
+test("the file has the format the review reads, fields with a value only", () => {
+  const state = running();
+  state.fields = { "hacked-warning/time": "16:00 GMT", "hacked-warning/platform": "Instagram", "hacked-warning/id/produk": "" };
+  const page = { scenario: "brightbrew/hacked-account", title: "Hacked account\u00b6", language: "en" };
+  const file = plain(log.logDocument(page, state, NOW + 30 * MINUTE));
+  assert.deepEqual(file, {
+    format: "crisisplan-incident-log",
+    version: 1,
+    plan: "brightbrew",
+    scenario: "hacked-account",
+    title: "Hacked account",
+    language: "en",
+    started: AT,
+    saved: "2026-11-22T10:35:00+01:00",
+    events: [{ at: AT, kind: "start", text: "Incident started" }],
+    fields: { "hacked-warning/platform": "Instagram", "hacked-warning/time": "16:00 GMT" }
+  });
+  assert.deepEqual(Object.keys(file.fields), ["hacked-warning/platform", "hacked-warning/time"]);
+  assert.equal(log.fileName(file), "incident-hacked-account-20261122-1005.json");
+  const text = log.fileText(file);
+  assert.ok(text.endsWith("}\n"));
+  assert.deepEqual(JSON.parse(text), file);
+});
+
+test("a plan in a folder keeps its path", () => {
+  const file = log.logDocument({ scenario: "teams/brightbrew/outage", title: "", language: "da" }, running(), NOW);
+  assert.equal(file.plan, "teams/brightbrew");
+  assert.equal(file.scenario, "outage");
+});
+
+test("a field is keyed by statement, language when it has one, and placeholder", () => {
+  assert.equal(log.fieldKey("hacked-warning", null, "platform"), "hacked-warning/platform");
+  assert.equal(log.fieldKey("klarifikasi-hoaks", "id", "fakta"), "klarifikasi-hoaks/id/fakta");
+  assert.equal(log.fieldKey(null, null, "time"), "/time");
+  assert.equal(log.doneKey("target", "acknowledge"), "target/acknowledge");
+});
+
+test("a stored incident comes back as it was saved", () => {
+  const state = running();
+  log.tick(state, NOW + MINUTE, "escalation", "escalation-1", true, "Tell the CEO");
+  state.fields["hacked-warning/platform"] = "Instagram";
+  state.note = "half a no";
+  state.lastUpdateMs = NOW + 5 * MINUTE;
+  assert.deepEqual(plain(log.restore(JSON.stringify(state))), plain(state));
+});
+
+test("nothing stored, or what this version did not write, is no incident", () => {
+  const refused = [
+    null, undefined, "", "null", "not json", "[]", "5", "\"text\"",
+    JSON.stringify({ startedMs: NOW }),
+    JSON.stringify({ version: 2, startedMs: NOW }),
+    JSON.stringify({ version: "1", startedMs: NOW }),
+    JSON.stringify({ version: 1, startedMs: "2026-11-22T10:05" }),
+    JSON.stringify({ version: 1 }),
+    "{\"version\": 1, \"startedMs\": 1e400}"
+  ];
+  for (const text of refused) assert.equal(log.restore(text), null, String(text));
+});
+
+test("a stored incident with damaged parts keeps what the page can use", () => {
+  const stored = {
+    version: 1,
+    startedMs: NOW,
+    done: ["action/action-1"],
+    fields: "Instagram",
+    events: [{ at: AT, kind: "start", text: "Incident started" }, 5, null, { kind: "note" }, { at: AT, kind: 3 }],
+    lastUpdateMs: "10:30"
+  };
+  assert.deepEqual(plain(log.restore(JSON.stringify(stored))), {
+    version: 1,
+    startedMs: NOW,
+    done: {},
+    fields: {},
+    events: [{ at: AT, kind: "start", text: "Incident started" }],
+    lastUpdateMs: null
+  });
+  const bare = plain(log.restore(JSON.stringify({ version: 1, startedMs: NOW })));
+  assert.deepEqual(bare, { version: 1, startedMs: NOW, done: {}, fields: {}, events: [], lastUpdateMs: null });
+});
