@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from crisisplan.check.pipeline import check_paths
-from crisisplan.plan.model import Plan, add_cadence, parse_cadence
+from crisisplan.plan.model import Plan
+from crisisplan.plan.values import add_cadence, parse_cadence
 from crisisplan.plan.windows import covered_minutes, read_window
 from crisisplan.publish.pdf.documents import runbook_html
 from crisisplan.publish.site.pages import SitePlan, generate

@@ -12,19 +12,12 @@ from crisisplan.check.checks import Context, run_checks
 from crisisplan.check.checks.honesty import AcceptedFinding, settle
 from crisisplan.check.settings import Config
 from crisisplan.diagnostics import Diagnostic, fails
-from crisisplan.plan.loader import (
-    PLAN_FILE_NAMES,
-    STDIN,
-    LoadError,
-    PlanSource,
-    discover,
-    load_file,
-    load_plan,
-)
+from crisisplan.plan.discovery import STDIN, PlanSource, discover, load_plan
 from crisisplan.plan.localtext import build_plan
 from crisisplan.plan.model import Plan
 from crisisplan.plan.schema import validate
 from crisisplan.plan.today import today as current_day
+from crisisplan.plan.yamlfile import PLAN_FILE_NAMES, LoadError, load_file
 
 
 @dataclass
@@ -107,7 +100,7 @@ def check_paths(
 
 def part_of_plan(name: Path) -> str:
     """'scenario' or 'review' when NAME is a file the loader merges into a plan (as
-    crisisplan.plan.loader.discover tells them), else ''."""
+    crisisplan.plan.discovery.discover tells them), else ''."""
     folder = name.parent
     if folder.name in ("scenarios", "reviews") and any((folder.parent / plan).is_file() for plan in PLAN_FILE_NAMES):
         return folder.name.removesuffix("s")

@@ -91,7 +91,7 @@ STRUCTURAL = [
     ("CP105", "bad-format", "error", "A malformed id, duration, date, language code or address."),
     ("CP106", "empty-or-repeated", "error", "An empty text or list where content is needed, or a repeated entry."),
     ("CP107", "schema", "error", "Any other structural problem."),
-    ("CP108", "over-limit", "error", "A text, list or number past the limits that keep every build fast (see the README's limits)."),
+    ("CP108", "over-limit", "error", "A text, list or number past the limits that keep every build fast (see Limits in the docs' Performance page)."),
 ]
 
 

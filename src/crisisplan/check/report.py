@@ -30,7 +30,8 @@ from crisisplan.check.formats import FORMATS
 from crisisplan.check.pipeline import CheckedPlan, Report
 from crisisplan.diagnostics import Diagnostic, Severity
 from crisisplan.files import WriteRefused, linked_component, write_new
-from crisisplan.plan.loader import STDIN_NAME, YAML_SUFFIXES, JsonPath
+from crisisplan.plan.discovery import STDIN_NAME, YAML_SUFFIXES
+from crisisplan.plan.yamlfile import JsonPath
 
 if TYPE_CHECKING:
     from crisisplan.plan.model import Plan
@@ -184,7 +185,7 @@ def _dump(document: Any) -> str:
 
 
 class JsonReporter(Reporter):
-    """Version 1 of the JSON shape; every field is described in the README."""
+    """Version 1 of the JSON shape; every field is described in the docs (Checking)."""
 
     name: ClassVar[str] = "json"
     machine: ClassVar[bool] = True

@@ -23,7 +23,7 @@ from typing import Any
 
 from crisisplan.check.formats import FORMATS
 from crisisplan.diagnostics import Diagnostic, Severity
-from crisisplan.plan.loader import JsonPath, LoadError, Locator, load_file
+from crisisplan.plan.yamlfile import JsonPath, LoadError, Locator, load_file
 from crisisplan.suggest import did_you_mean
 
 CONFIG_FILE = "crisisplan.yaml"

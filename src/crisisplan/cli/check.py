@@ -74,7 +74,7 @@ def check(
         write_report,
     )
     from crisisplan.files import WriteRefused, describe_os_error
-    from crisisplan.plan.loader import STDIN
+    from crisisplan.plan.discovery import STDIN
 
     _quiet_or_verbose(quiet, verbose)
     if stdin_filename is not None and STDIN not in (str(path) for path in paths):

@@ -150,7 +150,7 @@ def statement(
 
 
 def _plausible_date(value: dt.datetime | None) -> dt.datetime | None:
-    from crisisplan.plan.model import FIRST_YEAR, LAST_YEAR
+    from crisisplan.plan.values import FIRST_YEAR, LAST_YEAR
 
     if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise click.BadParameter(

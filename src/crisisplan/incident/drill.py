@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from crisisplan.plan.model import Plan, Scenario, SeverityLevel, format_minutes, parse_duration
+from crisisplan.plan.model import Plan, Scenario, SeverityLevel
+from crisisplan.plan.values import format_minutes, parse_duration
 from crisisplan.publish.pdf.documents import PAPER, stylesheet
 from crisisplan.render.labels import SOURCE_LANGUAGE, Labels, labels_for
 from crisisplan.render.templating import environment

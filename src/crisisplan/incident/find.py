@@ -12,7 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from crisisplan.errors import EXIT_USAGE, CrisisplanError
-from crisisplan.plan.model import PLACEHOLDER, Channel, Placeholder, Plan, Scenario, Statement, fill
+from crisisplan.plan.model import Channel, Placeholder, Plan, Scenario, Statement
+from crisisplan.plan.values import PLACEHOLDER, fill
 from crisisplan.suggest import did_you_mean
 
 # Where a word is found says how likely the scenario is the one meant.

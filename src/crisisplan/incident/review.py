@@ -32,8 +32,10 @@ from typing import Any
 
 from crisisplan.errors import EXIT_USAGE, CrisisplanError
 from crisisplan.files import UnsafeFile, WriteRefused, describe_os_error, read_bounded, write_new
-from crisisplan.plan.loader import PLAN_FILE_NAMES, PlanSource
-from crisisplan.plan.model import Plan, Scenario, format_minutes, parse_duration
+from crisisplan.plan.discovery import PlanSource
+from crisisplan.plan.model import Plan, Scenario
+from crisisplan.plan.values import format_minutes, parse_duration
+from crisisplan.plan.yamlfile import PLAN_FILE_NAMES
 from crisisplan.render.labels import Labels, labels_for
 from crisisplan.render.templating import environment
 from crisisplan.render.views import action_views, owners_title, role_title
@@ -184,7 +186,7 @@ def read_log(path: Path) -> IncidentLog:
     Raises LogError, naming the file, when it cannot be read, is not a crisisplan
     incident log, or has a malformed part (saying which event).
     """
-    from crisisplan.plan.model import FIRST_YEAR, LAST_YEAR
+    from crisisplan.plan.values import FIRST_YEAR, LAST_YEAR
 
     shown = str(path)
     try:

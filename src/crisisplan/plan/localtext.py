@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from crisisplan.plan.loader import JsonPath, Locator
 from crisisplan.plan.model import Plan
 from crisisplan.plan.schema import plan_schema
+from crisisplan.plan.yamlfile import JsonPath, Locator
 
 LOCAL_TYPES = tuple(
     f"#/definitions/{name}"
@@ -135,7 +135,7 @@ def localize(data: dict[str, Any], languages: tuple[str, ...]) -> dict[str, Any]
 def _copy(value: Any) -> Any:
     """Copy lists and mappings (the only containers plan data has); share the rest.
 
-    Iterative in effect for realistic depths; the loader caps nesting at 40.
+    Iterative in effect for realistic depths; yamlfile caps nesting at MAX_DEPTH (40).
     """
     if isinstance(value, dict):
         return {key: _copy(item) for key, item in value.items()}

@@ -27,7 +27,6 @@ from pathlib import Path
 
 from crisisplan.diagnostics import Diagnostic, Location, Severity
 from crisisplan.files import UnsafeFile, read_bounded
-from crisisplan.plan.loader import MAX_FILE_BYTES, JsonPath
 from crisisplan.plan.model import (
     Drill,
     Person,
@@ -39,6 +38,7 @@ from crisisplan.plan.model import (
     SeverityLevel,
     Statement,
 )
+from crisisplan.plan.yamlfile import MAX_FILE_BYTES, JsonPath
 
 
 def _scenario(scenario: Scenario) -> Scenario:
@@ -346,7 +346,7 @@ class _Places:
     def _file(self, path: str) -> tuple[str, list[int]] | None:
         if path not in self.files:
             try:
-                # The same rules as the loader's: a regular file, within the size cap.
+                # The same rules as yamlfile.read_text: a regular file, within the size cap.
                 text = read_bounded(Path(path), MAX_FILE_BYTES).decode("utf-8").removeprefix("\ufeff")
             except (OSError, UnicodeError, UnsafeFile):
                 self.files[path] = None

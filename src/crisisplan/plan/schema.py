@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,8 +22,8 @@ from jsonschema.exceptions import ValidationError
 
 from crisisplan.diagnostics import Diagnostic, Location
 from crisisplan.errors import CrisisplanError
-from crisisplan.plan.loader import JsonPath, Locator, field_name
-from crisisplan.plan.model import LANGUAGE_NAMES
+from crisisplan.plan.names import language_code
+from crisisplan.plan.yamlfile import JsonPath, Locator, field_name
 from crisisplan.suggest import closest, did_you_mean, slug
 
 SCHEMA_RESOURCE = "plan.schema.json"
@@ -173,25 +174,6 @@ def _resolve(schema: Any) -> dict[str, Any]:
     return schema if isinstance(schema, dict) else {}
 
 
-_LANGUAGE_WORDS = {
-    **{name.lower(): code for code, name in LANGUAGE_NAMES.items()},
-    "english": "en",
-    "indonesian": "id",
-    "bahasa": "id",
-    "malay": "ms",
-    "danish": "da",
-    "dutch": "nl",
-    "german": "de",
-    "french": "fr",
-    "spanish": "es",
-}
-
-
-def language_code(name: str) -> str | None:
-    """'English' -> 'en', for authors who write the language instead of its code."""
-    return _LANGUAGE_WORDS.get(name.strip().lower())
-
-
 def _found_words(value: Any) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()} (true/false)"
@@ -250,194 +232,275 @@ def _out_of_range(title: str, value: Any) -> tuple[str, str] | None:
     return None
 
 
-def _over_limit(
-    kind: str, path: JsonPath, value: Any, limit: int, schema: dict[str, Any], where: Location
-) -> Diagnostic:
-    """A text, list or number past the limits that keep every build bounded (CP108)."""
-    field = field_name(path)
-    if kind == "maxLength":
-        size = len(value) if isinstance(value, str) else 0
-        message = f"'{field}' is {size:,} characters long; the most allowed is {limit:,}"
-        if schema.get("pattern") or limit < 1000:
-            hint = f"shorten it to at most {limit} characters"
-        else:
-            hint = "shorten it: staff read this under stress; move background to a document and link to it"
-    elif kind in ("maxItems", "maxProperties"):
-        size = len(value) if isinstance(value, (list, dict)) else 0
-        message = f"'{field}' has {size:,} entries; the most allowed is {limit:,}"
-        hint = "a plan never needs this many: remove repeated entries, or split it into several plans"
-    else:
-        message = f"'{field}' is {value:,}; the most allowed is {limit:,}" if isinstance(value, (int, float)) else f"'{field}' is over {limit:,}"
-        hint = f"use a number of at most {limit:,}"
-    return Diagnostic.at(where, "CP108", message, hint)
+# --- one message per JSON Schema keyword ------------------------------------------------------
+#
+# jsonschema reports which keyword failed; _MESSAGES maps each keyword to the function
+# that says what is wrong in an author's words. A keyword without an entry gets
+# jsonschema's own message (CP107).
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """One schema error, with what every message needs at hand."""
+
+    error: ValidationError
+    locator: Locator
+    path: JsonPath
+    # The failing subschema with its $refs followed, for titles, examples and descriptions.
+    schema: dict[str, Any]
+    value: Any
+    # The keyword's value in the schema: the required keys, the allowed types, the limit...
+    expected: Any
+    where: Location
+
+    @property
+    def kind(self) -> str:
+        return str(self.error.validator)
+
+    @property
+    def field(self) -> str:
+        return field_name(self.path)
+
+    def at(self, code: str, message: str, hint: str) -> Diagnostic:
+        return Diagnostic.at(self.where, code, message, hint)
 
 
 def _diagnose(error: ValidationError, locator: Locator) -> Iterator[Diagnostic]:
     path: JsonPath = tuple(error.absolute_path)
-    schema = _resolve(error.schema)
-    kind = error.validator
-    value = error.instance
-    expected: Any = error.validator_value
-    where = locator.value(path)
+    failure = _Failure(
+        error,
+        locator,
+        path,
+        _resolve(error.schema),
+        error.instance,
+        error.validator_value,
+        locator.value(path),
+    )
+    return _MESSAGES.get(failure.kind, _other)(failure)
 
-    if kind == "required":
-        if not isinstance(value, dict):
-            return
-        properties = schema.get("properties", {})
-        unknown = [k for k in value if k not in properties]
-        for name in expected:
-            if name in value:
-                continue
-            if any(closest(k, [name]) == name for k in unknown):
-                # A misspelt key is reported as unknown with "did you mean"; saying
-                # the right key is also missing would only repeat it.
-                continue
-            wanted = _resolve(properties.get(name, {}))
-            about = wanted.get("description") or ""
-            example = _example(wanted)
-            hint = f"add {name}:" + (f" ({about.rstrip('.')})" if about else "")
-            if example:
-                hint += f", like {name}: {example.split(', ')[0]}"
-            yield Diagnostic.at(where, "CP101", f"{_what(schema, value)} has no '{name}'", hint)
+
+def _missing_keys(failure: _Failure) -> Iterator[Diagnostic]:
+    """``required``: CP101 "scenario 'x' has no 'title'", with the key's description
+    and an example as the hint. A key that a misspelt key stands for is left to CP102."""
+    value, schema = failure.value, failure.schema
+    if not isinstance(value, dict):
         return
+    properties = schema.get("properties", {})
+    unknown = [k for k in value if k not in properties]
+    for name in failure.expected:
+        if name in value:
+            continue
+        if any(closest(k, [name]) == name for k in unknown):
+            # A misspelt key is reported as unknown with "did you mean"; saying
+            # the right key is also missing would only repeat it.
+            continue
+        wanted = _resolve(properties.get(name, {}))
+        about = wanted.get("description") or ""
+        example = _example(wanted)
+        hint = f"add {name}:" + (f" ({about.rstrip('.')})" if about else "")
+        if example:
+            hint += f", like {name}: {example.split(', ')[0]}"
+        yield failure.at("CP101", f"{_what(schema, value)} has no '{name}'", hint)
 
-    if kind == "additionalProperties":
-        if not isinstance(value, dict):
-            return
-        allowed = list(schema.get("properties", {}))
-        for name in value:
-            if name in allowed:
-                continue
-            best = closest(name, allowed)
-            hint = (
-                f"did you mean '{best}'?"
-                if best
-                else "keys allowed here: " + ", ".join(allowed)
-            )
-            yield Diagnostic.at(
-                locator.key((*path, name)),
-                "CP102",
-                f"unknown key '{name}' in {_what(schema, value)}",
-                hint,
-            )
+
+def _unknown_keys(failure: _Failure) -> Iterator[Diagnostic]:
+    """``additionalProperties``: CP102 "unknown key 'titel' in scenario 'x'" at the key,
+    with "did you mean 'title'?" or the keys allowed there."""
+    value, schema = failure.value, failure.schema
+    if not isinstance(value, dict):
         return
-
-    if kind == "type":
-        types: list[str] = [expected] if isinstance(expected, str) else list(expected)
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
-        raw = locator.source.get(path)
-        hint = ""
-        if set(types) == {"string", "object"}:
-            # A translatable text (crisisplan.plan.localtext).
-            words = "text, or the text per language"
-            hint = f"write the text after '{field_name(path)}:', or one line per language under it, like en: ..."
-        elif "string" in types and raw is not None:
-            hint = f'write it in quotes: "{raw}"'
-        elif "array" in types:
-            hint = f"write {field_name(path)}: on its own line, then one item per line starting with '- '"
-        elif "object" in types:
-            hint = "write keys and values indented under it, like name: value"
+    allowed = list(schema.get("properties", {}))
+    for name in value:
+        if name in allowed:
+            continue
+        best = closest(name, allowed)
+        hint = f"did you mean '{best}'?" if best else "keys allowed here: " + ", ".join(allowed)
         yield Diagnostic.at(
-            where,
-            "CP103",
-            f"'{field_name(path)}' must be {words}, not {_found_words(value)}",
+            failure.locator.key((*failure.path, name)),
+            "CP102",
+            f"unknown key '{name}' in {_what(schema, value)}",
             hint,
         )
-        return
 
-    if kind in ("enum", "const"):
-        choices = [str(c) for c in (expected if kind == "enum" else [expected])]
-        title = str(schema.get("title", field_name(path))).lower()
-        yield Diagnostic.at(
-            where,
-            "CP104",
-            f"'{value}' is not a known {title}",
-            did_you_mean(str(value), choices),
-        )
-        return
 
-    if kind == "propertyNames":
-        # The error's instance is the offending key itself.
-        name = str(value)
-        inner = _resolve(error.schema.get("propertyNames", {}) if isinstance(error.schema, dict) else {})
-        title = str(inner.get("title", "key")).lower()
-        example = _example(inner)
-        yield Diagnostic.at(
-            locator.key((*path, name)),
-            "CP105",
-            f"'{name}' is not a valid {title}",
-            f"write it like {example}" if example else str(inner.get("description", "")),
-        )
-        return
+def _wrong_type(failure: _Failure) -> Iterator[Diagnostic]:
+    """``type``: CP103 "'phone' must be text, not the number 62811", with how to write
+    that type in YAML (quotes for text YAML read as something else)."""
+    expected = failure.expected
+    types: list[str] = [expected] if isinstance(expected, str) else list(expected)
+    words = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+    raw = failure.locator.source.get(failure.path)
+    hint = ""
+    if set(types) == {"string", "object"}:
+        # A translatable text (crisisplan.plan.localtext).
+        words = "text, or the text per language"
+        hint = f"write the text after '{failure.field}:', or one line per language under it, like en: ..."
+    elif "string" in types and raw is not None:
+        hint = f'write it in quotes: "{raw}"'
+    elif "array" in types:
+        hint = f"write {failure.field}: on its own line, then one item per line starting with '- '"
+    elif "object" in types:
+        hint = "write keys and values indented under it, like name: value"
+    yield failure.at("CP103", f"'{failure.field}' must be {words}, not {_found_words(failure.value)}", hint)
 
-    if kind in ("pattern", "format"):
-        title = str(schema.get("title", field_name(path))).lower()
-        example = _example(schema)
-        shown = _shorten(value)
-        if kind == "format" and expected == "date":
-            message = f"'{shown}' is not a real date"
-        else:
-            message = f"'{shown}' is not a valid {title}"
-        out_of_range = _out_of_range(title, value) if kind == "pattern" else None
-        if out_of_range:
-            message, hint = out_of_range
-        elif title in ("id", "role", "channel") and isinstance(value, str) and slug(value):
-            hint = f"ids use lowercase letters, digits and hyphens: write '{slug(value)}'"
-        elif title == "language" and isinstance(value, str) and language_code(value):
-            hint = f"write the language's code: {language_code(value)}"
-        elif example:
-            hint = f"write it like {example}"
-        else:
-            hint = str(schema.get("description", ""))
-        yield Diagnostic.at(where, "CP105", message, hint)
-        return
 
-    if kind in ("minItems", "minLength", "minProperties"):
-        field = field_name(path)
-        if kind == "minLength" or (kind == "minProperties" and "propertyNames" in schema and "string" in schema.get("type", [])):
-            message = f"'{field}' is empty"
-            hint = f"write the {field.replace('_', ' ')}, or remove the line"
-        else:
-            count = expected
-            message = f"'{field}' needs at least {count} {'entry' if count == 1 else 'entries'}"
-            hint = str(schema.get("description", "")) or f"add an entry under {field}:"
-        yield Diagnostic.at(where, "CP106", message, hint)
-        return
+def _unknown_choice(failure: _Failure) -> Iterator[Diagnostic]:
+    """``enum`` and ``const``: CP104 "'critcal' is not a known severity", with
+    "did you mean" among the allowed values."""
+    expected = failure.expected
+    choices = [str(c) for c in (expected if failure.kind == "enum" else [expected])]
+    title = str(failure.schema.get("title", failure.field)).lower()
+    yield failure.at("CP104", f"'{failure.value}' is not a known {title}", did_you_mean(str(failure.value), choices))
 
-    if kind == "uniqueItems":
-        yield Diagnostic.at(
-            where,
-            "CP106",
-            f"'{field_name(path)}' lists the same entry twice",
-            "remove the repeated entry",
-        )
-        return
 
-    if kind in ("minimum", "exclusiveMinimum"):
-        yield Diagnostic.at(
-            where,
-            "CP105",
-            f"'{field_name(path)}' is {value}, which is out of range",
-            f"use a number of at least {expected}",
-        )
-        return
+def _bad_key_name(failure: _Failure) -> Iterator[Diagnostic]:
+    """``propertyNames``: CP105 "'EN' is not a valid language" at the key, with an
+    example of a valid one."""
+    # The error's instance is the offending key itself.
+    name = str(failure.value)
+    raw_schema = failure.error.schema
+    inner = _resolve(raw_schema.get("propertyNames", {}) if isinstance(raw_schema, dict) else {})
+    title = str(inner.get("title", "key")).lower()
+    example = _example(inner)
+    yield Diagnostic.at(
+        failure.locator.key((*failure.path, name)),
+        "CP105",
+        f"'{name}' is not a valid {title}",
+        f"write it like {example}" if example else str(inner.get("description", "")),
+    )
 
-    if kind in ("maxLength", "maxItems", "maxProperties", "maximum"):
-        yield _over_limit(kind, path, value, expected, schema, where)
-        return
 
-    if kind == "anyOf" and isinstance(value, dict):
-        options = [
-            name
-            for sub in expected
-            for name in sub.get("required", [])
-        ]
-        yield Diagnostic.at(
-            where,
-            "CP101",
-            f"{_what(schema, value)} needs one of: {', '.join(options)}",
-            str(schema.get("description", "")),
-        )
-        return
+def _malformed(failure: _Failure) -> Iterator[Diagnostic]:
+    """``pattern`` and ``format``: CP105 "'1 hour' is not a valid duration" (or "is not
+    a real date", or out of range), with the fixed id, the language's code or an example."""
+    value, kind = failure.value, failure.kind
+    title = str(failure.schema.get("title", failure.field)).lower()
+    shown = _shorten(value)
+    if kind == "format" and failure.expected == "date":
+        message = f"'{shown}' is not a real date"
+    else:
+        message = f"'{shown}' is not a valid {title}"
+    out_of_range = _out_of_range(title, value) if kind == "pattern" else None
+    if out_of_range:
+        message, hint = out_of_range
+    else:
+        hint = _malformed_hint(failure.schema, title, value)
+    yield failure.at("CP105", message, hint)
 
-    yield Diagnostic.at(where, "CP107", error.message, str(schema.get("description", "")))
+
+def _malformed_hint(schema: dict[str, Any], title: str, value: Any) -> str:
+    if title in ("id", "role", "channel") and isinstance(value, str) and slug(value):
+        return f"ids use lowercase letters, digits and hyphens: write '{slug(value)}'"
+    if title == "language" and isinstance(value, str) and language_code(value):
+        return f"write the language's code: {language_code(value)}"
+    example = _example(schema)
+    if example:
+        return f"write it like {example}"
+    return str(schema.get("description", ""))
+
+
+def _too_few(failure: _Failure) -> Iterator[Diagnostic]:
+    """``minItems``, ``minLength`` and ``minProperties``: CP106 "'duties' is empty" (for
+    text, and for a text per language), else "'roles' needs at least 2 entries"."""
+    kind, schema, field = failure.kind, failure.schema, failure.field
+    if kind == "minLength" or (kind == "minProperties" and "propertyNames" in schema and "string" in schema.get("type", [])):
+        message = f"'{field}' is empty"
+        hint = f"write the {field.replace('_', ' ')}, or remove the line"
+    else:
+        count = failure.expected
+        message = f"'{field}' needs at least {count} {'entry' if count == 1 else 'entries'}"
+        hint = str(schema.get("description", "")) or f"add an entry under {field}:"
+    yield failure.at("CP106", message, hint)
+
+
+def _repeated(failure: _Failure) -> Iterator[Diagnostic]:
+    """``uniqueItems``: CP106 "'channels' lists the same entry twice"."""
+    yield failure.at("CP106", f"'{failure.field}' lists the same entry twice", "remove the repeated entry")
+
+
+def _too_small(failure: _Failure) -> Iterator[Diagnostic]:
+    """``minimum`` and ``exclusiveMinimum``: CP105 "'char_limit' is 0, which is out of
+    range", with the least number allowed."""
+    yield failure.at(
+        "CP105",
+        f"'{failure.field}' is {failure.value}, which is out of range",
+        f"use a number of at least {failure.expected}",
+    )
+
+
+# Past the limits that keep every build bounded: CP108.
+
+
+def _too_long(failure: _Failure) -> Iterator[Diagnostic]:
+    """``maxLength``: CP108 "'worst_case' is 12,000 characters long; the most allowed
+    is 10,000"; a short limit (an id, a pattern) asks to shorten it, a long one to move
+    background to a linked document."""
+    value, limit, field = failure.value, failure.expected, failure.field
+    size = len(value) if isinstance(value, str) else 0
+    message = f"'{field}' is {size:,} characters long; the most allowed is {limit:,}"
+    if failure.schema.get("pattern") or limit < 1000:
+        hint = f"shorten it to at most {limit} characters"
+    else:
+        hint = "shorten it: staff read this under stress; move background to a document and link to it"
+    yield failure.at("CP108", message, hint)
+
+
+def _too_many(failure: _Failure) -> Iterator[Diagnostic]:
+    """``maxItems`` and ``maxProperties``: CP108 "'roles' has 1,200 entries; the most
+    allowed is 1,000"."""
+    value, limit = failure.value, failure.expected
+    size = len(value) if isinstance(value, (list, dict)) else 0
+    yield failure.at(
+        "CP108",
+        f"'{failure.field}' has {size:,} entries; the most allowed is {limit:,}",
+        "a plan never needs this many: remove repeated entries, or split it into several plans",
+    )
+
+
+def _too_large(failure: _Failure) -> Iterator[Diagnostic]:
+    """``maximum``: CP108 "'char_limit' is 100,000; the most allowed is 65,535"."""
+    value, limit, field = failure.value, failure.expected, failure.field
+    message = f"'{field}' is {value:,}; the most allowed is {limit:,}" if isinstance(value, (int, float)) else f"'{field}' is over {limit:,}"
+    yield failure.at("CP108", message, f"use a number of at most {limit:,}")
+
+
+def _needs_one_of(failure: _Failure) -> Iterator[Diagnostic]:
+    """``anyOf`` on a mapping: CP101 "contact 'x' needs one of: phone, email", the keys
+    each alternative requires. On anything else: jsonschema's message (CP107)."""
+    if not isinstance(failure.value, dict):
+        yield from _other(failure)
+        return
+    options = [name for sub in failure.expected for name in sub.get("required", [])]
+    yield failure.at(
+        "CP101",
+        f"{_what(failure.schema, failure.value)} needs one of: {', '.join(options)}",
+        str(failure.schema.get("description", "")),
+    )
+
+
+def _other(failure: _Failure) -> Iterator[Diagnostic]:
+    """Any other keyword: CP107 with jsonschema's own message and the schema's description."""
+    yield failure.at("CP107", failure.error.message, str(failure.schema.get("description", "")))
+
+
+_MESSAGES: dict[str, Callable[[_Failure], Iterator[Diagnostic]]] = {
+    "required": _missing_keys,
+    "additionalProperties": _unknown_keys,
+    "type": _wrong_type,
+    "enum": _unknown_choice,
+    "const": _unknown_choice,
+    "propertyNames": _bad_key_name,
+    "pattern": _malformed,
+    "format": _malformed,
+    "minItems": _too_few,
+    "minLength": _too_few,
+    "minProperties": _too_few,
+    "uniqueItems": _repeated,
+    "minimum": _too_small,
+    "exclusiveMinimum": _too_small,
+    "maxLength": _too_long,
+    "maxItems": _too_many,
+    "maxProperties": _too_many,
+    "maximum": _too_large,
+    "anyOf": _needs_one_of,
+}

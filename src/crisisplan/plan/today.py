@@ -12,7 +12,7 @@ import datetime as dt
 import os
 
 from crisisplan.errors import EXIT_USAGE, CrisisplanError
-from crisisplan.plan.model import FIRST_YEAR, LAST_YEAR
+from crisisplan.plan.values import FIRST_YEAR, LAST_YEAR
 
 VARIABLE = "CRISISPLAN_TODAY"
 

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from crisisplan.plan.loader import JsonPath
 from crisisplan.plan.model import Plan
+from crisisplan.plan.yamlfile import JsonPath
 from crisisplan.suggest import did_you_mean
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -27,7 +27,7 @@ from crisisplan import __version__
 from crisisplan.plan.today import today as current_day
 
 if TYPE_CHECKING:
-    from crisisplan.plan.loader import PlanSource
+    from crisisplan.plan.discovery import PlanSource
     from crisisplan.publish.options import BuildOptions, BuildResult
 
 FORMAT = "crisisplan-last-build-1"

@@ -43,7 +43,7 @@ from markupsafe import Markup
 
 from crisisplan.errors import CrisisplanError
 from crisisplan.files import UnsafeFile, boundary_for, describe_os_error, read_bounded
-from crisisplan.plan.model import parse_date
+from crisisplan.plan.values import parse_date
 
 DOMAIN = "crisisplan"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"

@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from crisisplan.markup import markdown_html, md_escape
-from crisisplan.plan.model import PLACEHOLDER
+from crisisplan.plan.values import PLACEHOLDER
 from crisisplan.render.views import language_name, owners_title, people_named, role_title, when_text
 
 

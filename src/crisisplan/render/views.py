@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from crisisplan.plan.model import (
-    LANGUAGE_NAMES,
-    PLACEHOLDER,
     Channel,
     Contact,
     ContactPoint,
@@ -27,11 +25,9 @@ from crisisplan.plan.model import (
     Scenario,
     Statement,
     Step,
-    format_minutes,
-    measure,
-    parse_date,
-    parse_duration,
 )
+from crisisplan.plan.names import LANGUAGE_NAMES
+from crisisplan.plan.values import PLACEHOLDER, format_minutes, measure, parse_date, parse_duration
 
 if TYPE_CHECKING:
     from babel import Locale

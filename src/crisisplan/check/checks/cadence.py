@@ -17,17 +17,15 @@ from crisisplan.check.checks.drills import last_drills
 from crisisplan.check.checks.timings import first_told
 from crisisplan.check.registry import Context, Finding, check
 from crisisplan.diagnostics import Severity
-from crisisplan.plan.loader import JsonPath
-from crisisplan.plan.model import (
-    Plan,
-    Scenario,
-    SeverityLevel,
+from crisisplan.plan.model import Plan, Scenario, SeverityLevel
+from crisisplan.plan.values import (
     add_cadence,
     format_minutes,
     parse_cadence,
     parse_date,
     parse_duration,
 )
+from crisisplan.plan.yamlfile import JsonPath
 from crisisplan.suggest import slug
 
 

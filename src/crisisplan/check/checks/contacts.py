@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from crisisplan.check.registry import Context, Finding, check
-from crisisplan.plan.loader import JsonPath
 from crisisplan.plan.model import Plan
+from crisisplan.plan.yamlfile import JsonPath
 
 if TYPE_CHECKING:
     from phonenumbers import PhoneNumber

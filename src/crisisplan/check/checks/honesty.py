@@ -18,16 +18,9 @@ from itertools import pairwise
 
 from crisisplan.check.registry import REGISTRY, Context, Finding, check, known_codes
 from crisisplan.diagnostics import Diagnostic, Location, Severity
-from crisisplan.plan.loader import JsonPath
-from crisisplan.plan.model import (
-    Acceptance,
-    Plan,
-    Scenario,
-    Statement,
-    format_minutes,
-    parse_date,
-    parse_duration,
-)
+from crisisplan.plan.model import Acceptance, Plan, Scenario, Statement
+from crisisplan.plan.values import format_minutes, parse_date, parse_duration
+from crisisplan.plan.yamlfile import JsonPath
 from crisisplan.suggest import did_you_mean
 
 # --- where each statement is in its approval -------------------------------------------

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 from crisisplan.check.registry import Context, Finding, check
 from crisisplan.diagnostics import Severity
-from crisisplan.plan.loader import field_name
 from crisisplan.plan.localtext import SAME_BY_DEFAULT, typed_local_texts
-from crisisplan.plan.model import LANGUAGE_NAMES, Plan
+from crisisplan.plan.model import Plan
+from crisisplan.plan.names import LANGUAGE_NAMES
+from crisisplan.plan.yamlfile import field_name
 
 
 def _quoted(text: str, width: int = 40) -> str:

@@ -15,9 +15,9 @@ from typing import Any
 from crisisplan.check.checks.references import _unknown, party_references, role_references
 from crisisplan.check.registry import Context, Finding, check
 from crisisplan.diagnostics import Severity
-from crisisplan.plan.loader import JsonPath
 from crisisplan.plan.model import Plan, ReachMethod
 from crisisplan.plan.windows import DAYS, Span, WindowProblem, covered_minutes, read_window
+from crisisplan.plan.yamlfile import JsonPath
 
 
 def _windows(plan: Plan) -> Iterator[tuple[JsonPath, Any]]:

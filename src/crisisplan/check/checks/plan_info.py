@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from crisisplan.check.registry import Context, Finding, check
 from crisisplan.diagnostics import Severity
-from crisisplan.plan.model import Plan, parse_date
+from crisisplan.plan.model import Plan
+from crisisplan.plan.values import parse_date
 
 
 def _date(text: str) -> dt.date | None:

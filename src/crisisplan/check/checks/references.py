@@ -6,9 +6,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from crisisplan.check.registry import Context, Finding, check
-from crisisplan.plan.loader import JsonPath, field_name
 from crisisplan.plan.localtext import local_texts
-from crisisplan.plan.model import LANGUAGE_CODE, DecisionOption, Plan, Ref, Step
+from crisisplan.plan.model import DecisionOption, Plan, Ref, Step
+from crisisplan.plan.values import LANGUAGE_CODE
+from crisisplan.plan.yamlfile import JsonPath, field_name
 from crisisplan.suggest import closest, did_you_mean, slug
 
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from crisisplan.check.registry import Context, Finding, check
 from crisisplan.diagnostics import Severity
-from crisisplan.plan.model import Plan, parse_date
+from crisisplan.plan.model import Plan
+from crisisplan.plan.values import parse_date
 
 
 @check("CP721", "review-action-overdue", Severity.WARNING)

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 
 from crisisplan.check.registry import Context, Finding, check
 from crisisplan.diagnostics import Severity
-from crisisplan.plan.model import LANGUAGE_NAMES, PLACEHOLDER, Plan, Statement, measure
+from crisisplan.plan.model import Plan, Statement
+from crisisplan.plan.names import LANGUAGE_NAMES
+from crisisplan.plan.values import PLACEHOLDER, measure
 from crisisplan.suggest import closest
 
 _BRACES = re.compile(r"\{[^{}\n]*\}|[{}]")

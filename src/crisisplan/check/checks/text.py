@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from crisisplan.check.registry import Context, Finding, check
 from crisisplan.markup import MAX_MARKDOWN_NESTING, markdown_depth
-from crisisplan.plan.loader import JsonPath
 from crisisplan.plan.model import Plan, Step
+from crisisplan.plan.yamlfile import JsonPath
 
 
 def _markdown_fields(plan: Plan) -> Iterator[tuple[JsonPath, str]]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crisisplan.check.registry import Context, Finding, check
-from crisisplan.plan.model import EscalationStep, Plan, Scenario, parse_duration
+from crisisplan.plan.model import EscalationStep, Plan, Scenario
+from crisisplan.plan.values import parse_duration
 
 
 def first_told(scenario: Scenario, who: str) -> EscalationStep | None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from crisisplan.check.registry import REGISTRY, Check, CheckFunction, Context, Finding, check
 from crisisplan.diagnostics import Location, Severity
-from crisisplan.plan.model import Audience, Plan, Scenario, parse_duration
+from crisisplan.plan.model import Audience, Plan, Scenario
+from crisisplan.plan.values import parse_duration
 
 
 @dataclass(frozen=True)
