@@ -164,11 +164,11 @@ def build_command(
 
 def _published(result: BuildResult, site: Path) -> list[str]:
     """What `build -v` adds: each edition and each PDF, rendered or from the cache."""
-    from crisisplan.publish.build import _site_plans, site_editions
+    from crisisplan.publish.editions import site_editions, site_plans
 
     if not result.built:
         return []
-    editions = site_editions(_site_plans(result.report))
+    editions = site_editions(site_plans(result.report))
     lines = [f"edition {editions.root_language}: {site}/"]
     lines += [f"edition {language}: {site}/{language}/" for language in editions.folders]
     done = [(name, "rendered") for name in result.pdfs_rendered]

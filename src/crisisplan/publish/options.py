@@ -1,10 +1,12 @@
-"""What a build is asked to do (BuildOptions, one object passed down, as MkDocs
-passes its config) and what it did (BuildResult)."""
+"""What a build is asked to do (BuildOptions), what it did (BuildResult), and the one
+object a build under way passes down its steps (BuildRun), as MkDocs passes its
+config."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from crisisplan.check.pipeline import Report
 from crisisplan.check.report import BuildSummary
 from crisisplan.check.settings import Config
 from crisisplan.errors import CrisisplanError
+from crisisplan.publish.pdf.weasy import Progress
 
 
 class BuildError(CrisisplanError):
@@ -87,3 +90,28 @@ class BuildResult:
         warnings=tuple(self.warnings),
         error=self.error,
     )
+
+
+@dataclass
+class BuildRun:
+    """A build under way: what it was asked, what it has done so far, and how it
+    tells the person waiting."""
+
+    options: BuildOptions
+    result: BuildResult
+    progress: Progress | None = None
+    clock: Callable[[], float] = time.perf_counter
+    # Called once if another build of the same site holds the lock.
+    waiting: Callable[[], None] | None = None
+
+    @property
+    def site_dir(self) -> Path:
+        # Resolved: "site/x/.." is the site folder itself, and its scratch space goes beside it.
+        return self.options.site_dir.resolve()
+
+    @property
+    def project(self) -> Path:
+        """Where a team's own files live (locale/, crisisplan.yaml): beside mkdocs.yml,
+        or where the build runs."""
+        config = self.options.config_file
+        return config.parent if config else Path.cwd()
