@@ -38,12 +38,45 @@ def chromium_path() -> str:
     return found
 
 
+# One Chromium serves the browser tests that follow each other: starting it takes a
+# second or two, a fresh context (its own storage, permissions and routes, like a new
+# profile) a fraction of that. conftest.py closes it after each test module and before
+# a test that starts Playwright itself, which must not find another one running.
+_running: list[Any] = []  # [playwright, browser] while one runs
+
+
+def _browser(executable: str) -> Any:
+    if _running and not _running[1].is_connected():
+        close_browser()
+    if not _running:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        try:
+            browser = playwright.chromium.launch(executable_path=executable, args=ARGS, headless=True)
+        except BaseException:
+            playwright.stop()
+            raise
+        _running[:] = [playwright, browser]
+    return _running[1]
+
+
+def close_browser() -> None:
+    """Close the shared Chromium and its Playwright, if they run."""
+    if not _running:
+        return
+    playwright, browser = _running
+    _running.clear()
+    try:
+        browser.close()
+    finally:
+        playwright.stop()
+
+
 @contextmanager
 def offline_browser(width: int = 1280, height: int = 900) -> Iterator[tuple[Any, list[str]]]:
     """A page whose every request outside file:// is blocked, and the list of them."""
     executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
     blocked: list[str] = []
 
     def guard(route: Any) -> None:
@@ -54,15 +87,13 @@ def offline_browser(width: int = 1280, height: int = 900) -> Iterator[tuple[Any,
             blocked.append(url)
             route.abort()
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=ARGS, headless=True)
-        try:
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.grant_permissions(["clipboard-read", "clipboard-write"])
-            context.route("**/*", guard)
-            yield context.new_page(), blocked
-        finally:
-            browser.close()
+    context = _browser(executable).new_context(viewport={"width": width, "height": height})
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        context.route("**/*", guard)
+        yield context.new_page(), blocked
+    finally:
+        context.close()
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -1,10 +1,22 @@
 """Shared fixtures. Checks that depend on today's date see a fixed day, so results
-do not change as the calendar moves on."""
+do not change as the calendar moves on.
+
+Building the example plans with their PDFs takes minutes on two cores, so the suite
+builds them once (``example_build``, and ``public_example_build`` for the public
+edition) and every test that reads the example PDFs shares that build. A test that
+needs pages but no PDFs shares ``example_site``, built with ``pdf=False``. The shared
+builds are read, never changed: a test that must change one copies it first, and
+the session ends in an error if one was changed anyway.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,3 +70,95 @@ def build_examples(site: Path, **options: Any) -> BuildResult:
     )
     assert result.built, result.report.diagnostics
     return result
+
+
+# Where a build keeps its PDF cache: beside the site folder (see publish/pdf/cache.py).
+PDF_CACHE = ".crisisplan-cache"
+
+SharedBuild = tuple[Path, "BuildResult"]
+
+
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under a folder with its size and modification time."""
+    return {
+        path.relative_to(folder).as_posix(): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    }
+
+
+def _shared_build(
+    tmp_path_factory: pytest.TempPathFactory, name: str, **options: Any
+) -> Iterator[SharedBuild]:
+    """Build the examples once into a folder of their own (the site, its PDF cache
+    beside it); after the session, fail if a test changed anything there."""
+    folder = tmp_path_factory.mktemp(name)
+    site = folder / "site"
+    result = build_examples(site, **options)
+    before = _files(folder)
+    yield site, result
+    changed = sorted(set(before.items()) ^ set(_files(folder).items()))
+    assert not changed, (
+        f"a test changed the shared build in {folder} (copy it first): {changed[:5]}"
+    )
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedBuild]:
+    """The example plans (plans/) built once with their PDFs, internal edition: the
+    site folder and the BuildResult. Read it; never change it."""
+    yield from _shared_build(tmp_path_factory, "example-build")
+
+
+@pytest.fixture(scope="session")
+def public_example_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedBuild]:
+    """The example plans built once with their PDFs as the public edition."""
+    yield from _shared_build(tmp_path_factory, "public-example-build", public=True)
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The example plans built once without PDFs (MkDocs), for tests of the pages."""
+    for site, _ in _shared_build(tmp_path_factory, "example-site", pdf=False):
+        yield site
+
+
+@pytest.fixture(scope="session")
+def zensical_example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The example plans built once without PDFs as `crisisplan build --engine zensical`
+    builds them: build.py's own steps around the engine (editions, page languages,
+    search index). Request it only after checking that Zensical is installed."""
+    for site, _ in _shared_build(
+        tmp_path_factory, "zensical-example-site", pdf=False, engine="zensical"
+    ):
+        yield site
+
+
+def seed_pdf_cache(shared: SharedBuild, site: Path) -> None:
+    """Give a new site folder the PDF cache of a shared build, so that building (some
+    of) the same plans there renders only what differs from the shared build."""
+    source = shared[0].parent / PDF_CACHE
+    shutil.copytree(source, site.parent / PDF_CACHE, dirs_exist_ok=True)
+
+
+@functools.cache
+def _starts_playwright(function: Any) -> bool:
+    try:
+        return "sync_playwright" in inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Close the Chromium that browser tests share (tests/browser.py) after the last
+    test of a module, and before a test that starts Playwright itself: only one
+    Playwright may run at a time."""
+    module = getattr(item, "module", None)
+    if (
+        nextitem is None
+        or getattr(nextitem, "module", None) is not module
+        or _starts_playwright(getattr(nextitem, "function", None))
+    ):
+        from tests.browser import close_browser
+
+        close_browser()

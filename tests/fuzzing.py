@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from crisisplan.plan.loader import MAX_DEPTH
+from crisisplan.plan.yamlfile import MAX_DEPTH
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "cases" / "valid" / "minimal" / "plan.yaml"
@@ -674,6 +675,14 @@ def yaml_bytes(draw: st.DrawFn, data: Any, oddities: bool = True) -> bytes:
 
 
 def load_example(path: Path) -> Any:
+    # A fresh copy each time: the strategies change what they are given.
+    return copy.deepcopy(_parsed_example(path))
+
+
+@functools.cache
+def _parsed_example(path: Path) -> Any:
+    # Parsed once per run, not on every draw: parsing the examples was a good part of
+    # the fuzz tests' time, and the files do not change while they run.
     data = yaml.safe_load(path.read_text("utf-8"))
     # Dates stay text in plans (YAML 1.2 rules): keep them text when dumped again.
     return _dates_as_text(data)

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from tests.browser import offline_browser
-from tests.conftest import build_examples
 
 pytestmark = pytest.mark.browser
 
@@ -56,11 +55,10 @@ def axe_script(tmp_path_factory: pytest.TempPathFactory) -> str:
     return (folder / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("accessibility") / "site"
-    build_examples(target, pdf=False)
-    return target
+@pytest.fixture
+def site(example_site: Path) -> Path:
+    # The suite's one build of the examples without PDFs (conftest.py), shared.
+    return example_site
 
 
 RUN_AXE = """async () => {

@@ -10,9 +10,8 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from crisisplan.publish.build import build
-from crisisplan.publish.options import BuildOptions, BuildResult
-from tests.conftest import ROOT, build_examples
+from crisisplan.publish.options import BuildResult
+from tests.conftest import ROOT
 
 
 def _yaml(path: Path) -> Any:
@@ -67,10 +66,10 @@ def internal_values() -> set[str]:
     return values
 
 
-@pytest.fixture(scope="module")
-def public_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
-    site = tmp_path_factory.mktemp("public") / "site"
-    return site, build_examples(site, public=True)
+@pytest.fixture
+def public_site(public_example_build: tuple[Path, BuildResult]) -> tuple[Path, BuildResult]:
+    # The suite's one build of the public edition with PDFs (conftest.py), shared.
+    return public_example_build
 
 
 def all_text(site: Path) -> dict[str, str]:
@@ -115,19 +114,19 @@ def test_public_edition_keeps_public_contact_points_and_says_where_contacts_are(
     assert "Detail kontak ada di edisi internal." in segarkita
 
 
-def test_internal_edition_is_unchanged_by_default(tmp_path: Path) -> None:
-    result = build(BuildOptions(paths=[ROOT / "plans" / "brightbrew"], site_dir=tmp_path / "site", config_file=ROOT / "mkdocs.yml", pdf=False))
+def test_internal_edition_is_unchanged_by_default(example_build: tuple[Path, BuildResult]) -> None:
+    # The shared build of the examples with default options (conftest.py).
+    site, result = example_build
     assert result.built
-    html = (tmp_path / "site" / "brightbrew" / "scenarios" / "hacked-account.html").read_text()
+    html = (site / "brightbrew" / "scenarios" / "hacked-account.html").read_text()
     assert "Maya Okafor" in html and "tel:+447700900101" in html
-    assert (tmp_path / "site" / "brightbrew" / "scenarios" / "executive-misconduct.html").exists()
+    assert (site / "brightbrew" / "scenarios" / "executive-misconduct.html").exists()
 
 
-def test_the_leak_search_sees_leaks_in_the_internal_edition(tmp_path: Path) -> None:
+def test_the_leak_search_sees_leaks_in_the_internal_edition(example_build: tuple[Path, BuildResult]) -> None:
     # A control: the same search over the internal edition finds the values, so an
     # empty result for the public edition means they are really gone.
-    site = tmp_path / "site"
-    build_examples(site)
+    site, _ = example_build
     squeezed = [re.sub(r"\s+", "", text) for text in all_text(site).values()]
     values = internal_values()
     found = {v for v in values if any(re.sub(r"\s+", "", v) in text for text in squeezed)}

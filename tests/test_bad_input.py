@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crisisplan.check.pipeline import check_paths
-from crisisplan.plan.loader import MAX_FILE_BYTES, LoadError, load_file
+from crisisplan.plan.yamlfile import MAX_FILE_BYTES, LoadError, load_file
 from tests.conftest import CASES
 
 # Cases where the file itself cannot be read as a plan (loader errors CP001-CP012).

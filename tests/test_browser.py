@@ -9,16 +9,14 @@ from typing import Any
 import pytest
 
 from tests.browser import offline_browser, screenshot
-from tests.conftest import build_examples
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("browser") / "site"
-    build_examples(target, pdf=False)
-    return target
+@pytest.fixture
+def site(example_site: Path) -> Path:
+    # The suite's one build of the examples without PDFs (conftest.py), shared.
+    return example_site
 
 
 def search_for(page: Any, query: str) -> Any:

@@ -17,15 +17,15 @@ from pypdf import PdfReader
 
 from crisisplan.publish.build import build
 from crisisplan.publish.options import BuildOptions, BuildResult
-from tests.conftest import CASES, ROOT, build_examples
+from tests.conftest import CASES, ROOT
 
 HOSTED = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?(?:https?:)?//""", re.I)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResult]:
-    site = tmp_path_factory.mktemp("build") / "site"
-    return site, build_examples(site)
+@pytest.fixture
+def built(example_build: tuple[Path, BuildResult]) -> tuple[Path, BuildResult]:
+    # The suite's one build of the examples with PDFs (conftest.py), shared.
+    return example_build
 
 
 def page(site: Path, relative: str) -> str:

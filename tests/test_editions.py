@@ -27,6 +27,13 @@ def build_plans(tmp_path: Path, *plans: tuple[str, str], pdf: bool = False) -> t
     return site, result
 
 
+@pytest.fixture(scope="module")
+def bilingual_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bilingual plan built once without PDFs, for the tests that only read it."""
+    site, _ = build_plans(tmp_path_factory.mktemp("bilingual"), ("plan.yaml", BILINGUAL.read_text("utf-8")))
+    return site
+
+
 def page_lang(page: Path) -> str:
     found = re.search(r'<html lang="([^"]+)"', page.read_text("utf-8"))
     assert found, page
@@ -37,8 +44,8 @@ def pages(site: Path) -> list[Path]:
     return [p for p in site.rglob("*.html") if "assets" not in p.parts]
 
 
-def test_each_language_is_a_complete_edition_with_its_own_lang(tmp_path: Path) -> None:
-    site, _ = build_plans(tmp_path, ("plan.yaml", BILINGUAL.read_text("utf-8")))
+def test_each_language_is_a_complete_edition_with_its_own_lang(bilingual_site: Path) -> None:
+    site = bilingual_site
     english = [p for p in pages(site) if "da" not in p.relative_to(site).parts[:1]]
     danish = pages(site / "da")
     assert {p.relative_to(site) for p in english} == {p.relative_to(site / "da") for p in danish}
@@ -51,8 +58,8 @@ def test_each_language_is_a_complete_edition_with_its_own_lang(tmp_path: Path) -
     assert "Driftsforstyrrelse" not in (site / "search" / "search_index.json").read_text("utf-8")
 
 
-def test_the_language_bar_links_the_same_page_in_each_edition(tmp_path: Path) -> None:
-    site, _ = build_plans(tmp_path, ("plan.yaml", BILINGUAL.read_text("utf-8")))
+def test_the_language_bar_links_the_same_page_in_each_edition(bilingual_site: Path) -> None:
+    site = bilingual_site
     danish = (site / "da" / "plans" / "scenarios" / "outage.html").read_text()
     assert re.findall(r'class="cp-language" href="([^"]*)" hreflang="([^"]+)"', danish) == [
         ("../../../plans/scenarios/outage.html", "en")
@@ -94,10 +101,10 @@ def test_each_edition_has_its_own_pdfs_in_its_language(tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
-def test_switching_language_lands_on_the_same_page(tmp_path: Path) -> None:
+def test_switching_language_lands_on_the_same_page(bilingual_site: Path) -> None:
     from tests.browser import offline_browser
 
-    site, _ = build_plans(tmp_path, ("plan.yaml", BILINGUAL.read_text("utf-8")))
+    site = bilingual_site
     with offline_browser(375, 812) as (page, blocked):
         page.goto((site / "da" / "plans" / "scenarios" / "outage.html").as_uri())
         page.locator("a.cp-language[hreflang=en]").click()

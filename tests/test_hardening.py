@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from crisisplan.plan.loader import MAX_EXPANDED_BYTES, MAX_NODES, LoadError, load_file
+from crisisplan.plan.yamlfile import MAX_EXPANDED_BYTES, MAX_NODES, LoadError, load_file
 from tests.conftest import CASES
 
 MINIMAL = CASES / "valid" / "minimal" / "plan.yaml"

@@ -28,7 +28,7 @@ from crisisplan.publish.build import build
 from crisisplan.publish.options import BuildOptions
 from crisisplan.publish.site.zensical_site import zensical_installed
 from tests.browser import offline_browser, screenshot
-from tests.conftest import ROOT, TODAY, build_examples, invoke
+from tests.conftest import ROOT, TODAY, invoke
 
 pytestmark = pytest.mark.browser
 
@@ -45,11 +45,11 @@ def engine(request: pytest.FixtureRequest) -> str:
     return name
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
-    target = tmp_path_factory.mktemp(f"incident-{engine}") / "site"
-    build_examples(target, pdf=False, engine=engine)
-    return target
+@pytest.fixture
+def site(request: pytest.FixtureRequest, engine: str) -> Path:
+    # The suite's one build of the examples without PDFs per engine (conftest.py), shared.
+    shared: Path = request.getfixturevalue("example_site" if engine == "mkdocs" else "zensical_example_site")
+    return shared
 
 
 def shot_name(engine: str, name: str) -> str:

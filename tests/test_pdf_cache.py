@@ -8,7 +8,7 @@ from pathlib import Path
 
 from crisisplan.publish.build import build
 from crisisplan.publish.options import BuildOptions, BuildResult
-from tests.conftest import CASES, ROOT, TODAY
+from tests.conftest import CASES, ROOT, TODAY, seed_pdf_cache
 
 BILINGUAL = CASES / "valid" / "bilingual" / "plan.yaml"
 EXAMPLE = ROOT / "plans" / "brightbrew"
@@ -117,9 +117,13 @@ def test_a_rebuild_with_nothing_changed_leaves_the_site_as_it_is(tmp_path: Path)
     assert not run(folder, cache=False).unchanged
 
 
-def test_one_word_changed_re_renders_only_that_scenario_and_what_includes_it(tmp_path: Path) -> None:
+def test_one_word_changed_re_renders_only_that_scenario_and_what_includes_it(
+    tmp_path: Path, example_build: tuple[Path, BuildResult]
+) -> None:
     folder = tmp_path / "project"
     shutil.copytree(EXAMPLE, folder / "plans" / "brightbrew")
+    # The first build fills the cache; the shared build's cache holds the same PDFs.
+    seed_pdf_cache(example_build, folder / "site")
     run(folder)
     scenario = folder / "plans" / "brightbrew" / "scenarios" / "hacked-account.yaml"
     scenario.write_text(scenario.read_text().replace("cannot log back in", "cannot log in again"))

@@ -15,7 +15,7 @@ import pytest
 
 from crisisplan.check.pipeline import check_plan
 from crisisplan.diagnostics import Diagnostic, Severity
-from crisisplan.plan.loader import PlanSource
+from crisisplan.plan.discovery import PlanSource
 from crisisplan.plan.model import Plan
 from crisisplan.plan.public import personal_data_in_public_text, public_texts
 from tests.conftest import CASES, ROOT, TODAY

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from crisisplan.check.pipeline import check_paths
 from crisisplan.plan.model import Plan, Role, Scenario
+from crisisplan.publish.options import BuildResult
 from crisisplan.publish.pdf.documents import runbook_html
 from crisisplan.publish.pdf.weasy import PdfJob, render_each
 from crisisplan.render.labels import labels_for
@@ -57,14 +58,22 @@ Cards = list[tuple[str, Plan, Scenario]]
 
 
 @pytest.fixture(scope="module")
-def examples(tmp_path_factory: pytest.TempPathFactory) -> tuple[Cards, dict[str, list[str]]]:
+def examples(example_build: tuple[Path, BuildResult]) -> tuple[Cards, dict[str, list[str]]]:
     """Every scenario of every example plan, in the plan's own language (English,
-    Indonesian, Malay), rendered once for the tests below."""
-    cards = []
+    Indonesian, Malay): the runbooks (runbook_html on A4) of the suite's shared build
+    of the examples (conftest.py), whose root edition shows each plan in its own
+    language."""
+    site, _ = example_build
+    cards: Cards = []
+    pages: dict[str, list[str]] = {}
     for path in (ROOT / "plans" / "brightbrew", ROOT / "plans" / "segarkita.yaml", ROOT / "plans" / "kodmuda"):
         plan = load(path)
-        cards += [(f"{path.stem}-{s.id}", plan, s) for s in plan.scenarios]
-    return cards, render(tmp_path_factory.mktemp("cards"), cards)
+        for s in plan.scenarios:
+            name = f"{path.stem}-{s.id}"
+            cards.append((name, plan, s))
+            pdf = PdfReader(site / "pdf" / path.stem / f"{s.id}.pdf")
+            pages[name] = [page.extract_text() for page in pdf.pages]
+    return cards, pages
 
 
 def test_every_example_quick_card_names_every_role_with_a_number_on_one_page(examples: tuple[Cards, dict[str, list[str]]]) -> None:

@@ -23,9 +23,9 @@ import pytest
 import yaml
 
 from crisisplan.check.pipeline import check_paths
-from crisisplan.plan.loader import load_file
 from crisisplan.plan.localtext import LOCAL_TYPES
 from crisisplan.plan.schema import plan_schema
+from crisisplan.plan.yamlfile import load_file
 from crisisplan.publish.build import build
 from crisisplan.publish.options import BuildOptions, BuildResult
 from crisisplan.publish.pdf.documents import runbook_html

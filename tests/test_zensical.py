@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from crisisplan.publish.options import BuildResult
 from crisisplan.publish.site.mkdocs_site import SiteBuildError
 from crisisplan.publish.site.pages import Pages
 from crisisplan.publish.site.zensical_site import (
@@ -25,7 +24,6 @@ from crisisplan.publish.site.zensical_site import (
     zensical_installed,
 )
 from tests.browser import ARTIFACTS, offline_browser, screenshot
-from tests.conftest import build_examples
 
 PHONE = (375, 812)
 
@@ -38,24 +36,18 @@ def _zensical() -> None:
         pytest.skip("Zensical is not installed (pip install 'crisisplan[zensical]')")
 
 
-def build_with_zensical(site: Path) -> BuildResult:
-    """The example plans, built as `crisisplan build --engine zensical` builds them:
-    build.py's own steps around the engine (editions, page languages, search index)."""
-    return build_examples(site, pdf=False, engine="zensical")
+@pytest.fixture
+def site(request: pytest.FixtureRequest) -> Path:
+    # The suite's one Zensical build of the examples (conftest.py), shared; asked for
+    # here, after _zensical has made sure that Zensical is installed.
+    shared: Path = request.getfixturevalue("zensical_example_site")
+    return shared
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("zensical") / "site"
-    build_with_zensical(target)
-    return target
-
-
-@pytest.fixture(scope="module")
-def mkdocs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("mkdocs") / "site"
-    build_examples(target, pdf=False)
-    return target
+@pytest.fixture
+def mkdocs_site(example_site: Path) -> Path:
+    # The suite's one MkDocs build of the examples without PDFs (conftest.py), shared.
+    return example_site
 
 
 def html_pages(site: Path) -> set[str]:
