@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 TODAY = "2026-11-22"
 ROOT = Path(__file__).resolve().parent.parent
-CASES = Path(__file__).resolve().parent / "cases"
+TESTS = Path(__file__).resolve().parent
+CASES = TESTS / "cases"
 
 # Set before anything runs so subprocesses (the CLI run for real) see it too.
 os.environ["CRISISPLAN_TODAY"] = TODAY

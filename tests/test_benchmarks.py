@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.test_cli import invoke
+from tests.cli.test_cli import invoke
 
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 

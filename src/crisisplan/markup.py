@@ -161,7 +161,7 @@ def md_escape(text: str) -> Markup:
     copies the rest of the line for each, so a heading costs its length times its
     escapes. No escaping avoids that: '[', '<' or '`' must be neutralised, and any
     way of doing so is a match. Only the schema's length limit on the fields used as
-    headings keeps this bounded (see tests/test_markdown_cost.py).
+    headings keeps this bounded (see tests/check/test_markdown_cost.py).
     """
     escaped = html.escape(" ".join(text.split()))
     return Markup(_MD_SPECIAL.sub(r"\\\1", escaped))  # noqa: S704  (fully escaped)

@@ -4,7 +4,7 @@
    them in data-cp-words (JSON), written by the build from the gettext catalog
    (locale/crisisplan.pot, and the reader's language's .po), so there is one list of
    the English and translators translate it once. A key the page lacks shows as the
-   key itself, which tests/test_site_scripts.py keeps from happening.
+   key itself, which tests/publish/test_site_scripts.py keeps from happening.
 
    Pure functions, no DOM: unit-tested with `node --test tests/js/`. Plain script, not
    an ES module (module scripts are blocked from file://); it adds crisisplan.words to

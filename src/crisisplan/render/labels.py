@@ -93,7 +93,7 @@ class Labels(dict[str, str]):
 
     Plural labels are not in the mapping: ``w.ngettext(key, count)`` picks their form.
     The methods below are what templates need beyond a lookup; no label key may be
-    the name of one of them (tests/test_labels.py holds that).
+    the name of one of them (tests/render/test_labels.py holds that).
     """
 
     def __init__(

@@ -343,7 +343,7 @@ def reachable(person: Person) -> str:
 # The quick card must stay on one page however many roles a scenario names. What fits
 # is estimated from the text lengths with the sizes pdf.css gives the quick card (in
 # points; DejaVu Sans averages about 0.55 em a character, bold about 0.62 em), with a
-# margin for error; tests/test_quick_card.py renders real cards to hold the estimate
+# margin for error; tests/publish/test_quick_card.py renders real cards to hold the estimate
 # to account, including a plan with many roles.
 _PAGE_PT = {"a4": (505.0, 728.0), "letter": (521.0, 679.0)}  # the box inside @page margins
 _SAFETY_PT = 30.0

@@ -105,7 +105,7 @@ _PANEL_PT = (225.0, 139.0)
 def _panels(plan: Plan, public: bool, words: dict[str, str]) -> list[list[Any]]:
     """The call tree cut into card-size panels, by an estimate of each entry's lines
     at the call card's type sizes (pdf.css, .cc-*); the first panel also holds the
-    card's title, how to use it and its date. tests/test_callcard.py checks on the
+    card's title, how to use it and its date. tests/publish/test_callcard.py checks on the
     rendered PDF that no panel overflows."""
     width, height = _PANEL_PT
     nodes = call_tree(plan)

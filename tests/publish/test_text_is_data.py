@@ -32,9 +32,9 @@ from crisisplan.publish.pdf.documents import runbook_html
 from crisisplan.publish.pdf.weasy import PdfJob, render_all
 from crisisplan.render.labels import labels_for
 from tests.browser import offline_browser
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, TESTS, TODAY
 
-FIXTURE = Path(__file__).parent / "text_is_data" / "plan.yaml"
+FIXTURE = TESTS / "text_is_data" / "plan.yaml"
 SLUG = "attacked"
 DAY = dt.date.fromisoformat(TODAY)
 

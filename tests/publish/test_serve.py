@@ -18,7 +18,7 @@ import pytest
 
 from tests.browser import ARGS, chromium_path
 from tests.conftest import invoke
-from tests.test_serve_reload import PATIENCE, edit_plan, free_port, make_project, serving
+from tests.publish.test_serve_reload import PATIENCE, edit_plan, free_port, make_project, serving
 
 
 @pytest.mark.parametrize(

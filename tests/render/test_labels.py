@@ -4,13 +4,13 @@ filling whatever a language lacks."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from crisisplan.render.labels import SHIPPED_LANGUAGES, Labels, labels_for, template_catalog
+from tests.conftest import TESTS
 
-TEAM = Path(__file__).resolve().parent  # holds locale/sv and locale/da, as a project folder would
+TEAM = TESTS  # holds locale/sv and locale/da, as a project folder would
 
 
 @pytest.mark.parametrize("language", [*SHIPPED_LANGUAGES, "sv"])

@@ -24,9 +24,10 @@ from crisisplan.render.labels import (
     shipped_catalogs,
     template_catalog,
 )
+from tests.conftest import TESTS
 
 SRC = Path(labels.__file__).resolve().parent.parent
-TEAM = Path(__file__).resolve().parent  # holds locale/sv and locale/da, as a project folder would
+TEAM = TESTS  # holds locale/sv and locale/da, as a project folder would
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 LANGUAGES = sorted(shipped_catalogs())
 

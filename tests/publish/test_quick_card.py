@@ -21,9 +21,9 @@ from crisisplan.publish.pdf.documents import runbook_html
 from crisisplan.publish.pdf.weasy import PdfJob, render_each
 from crisisplan.render.labels import labels_for
 from crisisplan.render.views import reachable, roles_named
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TESTS
 
-MANY_ROLES = Path(__file__).resolve().parent / "quick_card" / "many-roles"
+MANY_ROLES = TESTS / "quick_card" / "many-roles"
 
 
 def squash(text: str) -> str:

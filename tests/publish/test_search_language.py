@@ -28,9 +28,9 @@ from crisisplan.publish.site.search import (
     localize_search_index,
 )
 from tests.browser import offline_browser
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, TESTS, TODAY
 
-PLANS = Path(__file__).resolve().parent / "search_language"
+PLANS = TESTS / "search_language"
 SCRIPT = ROOT / "src" / "crisisplan" / "assets" / "search.js"
 
 

@@ -19,9 +19,9 @@ from crisisplan.publish.pdf.documents import callcard_html
 from crisisplan.publish.pdf.weasy import PdfJob, layout, render_each
 from crisisplan.render.labels import labels_for
 from crisisplan.render.views import call_tree, reachable
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TESTS
 
-MANY_ROLES = Path(__file__).resolve().parent / "quick_card" / "many-roles"
+MANY_ROLES = TESTS / "quick_card" / "many-roles"
 PLANS = {
     "brightbrew": ROOT / "plans" / "brightbrew",
     "segarkita": ROOT / "plans" / "segarkita.yaml",

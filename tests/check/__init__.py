@@ -1,0 +1,1 @@
+"""Tests of judging a plan (crisisplan.check)."""
