@@ -99,11 +99,14 @@ class Serving:
 
 
 def make_project(tmp_path: Path) -> Path:
-    """A project of one plan with the repository's mkdocs.yml (a small site, no PDFs)."""
+    """A project of one plan with the repository's mkdocs.yml (a small site, no PDFs),
+    its own pages in docs/ as a team's mkdocs.yml has them (crisisplan init writes
+    docs_dir: docs; the example's runbook-docs/ keeps the project's docs/ out)."""
     project = tmp_path / "project"
     (project / "plans").mkdir(parents=True)
     shutil.copy(MINIMAL, project / "plans" / "plan.yaml")
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    config = (ROOT / "mkdocs.yml").read_text("utf-8").replace("docs_dir: runbook-docs\n", "docs_dir: docs\n")
+    (project / "mkdocs.yml").write_text(config, "utf-8")
     return project
 
 
