@@ -1,12 +1,14 @@
 """Shared fixtures. Checks that depend on today's date see a fixed day, so results
 do not change as the calendar moves on.
 
-Building the example plans with their PDFs takes minutes on two cores, so the suite
-builds them once (``example_build``, and ``public_example_build`` for the public
-edition) and every test that reads the example PDFs shares that build. A test that
-needs pages but no PDFs shares ``example_site``, built with ``pdf=False``. The shared
-builds are read, never changed: a test that must change one copies it first, and
-the session ends in an error if one was changed anyway.
+Building the example plans with their PDFs takes over a minute on two
+cores, so the suite builds them once (``example_build``, and ``public_example_build``
+for the public edition) and every test that reads the example PDFs shares that build.
+A test that needs pages but no PDFs shares ``example_site`` (or
+``zensical_example_site``), built with ``pdf=False``. The shared builds are read,
+never changed: a test that must change one copies it first, and the session ends in
+an error if one was changed anyway. Browser tests share one Chromium, closed after
+each module (tests/browser.py, pytest_runtest_teardown below).
 """
 
 from __future__ import annotations
