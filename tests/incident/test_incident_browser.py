@@ -33,6 +33,13 @@ from tests.conftest import ROOT, TODAY, invoke
 pytestmark = pytest.mark.browser
 
 PAGE = "brightbrew/scenarios/hacked-account.html"
+# Where versions before the plan key kept the incident (see incident-log.js legacyKey).
+LEGACY = "crisisplan-incident:brightbrew/hacked-account"
+# Where the open page keeps its incident: under its plan's key (incident-log.js storeKey).
+STORE_KEY = """(() => {
+    const box = document.querySelector(".cp-incident");
+    return window.crisisplan.log.storeKey(box.dataset.cpScenario, box.dataset.cpPlanKey);
+})()"""
 
 
 @pytest.fixture(scope="module", params=["mkdocs", "zensical"])
@@ -107,10 +114,7 @@ def test_an_incident_survives_a_reload_and_its_log_becomes_a_review(
         page.once("dialog", lambda dialog: dialog.accept())
         page.locator(".cp-inc-end").click()
         assert not action.locator(".cp-check").is_checked()
-        assert (
-            page.evaluate("localStorage.getItem('crisisplan-incident:brightbrew/hacked-account')")
-            is None
-        )
+        assert page.evaluate(f"localStorage.getItem({STORE_KEY})") is None
         page.reload()
         assert card.locator("input[data-ph=platform]").input_value() == ""
         assert page.locator(".cp-inc-start-button").is_visible()
@@ -123,6 +127,9 @@ def test_an_incident_survives_a_reload_and_its_log_becomes_a_review(
         "brightbrew",
         "hacked-account",
     )
+    # The file says where its events come from, in the page's words too.
+    assert (log["recorded_in"], log["verified"]) == ("browser", False)
+    assert log["notice"].startswith("Recorded in a web browser and not verified")
     assert [e["kind"] for e in log["events"]] == [
         "start",
         "action",
@@ -147,6 +154,7 @@ def test_an_incident_survives_a_reload_and_its_log_becomes_a_review(
     )
     assert "Statement copied: hacked-warning (en): Our Instagram account has been hacked." in text
     assert "Note: Meta support case opened" in text
+    assert "recorded in a web browser and are not verified" in text
     assert check_paths([tmp_path / "plans"]).diagnostics == []
 
 
@@ -219,7 +227,6 @@ def test_an_incident_follows_instant_navigation(served: str, engine: str) -> Non
     must still appear, its bar leave with its page, and ticks be logged once."""
     from playwright.sync_api import expect
 
-    store = "crisisplan-incident:brightbrew/hacked-account"
     with offline_browser(width=375, height=812) as (page, blocked):
         # This machine's server only (the pages, and the service worker the site
         # registers over http); everything else stays blocked.
@@ -250,10 +257,129 @@ def test_an_incident_follows_instant_navigation(served: str, engine: str) -> Non
         expect(page.locator("li.cp-action[data-cp-action='action-1'] .cp-check")).to_be_checked()
         expect(page.locator(".cp-inc-bar")).to_have_count(1)
         page.locator("li.cp-action[data-cp-action='action-3'] .cp-check").check()
-        events = page.evaluate(f"JSON.parse(localStorage.getItem('{store}')).events")
+        events = page.evaluate(f"JSON.parse(JSON.parse(localStorage.getItem({STORE_KEY})).state).events")
         assert [(e["kind"], e.get("id")) for e in events] == [
             ("start", None),
             ("action", "action-1"),
             ("action", "action-3"),
         ]
         assert errors == [] and blocked == []
+
+
+# --- What the browser's storage holds is not trusted (issue 20) ------------------------
+
+KEY_A = "a1" * 16
+KEY_B = "b2" * 16
+SEAL = "5e" * 16
+
+
+def page_copy(site: Path, folder: Path, name: str, plan_key: str | None = None, seal: str | None = None) -> str:
+    """The scenario page as another file (another plan's runbook, in file://'s one
+    shared storage), with the plan key and seal a build would write into it; the
+    page's own scripts and styles still load from the site (a <base>)."""
+    html = (site / PAGE).read_text("utf-8")
+    base = (site / PAGE).parent.as_uri() + "/"
+    html = html.replace("<head>", f'<head><base href="{base}">', 1)
+    extra = "".join(f' data-cp-plan-{n}="{v}"' for n, v in (("key", plan_key), ("seal", seal)) if v)
+    html = html.replace('<div class="cp-incident" ', f'<div class="cp-incident"{extra} ', 1)
+    target = folder / name
+    target.write_text(html, "utf-8")
+    return target.as_uri()
+
+
+def stored(page: object, key: str) -> object:
+    return page.evaluate(f"localStorage.getItem({json.dumps(key)})")  # type: ignore[attr-defined]
+
+
+def test_a_malformed_stored_incident_is_set_aside_once_and_the_page_works(example_site: Path) -> None:
+    """A stored value with a note no text field can show threw on every load until
+    "End incident"; now it is set aside, the reader told once, and the page works."""
+    with offline_browser(width=375, height=812) as (page, blocked):
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto((example_site / PAGE).as_uri())
+        # Opened from a file: the reader is told what that means for these notes.
+        assert page.locator(".cp-inc-storage").inner_text().startswith(
+            "Opened from a file: other files opened in this browser can read and change these notes."
+        )
+        damaged = json.dumps({"version": 1, "startedMs": 1.7e12, "done": {}, "fields": {}, "events": [], "note": {"toString": 1}})
+        page.evaluate(f"localStorage.setItem({json.dumps(LEGACY)}, {json.dumps(damaged)})")
+        page.reload()
+        notice = page.locator(".cp-inc-notice")
+        assert notice.is_visible() and "were set aside" in notice.inner_text()
+        assert page.locator(".cp-inc-start-button").is_visible()
+        assert stored(page, LEGACY) is None
+        assert stored(page, "crisisplan-incident-set-aside:" + LEGACY) == damaged
+        page.reload()
+        assert not notice.is_visible()  # once
+        page.locator(".cp-inc-start-button").click()
+        assert page.locator(".cp-inc-status").is_visible()
+        assert errors == [] and blocked == []
+
+
+def test_a_planted_incident_is_refused_and_two_plans_keep_their_own(example_site: Path, tmp_path: Path) -> None:
+    """Two plans with the same plan and scenario ids, told apart by the build's plan
+    key; an incident another local file planted, without the page's seal, is set aside."""
+    with offline_browser(width=375, height=812) as (page, blocked):
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        first = page_copy(example_site, tmp_path, "first.html", KEY_A, SEAL)
+        second = page_copy(example_site, tmp_path, "second.html", KEY_B, SEAL)
+        page.goto(first)
+        page.locator(".cp-inc-start-button").click()
+        page.locator(".cp-inc-note-text").fill("First plan's note")
+        page.locator(".cp-inc-add-note").click()
+        key_a = f"crisisplan-incident:v2:{KEY_A}:brightbrew/hacked-account"
+        assert json.loads(stored(page, key_a))["state"].count("First plan's note") == 1  # type: ignore[arg-type]
+
+        page.goto(second)
+        assert page.locator(".cp-inc-start-button").is_visible()
+        assert not page.locator(".cp-inc-notice").is_visible()
+
+        # What a planted page can do: the same scripts, but not the seal's secret.
+        key_b = f"crisisplan-incident:v2:{KEY_B}:brightbrew/hacked-account"
+        page.evaluate(
+            """key => {
+                const log = window.crisisplan.log;
+                const state = log.start(Date.now(), "Incident started");
+                log.note(state, Date.now(), "Forged: call 555-0100 now");
+                localStorage.setItem(key, log.seal(state, key, ""));
+            }""",
+            key_b,
+        )
+        page.reload()
+        assert page.locator(".cp-inc-notice").is_visible()
+        assert page.locator(".cp-inc-start-button").is_visible()
+        assert "Forged" not in page.locator(".cp-incident").inner_text()
+        assert stored(page, key_b) is None
+
+        page.goto(first)
+        assert "First plan's note" in page.locator(".cp-inc-log").text_content()
+        # The search finds its index beside the page, not the <base>: not this test's.
+        assert [e for e in errors if "search_index" not in e] == [] and blocked == []
+
+
+def test_an_incident_kept_before_the_plan_key_is_moved_once(example_site: Path, tmp_path: Path) -> None:
+    """A running incident the earlier versions kept (plan/scenario key, no seal)
+    carries on under the plan's own key, sealed, and the old entry is gone."""
+    started = int((dt.datetime.now() - dt.timedelta(minutes=5)).timestamp() * 1000)
+    old = {
+        "version": 1,
+        "startedMs": started,
+        "done": {"action/action-1": started + 60_000},
+        "fields": {"hacked-warning/platform": "Instagram"},
+        "events": [{"at": "2026-11-22T10:05:00+01:00", "kind": "note", "text": "Kept from before"}],
+        "lastUpdateMs": None,
+    }
+    with offline_browser(width=375, height=812) as (page, blocked):
+        page.goto(page_copy(example_site, tmp_path, "keyed.html", KEY_A, SEAL))
+        page.evaluate(f"localStorage.setItem({json.dumps(LEGACY)}, {json.dumps(json.dumps(old))})")
+        page.reload()
+        assert page.locator(".cp-inc-status").is_visible()
+        assert not page.locator(".cp-inc-notice").is_visible()
+        assert page.locator("li.cp-action[data-cp-action='action-1'] .cp-check").is_checked()
+        assert "Kept from before" in page.locator(".cp-inc-log").text_content()
+        assert stored(page, LEGACY) is None
+        entry = json.loads(stored(page, f"crisisplan-incident:v2:{KEY_A}:brightbrew/hacked-account"))  # type: ignore[arg-type]
+        assert json.loads(entry["state"])["fields"] == {"hacked-warning/platform": "Instagram"}
+        assert blocked == []

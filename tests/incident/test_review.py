@@ -101,7 +101,7 @@ def test_a_review_from_the_incident_log_has_its_timeline_and_deadlines(tmp_path:
     written = tmp_path / "plans" / "brightbrew" / "reviews" / "2026-11-21-hacked-account.yaml"
     assert out == f"Wrote {written.relative_to(tmp_path)}: fill it in, then run 'crisisplan check'.\n"
     text = written.read_text("utf-8")
-    assert "# Pre-filled from the incident log incident.json: check every line.\n" in text
+    assert "# Pre-filled from the incident log incident.json, whose events were recorded in a web browser and are not verified: check every line.\n" in text
     timeline = text[text.index("timeline:\n") : text.index("\n\n", text.index("timeline:\n"))]
     assert timeline == (
         "timeline:\n"
@@ -163,7 +163,7 @@ def test_a_file_that_is_not_a_log_is_named_with_what_is_wrong(tmp_path: Path, co
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"started": "yesterday"}, "the log 'started' is not a date and time like 2026-11-22T10:05:00+01:00"),
+        ({"started": "yesterday"}, "the log 'started' is not a date and time like 2026-11-22T10:05:00+01:00 (from 1970 to 2199)"),
         ({"events": {"a": 1}}, "the log 'events' must be a list"),
         ({"events": [{"at": "2026-11-22T10:00:00+00:00", "kind": "party"}]}, "event 1 has the kind 'party'; a log has start, action, escalation, target, statement, update, note"),
         ({"events": [{"at": "2026-11-22T10:00:00+00:00", "kind": "action", "done": True}]}, "event 1 'id' must be a non-empty text"),
@@ -205,3 +205,140 @@ def test_a_log_from_a_newer_crisisplan_and_a_missing_file(tmp_path: Path) -> Non
     code, _, err = run(tmp_path, "review", "hacked-account", "--from-log", "gone.json")
     assert code == 2
     assert err.startswith("error: cannot read gone.json: ")
+
+
+# --- Logs that are damaged, hostile or out of range (issue 20) --------------------------
+# Most of these use the minimal example plan (folder plan/), which loads in milliseconds.
+
+OUTAGE = {**LOG, "plan": "plan", "scenario": "outage"}
+
+
+def minimal_plan(folder: Path) -> Path:
+    (folder / "plan").mkdir()
+    shutil.copy(CASES / "valid" / "minimal" / "plan.yaml", folder / "plan" / "plan.yaml")
+    return folder / "plan"
+
+
+def review_outage(folder: Path, log: str = "incident.json") -> tuple[int, str, str]:
+    return run(folder, "review", "outage", "--plan", "plan", "--from-log", log)
+
+
+def test_the_review_says_its_events_came_from_a_browser_and_are_not_verified(tmp_path: Path) -> None:
+    minimal_plan(tmp_path)
+    write_log(tmp_path, OUTAGE)
+    assert review_outage(tmp_path)[0] == 0
+    text = (tmp_path / "plan" / "reviews" / "2026-11-21-outage.yaml").read_text("utf-8")
+    assert text.count(
+        "# Pre-filled from the incident log incident.json, whose events were recorded in a web browser "
+        "and are not verified: check every line.\n"
+    ) == 1
+    # In the plan's language: segarkita's reviews are in Bahasa Indonesia.
+    (tmp_path / "plans").mkdir()
+    shutil.copy(ROOT / "plans" / "segarkita.yaml", tmp_path / "plans")
+    write_log(tmp_path, {**LOG, "scenario": "keluhan-viral", "events": []}, "log-id.json")
+    code, _, _ = run(tmp_path, "review", "keluhan-viral", "--plan", "plans/segarkita.yaml", "--from-log", "log-id.json")
+    assert code == 0
+    text = (tmp_path / "plans" / "reviews" / "segarkita" / "2026-11-21-keluhan-viral.yaml").read_text("utf-8")
+    assert "yang catatannya direkam di peramban web dan tidak diverifikasi" in text
+
+
+def test_an_escalation_id_that_is_not_a_short_number_is_a_plain_log_problem(tmp_path: Path) -> None:
+    minimal_plan(tmp_path)
+    tick = {"at": "2026-11-22T00:10:00+00:00", "kind": "escalation", "done": True, "text": "Told them"}
+    write_log(tmp_path, {**OUTAGE, "events": [{**tick, "id": "escalation-" + "1" * 5000}]})
+    code, out, err = review_outage(tmp_path)
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: incident.json: event 1 'id' is longer than 100 characters: it is not a step of the runbook\n"
+        "  hint: download the log again from the scenario page; if it was edited, fix that part\n"
+    )
+    # A short id that is still no step number (a superscript two, a step the scenario
+    # lacks) is an unknown step: the log's own words are kept.
+    events = [{**tick, "id": "escalation-\u00b2"}, {**tick, "id": "escalation-0099", "text": "Called the board"}]
+    write_log(tmp_path, {**OUTAGE, "events": events})
+    code, _, err = review_outage(tmp_path)
+    assert (code, err) == (0, "")
+    text = (tmp_path / "plan" / "reviews" / "2026-11-21-outage.yaml").read_text("utf-8")
+    assert '"Done: Told them"' in text and '"Done: Called the board"' in text
+    assert check_paths([tmp_path / "plan"]).diagnostics == []
+
+
+def test_a_review_whose_due_date_would_pass_2199_is_refused(tmp_path: Path) -> None:
+    minimal_plan(tmp_path)
+    write_log(tmp_path, {**OUTAGE, "started": "2199-12-30T10:00:00+00:00", "events": []})
+    code, out, err = review_outage(tmp_path)
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: incident.json: the incident began on 2199-12-30, so its review would be due on 2200-01-13; "
+        "crisisplan's dates run from 1970 to 2199, so a review can be started for an incident up to 2199-12-17\n"
+        "  hint: give --date the day the incident really began, or fix 'started' in the log\n"
+    )
+    code, _, err = run(tmp_path, "review", "outage", "--plan", "plan", "--date", "2199-12-18")
+    assert code == 2 and err.startswith("error: the review of an incident on 2199-12-18 would be due on 2200-01-01;")
+    assert not (tmp_path / "plan" / "reviews").exists()
+    # The last day that works gives a review `check` accepts.
+    assert run(tmp_path, "review", "outage", "--plan", "plan", "--date", "2199-12-17")[0] == 0
+    assert check_paths([tmp_path / "plan"]).diagnostics == []
+
+
+def test_an_event_that_leaves_the_years_on_the_incidents_clock_is_refused(tmp_path: Path) -> None:
+    # 2199-12-31 23:30 at UTC-12 is 2200 on the clock of an incident that began at UTC+14.
+    late = {"at": "2199-12-31T23:30:00-12:00", "kind": "note", "text": "late"}
+    minimal_plan(tmp_path)
+    write_log(tmp_path, {**OUTAGE, "started": "2199-12-01T10:00:00+14:00", "events": [late]})
+    code, _, err = review_outage(tmp_path)
+    assert code == 2
+    assert err.startswith("error: incident.json: event 1 'at' is not a date and time like 2026-11-22T10:05:00+01:00 (from 1970 to 2199)\n")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"format": "crisisplan-incident-log", "version": ' + b"1" * 5000 + b"}", "incident.json holds a number far too long: it is not an incident log"),
+        (b'{"format": "crisisplan-incident-log", "version": NaN}', "incident.json holds NaN, which is not a JSON value: it is not an incident log"),
+        (b'{"format": "crisisplan-incident-log", "version": 1, "started": -Infinity}', "incident.json holds -Infinity, which is not a JSON value: it is not an incident log"),
+    ],
+)
+def test_numbers_json_does_not_have_are_named(tmp_path: Path, content: bytes, message: str) -> None:
+    minimal_plan(tmp_path)
+    (tmp_path / "incident.json").write_bytes(content)
+    code, _, err = review_outage(tmp_path)
+    assert code == 2
+    assert err == f"error: {message}\n  hint: use the file that 'Download log' saves from a scenario page's incident panel\n"
+
+
+def test_half_characters_a_bom_and_a_name_that_is_not_utf8_still_give_a_review(tmp_path: Path) -> None:
+    import json
+    import os
+
+    minimal_plan(tmp_path)
+    note = {"at": "2026-11-22T00:21:00+00:00", "kind": "note", "text": "half \ud83d an emoji"}
+    name = os.fsdecode(b"log-\xff.json")
+    text = json.dumps({**OUTAGE, "events": [note]})  # "\ud83d" stays an escape in the file
+    (tmp_path / name).write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    code, _, err = review_outage(tmp_path, name)
+    assert (code, err) == (0, "")
+    review = (tmp_path / "plan" / "reviews" / "2026-11-21-outage.yaml").read_text("utf-8")
+    assert '"Note: half  an emoji"' in review
+    assert "incident log log-\ufffd.json," in review
+    assert check_paths([tmp_path / "plan"]).diagnostics == []
+
+
+@pytest.mark.parametrize("command", [["review", "hacked-account"], ["drill", "hacked-account"], ["statement", "hacked-account"]])
+def test_a_plan_on_standard_input_is_for_check_only(tmp_path: Path, command: list[str]) -> None:
+    code, out, err = run(tmp_path, *command, "--plan", "-")
+    assert (code, out) == (2, "")
+    assert err.endswith(
+        "Error: --plan - (a plan on standard input) works only for 'crisisplan check'; "
+        "give the plan's file or folder, like --plan plans/acme.yaml\n"
+    )
+
+
+def test_a_plan_without_a_review_checklist_gets_a_review_check_accepts(tmp_path: Path) -> None:
+    # Found by tests/incident/test_log_fuzz.py: "questions:" with nothing under it.
+    minimal_plan(tmp_path)
+    code, _, err = run(tmp_path, "review", "outage", "--plan", "plan", "--date", "2026-11-20")
+    assert (code, err) == (0, "")
+    text = (tmp_path / "plan" / "reviews" / "2026-11-20-outage.yaml").read_text("utf-8")
+    assert 'questions:\n  - question: "What would we do differently next time?"\n    answer: ""\n' in text
+    assert check_paths([tmp_path / "plan"]).diagnostics == []

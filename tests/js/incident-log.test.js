@@ -5,6 +5,7 @@
 
 process.env.TZ = "Europe/Copenhagen";
 
+const crypto = require("node:crypto");
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const { englishWords, load, plain } = require("./load.js");
@@ -94,7 +95,8 @@ test("each event reads in the page's words", () => {
 test("the file has the format the review reads, fields with a value only", () => {
   const state = running();
   state.fields = { "hacked-warning/time": "16:00 GMT", "hacked-warning/platform": "Instagram", "hacked-warning/id/produk": "" };
-  const page = { scenario: "brightbrew/hacked-account", title: "Hacked account\u00b6", language: "en" };
+  const notice = say("incident_log_unverified");
+  const page = { scenario: "brightbrew/hacked-account", title: "Hacked account\u00b6", language: "en", notice: notice };
   const file = plain(log.logDocument(page, state, NOW + 30 * MINUTE));
   assert.deepEqual(file, {
     format: "crisisplan-incident-log",
@@ -103,6 +105,9 @@ test("the file has the format the review reads, fields with a value only", () =>
     scenario: "hacked-account",
     title: "Hacked account",
     language: "en",
+    recorded_in: "browser",
+    verified: false,
+    notice: "Recorded in a web browser and not verified: other pages opened in the same browser could have changed these events.",
     started: AT,
     saved: "2026-11-22T10:35:00+01:00",
     events: [{ at: AT, kind: "start", text: "Incident started" }],
@@ -150,23 +155,80 @@ test("nothing stored, or what this version did not write, is no incident", () =>
   for (const text of refused) assert.equal(log.restore(text), null, String(text));
 });
 
-test("a stored incident with damaged parts keeps what the page can use", () => {
-  const stored = {
-    version: 1,
-    startedMs: NOW,
-    done: ["action/action-1"],
-    fields: "Instagram",
-    events: [{ at: AT, kind: "start", text: "Incident started" }, 5, null, { kind: "note" }, { at: AT, kind: 3 }],
-    lastUpdateMs: "10:30"
-  };
-  assert.deepEqual(plain(log.restore(JSON.stringify(stored))), {
-    version: 1,
-    startedMs: NOW,
-    done: {},
-    fields: {},
-    events: [{ at: AT, kind: "start", text: "Incident started" }],
-    lastUpdateMs: null
-  });
-  const bare = plain(log.restore(JSON.stringify({ version: 1, startedMs: NOW })));
-  assert.deepEqual(bare, { version: 1, startedMs: NOW, done: {}, fields: {}, events: [], lastUpdateMs: null });
+test("a stored incident with one damaged part is no incident: it is set aside whole", () => {
+  const good = plain(running());
+  const damaged = [
+    { done: ["action/action-1"] },
+    { fields: "Instagram" },
+    { fields: { "a/b": 5 } },
+    { fields: { "a/b": { toString: 1 } } },
+    { events: [good.events[0], 5] },
+    { events: [{ kind: "note", text: "no time" }] },
+    { events: [{ at: AT, kind: 3 }] },
+    { events: [{ at: AT, kind: "party" }] },
+    { events: [{ at: "yesterday", kind: "note" }] },
+    { events: [{ at: AT, kind: "note", text: { toString: 1 } }] },
+    { events: [{ at: AT, kind: "action", id: "a", done: "yes" }] },
+    { events: [{ at: AT, kind: "note", text: "x", script: "<b>" }] },
+    { events: new Array(20001).fill(good.events[0]) },
+    { lastUpdateMs: "10:30" },
+    { startedMs: -1 },
+    { startedMs: Date.UTC(2200, 0, 1) },
+    { done: { "action/action-1": 1e300 } },
+    { note: 5 },
+    { planted: true }
+  ];
+  for (const change of damaged) {
+    assert.equal(log.restore(JSON.stringify(Object.assign({}, good, change))), null, JSON.stringify(change).slice(0, 80));
+  }
+  // What the first versions wrote comes back, lastUpdateMs or not.
+  const bare = { version: 1, startedMs: NOW, done: {}, fields: {}, events: [] };
+  assert.deepEqual(plain(log.restore(JSON.stringify(bare))), Object.assign({ lastUpdateMs: null }, bare));
+});
+
+test("an incident is kept under its plan key when the page has one", () => {
+  const key = "0123456789abcdef0123456789abcdef";
+  assert.equal(log.storeKey("brightbrew/hacked-account", key), "crisisplan-incident:v2:" + key + ":brightbrew/hacked-account");
+  // No key, or one that is not a digest: plan and scenario alone, still not the old key.
+  for (const given of [null, "", "short", "../x", key.toUpperCase(), "0".repeat(129)]) {
+    assert.equal(log.storeKey("brightbrew/hacked-account", given), "crisisplan-incident:v2:brightbrew/hacked-account", String(given));
+  }
+  assert.equal(log.legacyKey("brightbrew/hacked-account"), "crisisplan-incident:brightbrew/hacked-account");
+  assert.equal(log.sealSecret(key), key);
+  assert.equal(log.sealSecret("not hex"), "");
+});
+
+test("a sealed incident comes back; changed, moved or foreign, it has a problem", () => {
+  const secret = "fedcba9876543210fedcba9876543210";
+  const key = log.storeKey("brightbrew/hacked-account", "0123456789abcdef");
+  const state = running();
+  log.note(state, NOW, "Meta support case opened");
+  const stored = log.seal(state, key, secret);
+  assert.deepEqual(plain(log.unseal(stored, key, secret, true)), { state: plain(state), problem: null });
+  assert.deepEqual(plain(log.unseal(null, key, secret, true)), { state: null, problem: null });
+  const entry = JSON.parse(stored);
+  const forged = JSON.stringify(Object.assign({}, entry, { state: entry.state.replace("Meta", "Forged") }));
+  assert.equal(log.unseal(forged, key, secret, true).problem, "not sealed by this page");
+  // Over http(s) the origin keeps other sites out: a new secret after a rebuild is fine.
+  assert.equal(log.unseal(forged, key, secret, false).state.events[1].text, "Forged support case opened");
+  // The same value under another plan's key, or sealed without the secret.
+  assert.equal(log.unseal(stored, log.storeKey("brightbrew/hacked-account", "1111111111111111"), secret, true).problem, "not sealed by this page");
+  assert.equal(log.unseal(log.seal(state, key, ""), key, secret, true).problem, "not sealed by this page");
+  // Sealed, but damaged inside; the state of the first versions; not JSON at all.
+  const broken = JSON.stringify({ version: 1, startedMs: "now" });
+  const sealedBroken = JSON.stringify({ format: entry.format, version: 2, seal: log.hmacHex(secret, key + "\n" + broken), state: broken });
+  assert.equal(log.unseal(sealedBroken, key, secret, true).problem, "damaged");
+  for (const text of [JSON.stringify(state), "{", "", "null", "[]", JSON.stringify({ format: entry.format, version: 3, state: "{}" })]) {
+    assert.deepEqual(plain(log.unseal(text, key, secret, true)), { state: null, problem: "not a stored incident" }, text);
+  }
+});
+
+test("SHA-256 and HMAC-SHA-256 agree with Node's crypto", () => {
+  const texts = ["", "abc", "a".repeat(55), "a".repeat(56), "a".repeat(64), "x".repeat(5000), "Ünïcödé 中文 😀", "lone \ud800 half"];
+  for (const text of texts) {
+    assert.equal(log.sha256Hex(text), crypto.createHash("sha256").update(text, "utf8").digest("hex"), text.slice(0, 20));
+    for (const key of ["", "fedcba9876543210", "k".repeat(100)]) {
+      assert.equal(log.hmacHex(key, text), crypto.createHmac("sha256", key).update(text, "utf8").digest("hex"));
+    }
+  }
 });

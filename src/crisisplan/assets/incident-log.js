@@ -6,6 +6,15 @@
    strings, numbers and booleans go into the file, so it converts to YAML and back
    unchanged.
 
+   What is read back from storage is never trusted: from file:// every page opened in
+   the browser shares one storage, so any local HTML file can read and write it. A
+   stored value is checked part by part (checkState) and, when the page carries a
+   plan key from the build, kept under that plan's own key and sealed with an
+   HMAC-SHA-256 of the page's seal secret (seal, unseal): a value another page planted
+   or damaged is set aside, not shown. The seal proves only that the value came from a
+   page holding the secret; the log file still says it was recorded in a browser and
+   is not verified, and the review made from it says so too.
+
    Pure functions, no DOM: unit-tested with `node --test tests/js/`. Every one that
    records a moment takes "now" (milliseconds) as an argument. Plain script, not an ES
    module (module scripts are blocked from file://); it adds crisisplan.log to the
@@ -16,8 +25,28 @@
   var clock = cp.clock;
   var FORMAT = "crisisplan-incident-log";
   var VERSION = 1;
-  // localStorage key of a scenario's incident: the prefix, then "plan/scenario".
+  // localStorage keys: the prefix, then "v2:", the plan key when the page has one, and
+  // "plan/scenario". Before the plan key, the prefix and "plan/scenario" alone: such an
+  // entry is read once, checked, and moved (legacyKey).
   var STORE_PREFIX = "crisisplan-incident:";
+  // A stored value that could not be used is kept here, under its key, for whoever
+  // wants to look at it, and out of the page's way.
+  var SET_ASIDE_PREFIX = "crisisplan-incident-set-aside:";
+  // The stored entry around the state: the state as text, and its seal.
+  var STORE_FORMAT = "crisisplan-incident-state";
+  var STORE_VERSION = 2;
+  // What a state may hold (a day-long incident has a few hundred events): as
+  // incident/review.py's MAX_LOG_EVENTS, and far more text than a statement.
+  var MAX_EVENTS = 20000;
+  var MAX_TEXT = 100000;
+  var KINDS = ["start", "action", "escalation", "target", "statement", "update", "note"];
+  var EVENT_KEYS = ["at", "kind", "id", "done", "language", "text"];
+  var STATE_KEYS = ["version", "startedMs", "done", "fields", "events", "lastUpdateMs", "note"];
+  // The moments crisisplan writes: 1970 to 2199, as `crisisplan check` accepts.
+  var LAST_MS = Date.UTC(2200, 0, 1);
+  var ISO_LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
+  // What the build writes as data-cp-plan-key and data-cp-plan-seal: hex digests.
+  var HEX_KEY = /^[0-9a-f]{16,128}$/;
 
   function isRecord(value) {
     return !!value && typeof value === "object" && !Array.isArray(value);
@@ -27,25 +56,192 @@
     return { version: VERSION, startedMs: startedMs, done: {}, fields: {}, events: [], lastUpdateMs: null };
   }
 
-  // The state kept in this browser, from its stored text; null when there is none or
-  // it is not one this version wrote (another version, a half-written entry, text
-  // from elsewhere). The parts a reader's page relies on get their right shape.
-  function restore(text) {
-    var saved;
+  function isText(value) {
+    return typeof value === "string" && value.length <= MAX_TEXT;
+  }
+
+  function isMoment(value) {
+    return typeof value === "number" && value >= 0 && value < LAST_MS;
+  }
+
+  // Only the keys given, each value passing its test.
+  function hasOnly(record, keys, test) {
+    return Object.keys(record).every(function (key) {
+      return keys.indexOf(key) >= 0 && test(key, record[key]);
+    });
+  }
+
+  function checkEvent(event) {
+    if (!isRecord(event) || typeof event.at !== "string" || !ISO_LOCAL.test(event.at)) return false;
+    if (KINDS.indexOf(event.kind) < 0) return false;
+    return hasOnly(event, EVENT_KEYS, function (key, value) {
+      return key === "done" ? typeof value === "boolean" : isText(value);
+    });
+  }
+
+  // Whether a value read back is a state this version writes, in every part: a value
+  // that is not is set aside as a whole, never half used (a wrong type in one corner
+  // once threw on every load).
+  function checkState(state) {
+    if (!isRecord(state) || state.version !== VERSION || !isMoment(state.startedMs)) return false;
+    if (!hasOnly(state, STATE_KEYS, function () { return true; })) return false;
+    if (!isRecord(state.done) || !hasOnly(state.done, Object.keys(state.done), function (key, value) {
+      return key.length <= MAX_TEXT && isMoment(value);
+    })) return false;
+    if (!isRecord(state.fields) || !hasOnly(state.fields, Object.keys(state.fields), function (key, value) {
+      return key.length <= MAX_TEXT && isText(value);
+    })) return false;
+    if (!Array.isArray(state.events) || state.events.length > MAX_EVENTS || !state.events.every(checkEvent)) return false;
+    if (state.lastUpdateMs !== undefined && state.lastUpdateMs !== null && !isMoment(state.lastUpdateMs)) return false;
+    return state.note === undefined || isText(state.note);
+  }
+
+  function parse(text) {
     try {
-      saved = JSON.parse(text || "null");
+      return JSON.parse(text);
     } catch (error) {
-      return null;
+      return undefined;
     }
-    if (!isRecord(saved) || saved.version !== VERSION) return null;
-    if (typeof saved.startedMs !== "number" || !isFinite(saved.startedMs)) return null;
-    saved.done = isRecord(saved.done) ? saved.done : {};
-    saved.fields = isRecord(saved.fields) ? saved.fields : {};
-    saved.events = Array.isArray(saved.events) ? saved.events.filter(function (event) {
-      return isRecord(event) && typeof event.at === "string" && typeof event.kind === "string";
-    }) : [];
-    if (typeof saved.lastUpdateMs !== "number") saved.lastUpdateMs = null;
-    return saved;
+  }
+
+  // A state from its JSON text (as the first versions stored it), or null when the
+  // text is not one: see checkState.
+  function restore(text) {
+    if (typeof text !== "string") return null;
+    var state = parse(text);
+    if (!checkState(state)) return null;
+    if (state.lastUpdateMs === undefined) state.lastUpdateMs = null;
+    return state;
+  }
+
+  /* Where a scenario's incident is kept, and how. */
+
+  // "crisisplan-incident:v2:<plan key>:brightbrew/hacked-account"; without a plan key
+  // from the build (or with one that is not a hex digest), plan and scenario alone.
+  function storeKey(scenario, planKey) {
+    var plan = typeof planKey === "string" && HEX_KEY.test(planKey) ? planKey + ":" : "";
+    return STORE_PREFIX + "v2:" + plan + scenario;
+  }
+
+  // Where the versions before the plan key kept the incident.
+  function legacyKey(scenario) {
+    return STORE_PREFIX + scenario;
+  }
+
+  // The page's seal secret, or "" (a seal anyone can make, which still tells a damaged
+  // or hand-edited value from one this page wrote).
+  function sealSecret(given) {
+    return typeof given === "string" && HEX_KEY.test(given) ? given : "";
+  }
+
+  // The text stored under key: the state as text, and the HMAC of key and text. The
+  // key is sealed too, so a value copied from another plan's entry does not verify.
+  function seal(state, key, secret) {
+    var text = JSON.stringify(state);
+    return JSON.stringify({ format: STORE_FORMAT, version: STORE_VERSION, seal: hmacHex(secret, key + "\n" + text), state: text });
+  }
+
+  // What is stored under key, read back: {state, problem}. No entry is {null, null};
+  // an entry that is not a sealed state of this version, or (with verify) whose seal
+  // is not this page's, has a problem and no state. Never throws.
+  function unseal(stored, key, secret, verify) {
+    if (stored === null || stored === undefined) return { state: null, problem: null };
+    var entry = parse(stored);
+    if (!isRecord(entry) || entry.format !== STORE_FORMAT || entry.version !== STORE_VERSION || typeof entry.state !== "string") {
+      return { state: null, problem: "not a stored incident" };
+    }
+    if (verify && entry.seal !== hmacHex(secret, key + "\n" + entry.state)) {
+      return { state: null, problem: "not sealed by this page" };
+    }
+    var state = restore(entry.state);
+    return state ? { state: state, problem: null } : { state: null, problem: "damaged" };
+  }
+
+  /* SHA-256 and HMAC (FIPS 180-4, RFC 2104), small and synchronous: the page saves on
+     every change, and crypto.subtle answers only later (and not in every browser from
+     file://). Tested against Node's crypto in tests/js/incident-log.test.js. */
+
+  var K = [
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
+  ];
+
+  // Text as UTF-8 bytes; a lone surrogate (half an emoji) as U+FFFD, as TextEncoder does.
+  function utf8(text) {
+    var bytes = [];
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      var next = text.charCodeAt(i + 1);
+      if (c >= 0xd800 && c < 0xdc00 && next >= 0xdc00 && next < 0xe000) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+      } else if (c >= 0xd800 && c < 0xe000) {
+        c = 0xfffd;
+      }
+      if (c < 0x80) bytes.push(c);
+      else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+      else if (c < 0x10000) bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+      else bytes.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    }
+    return bytes;
+  }
+
+  function rotr(x, n) {
+    return (x >>> n) | (x << (32 - n));
+  }
+
+  // The digest of bytes, as 32 bytes.
+  function sha256(bytes) {
+    var h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    var bits = bytes.length * 8;
+    var data = bytes.concat([0x80]);
+    while (data.length % 64 !== 56) data.push(0);
+    var high = Math.floor(bits / 0x100000000);
+    data.push(high >>> 24, (high >>> 16) & 255, (high >>> 8) & 255, high & 255, bits >>> 24, (bits >>> 16) & 255, (bits >>> 8) & 255, bits & 255);
+    var w = new Array(64);
+    for (var block = 0; block < data.length; block += 64) {
+      for (var t = 0; t < 64; t++) {
+        if (t < 16) {
+          w[t] = (data[block + 4 * t] << 24) | (data[block + 4 * t + 1] << 16) | (data[block + 4 * t + 2] << 8) | data[block + 4 * t + 3];
+        } else {
+          var s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >>> 3);
+          var s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >>> 10);
+          w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
+        }
+      }
+      var v = h.slice();
+      for (t = 0; t < 64; t++) {
+        var e = v[4];
+        var a = v[0];
+        var t1 = (v[7] + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & v[5]) ^ (~e & v[6])) + K[t] + w[t]) | 0;
+        var t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]))) | 0;
+        v = [(t1 + t2) | 0, a, v[1], v[2], (v[3] + t1) | 0, e, v[5], v[6]];
+      }
+      for (t = 0; t < 8; t++) h[t] = (h[t] + v[t]) | 0;
+    }
+    var digest = [];
+    h.forEach(function (word) { digest.push(word >>> 24, (word >>> 16) & 255, (word >>> 8) & 255, word & 255); });
+    return digest;
+  }
+
+  // HMAC-SHA-256 of text with key (both text), as lowercase hex.
+  function hmacHex(key, text) {
+    var k = utf8(key);
+    if (k.length > 64) k = sha256(k);
+    var inner = [];
+    var outer = [];
+    for (var i = 0; i < 64; i++) {
+      inner.push((k[i] || 0) ^ 0x36);
+      outer.push((k[i] || 0) ^ 0x5c);
+    }
+    var digest = sha256(outer.concat(sha256(inner.concat(utf8(text)))));
+    return digest.map(function (byte) { return (byte < 16 ? "0" : "") + byte.toString(16); }).join("");
   }
 
   // The key of a ticked item in state.done: "action/action-1", "target/acknowledge".
@@ -137,7 +333,8 @@
   }
 
   // The downloadable log. page: {scenario: "plan/scenario", title: the h1's text,
-  // language}; fields with no value are left out, the others sorted by key.
+  // language, notice: the page's words saying the events were recorded in a browser
+  // and are not verified}; fields with no value are left out, the others sorted by key.
   function logDocument(page, state, nowMs) {
     var parts = String(page.scenario).split("/");
     var fields = {};
@@ -152,6 +349,11 @@
       // Material's permalink sign ends the heading's text.
       title: String(page.title || "").replace(/\u00b6$/, "").trim(),
       language: page.language,
+      // Whatever the seal said: anything sharing this browser's storage could have
+      // written these events (review.py says so in the review too).
+      recorded_in: "browser",
+      verified: false,
+      notice: String(page.notice || ""),
       started: clock.isoLocal(state.startedMs),
       saved: clock.isoLocal(nowMs),
       events: state.events,
@@ -173,7 +375,16 @@
     FORMAT: FORMAT,
     VERSION: VERSION,
     STORE_PREFIX: STORE_PREFIX,
+    SET_ASIDE_PREFIX: SET_ASIDE_PREFIX,
+    checkState: checkState,
     restore: restore,
+    storeKey: storeKey,
+    legacyKey: legacyKey,
+    sealSecret: sealSecret,
+    seal: seal,
+    unseal: unseal,
+    sha256Hex: function (text) { return sha256(utf8(text)).map(function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join(""); },
+    hmacHex: hmacHex,
     doneKey: doneKey,
     fieldKey: fieldKey,
     started: started,

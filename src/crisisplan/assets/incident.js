@@ -6,6 +6,13 @@
    entry per plan and scenario, so a reload, Back or a closed tab loses nothing, and
    ending the incident (its button) clears it.
 
+   From file:// every page opened in the browser shares that storage: any local HTML
+   file can read these notes and write its own. So the page says so (opened from a
+   file), keys the entry by the plan key the build writes, and reads back only what
+   passes crisisplan.log's checks and, from file://, carries this page's seal; what
+   does not is set aside and the reader told once (load, setAside). The log it saves
+   says the events were recorded in a browser and are not verified.
+
    This file wires the page; what can be worked out without one is in the scripts
    loaded before it, which share the namespace window.crisisplan (plain scripts, not
    ES modules: module scripts are blocked from file://):
@@ -15,7 +22,10 @@
    publish/site/scripts.py lists them in the order every page loads them.
 
    What it reads from the page (written by fragments.html.j2 and site/scenario.md.j2):
-   - div.cp-incident[data-cp-scenario="plan/scenario"] with data-cp-acknowledge-minutes,
+   - div.cp-incident[data-cp-scenario="plan/scenario"], with data-cp-plan-key (a hex
+     digest of the plan's identity: the storage key) and data-cp-plan-seal (a hex secret
+     that never goes into storage: the seal's key) when the build writes them, and
+     data-cp-acknowledge-minutes,
      data-cp-first-statement-minutes and data-cp-update-minutes (the severity's
      targets), and data-cp-words (the labels, JSON, from the gettext catalog: this
      script carries no words of its own);
@@ -78,8 +88,14 @@
   /* ---- The incident on one scenario page ------------------------------------------ */
 
   function Incident(box) {
+    var scenario = box.getAttribute("data-cp-scenario");
     this.box = box;
-    this.key = log.STORE_PREFIX + box.getAttribute("data-cp-scenario");
+    this.key = log.storeKey(scenario, box.getAttribute("data-cp-plan-key"));
+    this.legacyKey = log.legacyKey(scenario);
+    this.secret = log.sealSecret(box.getAttribute("data-cp-plan-seal"));
+    // Only from file:// can another site's page write this page's storage; over
+    // http(s) the seal is not asked for, so a rebuild with a new secret loses nothing.
+    this.verify = location.protocol === "file:";
     this.store = openStorage();
     this.words = words.parse(box.getAttribute("data-cp-words"));
     this.language = (box.closest("[lang]") || document.documentElement).getAttribute("lang") || "en";
@@ -120,20 +136,60 @@
   Incident.prototype.save = function () {
     if (!this.store || !this.state) return;
     try {
-      this.store.setItem(this.key, JSON.stringify(this.state));
+      this.store.setItem(this.key, log.seal(this.state, this.key, this.secret));
     } catch (error) {
       // Storage full: the page goes on; the log can still be downloaded.
     }
   };
 
   Incident.prototype.load = function () {
-    var saved = this.store ? log.restore(this.store.getItem(this.key)) : null;
+    var saved = this.store ? this.read() : null;
     if (saved) {
       this.state = saved;
     } else if (this.state && this.store) {
       this.state = null; // ended in another tab
     }
-    this.show();
+    try {
+      this.show();
+    } catch (error) {
+      // A state the checks let through but the page cannot show: never stuck on it.
+      this.setAside(this.key);
+      this.state = null;
+      this.show();
+    }
+  };
+
+  // The stored incident, or null; a stored value that cannot be used is set aside.
+  // An entry of the versions before the plan key is moved here once, if it passes.
+  Incident.prototype.read = function () {
+    var stored = this.store.getItem(this.key);
+    var found = log.unseal(stored, this.key, this.secret, this.verify);
+    if (found.problem) this.setAside(this.key);
+    if (stored !== null) return found.state;
+    var old = this.store.getItem(this.legacyKey);
+    if (old === null) return null;
+    var state = log.restore(old);
+    if (!state) {
+      this.setAside(this.legacyKey);
+      return null;
+    }
+    this.state = state;
+    this.save();
+    this.store.removeItem(this.legacyKey);
+    return state;
+  };
+
+  // A stored value put out of the page's way (kept under another key, in case it is
+  // someone's work), and the reader told, calmly, once: the value is gone from here.
+  Incident.prototype.setAside = function (key) {
+    try {
+      var value = this.store.getItem(key);
+      this.store.removeItem(key);
+      if (value !== null) this.store.setItem(log.SET_ASIDE_PREFIX + key, value);
+    } catch (error) {
+      // Storage refused: the value is gone from the page's key all the same.
+    }
+    this.notice.hidden = false;
   };
 
   /* The panel */
@@ -143,6 +199,11 @@
     var box = this.box;
     box.textContent = "";
     box.appendChild(element("h3", "cp-inc-title", this.w("incident_title")));
+    this.notice = element("p", "cp-inc-notice", this.w("incident_set_aside"));
+    this.notice.setAttribute("role", "status");
+    this.notice.hidden = true;
+    box.appendChild(this.notice);
+    if (location.protocol === "file:") box.appendChild(element("p", "cp-inc-storage", this.w("incident_file_storage")));
 
     this.idle = element("div", "cp-inc-idle");
     this.idle.appendChild(element("p", "cp-inc-intro", this.w("incident_intro")));
@@ -210,6 +271,7 @@
   };
 
   Incident.prototype.start = function () {
+    this.notice.hidden = true;
     // An earlier time typed in the field, or now; a later one was yesterday's.
     var started = clock.startedAt(this.startInput.value, Date.now());
     this.state = log.start(started, this.w("incident_log_started"));
@@ -578,7 +640,8 @@
     var page = {
       scenario: this.box.getAttribute("data-cp-scenario"),
       title: heading ? heading.textContent : "",
-      language: this.language
+      language: this.language,
+      notice: this.w("incident_log_unverified")
     };
     var file = log.logDocument(page, this.state, Date.now());
     var blob = new Blob([log.fileText(file)], { type: "application/json" });

@@ -18,6 +18,19 @@ from crisisplan.cli.common import (
 )
 
 
+def _plan_files(paths: tuple[Path, ...], option: str) -> list[Path]:
+    """The plans to load. '-' (what `crisisplan check -` reads as standard input) is
+    refused with a sentence, not reported as 'no such file': these tools read files."""
+    from crisisplan.plan.discovery import STDIN
+
+    if any(str(path) == STDIN for path in paths):
+        raise click.UsageError(
+            f"{option} - (a plan on standard input) works only for 'crisisplan check'; "
+            f"give the plan's file or folder, like {option} plans/acme.yaml"
+        )
+    return _plan_paths(paths)
+
+
 @click.command()
 @paths_argument
 @click.option(
@@ -31,7 +44,7 @@ def scenarios(paths: tuple[Path, ...], words: str) -> None:
     """List the scenarios with severity and triggers; with --search, best matches first."""
     from crisisplan.incident.find import find_scenarios, next_command
 
-    plans = _load_plans(_plan_paths(paths))
+    plans = _load_plans(_plan_files(paths, "crisisplan scenarios"))
     matches = find_scenarios(plans, words)
     if not matches:
         _fail(
@@ -110,7 +123,7 @@ def statement(
     """
     from crisisplan.incident.find import compose, locate_scenario, statement_rows
 
-    plans = _load_plans(_plan_paths(plan_paths))
+    plans = _load_plans(_plan_files(plan_paths, "--plan"))
     if list_all:
         rows = statement_rows(plans, scenario_id)
         header = ("SCENARIO", "STATEMENT", "CHANNEL", "LANGUAGE", "STATUS")
@@ -204,7 +217,7 @@ def drill(
     from crisisplan.render.templating import environment
 
     begin = _clock(start)
-    plans = _load_plans(_plan_paths(plan_paths))
+    plans = _load_plans(_plan_files(plan_paths, "--plan"))
     plan, scenario = locate_scenario(plans, scenario_id)
     script = build_drill(plan, scenario, begin)
     if pdf_file is None:
@@ -263,7 +276,7 @@ def review(
         write_review,
     )
 
-    plans = _load_plans(_plan_paths(plan_paths))
+    plans = _load_plans(_plan_files(plan_paths, "--plan"))
     plan, scenario = locate_scenario(plans, scenario_id)
     log = None
     if log_file is not None:

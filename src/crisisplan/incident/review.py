@@ -18,7 +18,15 @@ start from the plan's deadlines and when each was met. The log is JSON:
 Event kinds: start, action, escalation and target (ticks, with ``done``), statement
 (a statement copied, with ``language`` and its ``text``), update (an update posted)
 and note. Only strings, numbers, booleans, lists and objects, so the log converts to
-YAML and back unchanged; ``version`` rises only when a reader must change.
+YAML and back unchanged; ``version`` rises only when a reader must change. Pages since
+issue 20 add ``"recorded_in": "browser"``, ``"verified": false`` and a ``notice``
+saying so; they are not needed, because every log comes from a browser: whatever any
+other local page could write into that browser's storage can be in it, so the review
+says its events are not verified, whatever the log claims.
+
+Whatever the file holds, reading it ends in an IncidentLog or a LogError naming the
+file and the part that is wrong, never in another exception; and a review is written
+only when every date in it is one `crisisplan check` accepts (ReviewDateError).
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ from crisisplan.errors import EXIT_USAGE, CrisisplanError
 from crisisplan.files import UnsafeFile, WriteRefused, describe_os_error, read_bounded, write_new
 from crisisplan.plan.discovery import PlanSource
 from crisisplan.plan.model import Plan, Scenario
-from crisisplan.plan.values import format_minutes, parse_duration
+from crisisplan.plan.values import FIRST_YEAR, LAST_YEAR, format_minutes, parse_duration
 from crisisplan.plan.yamlfile import PLAN_FILE_NAMES
 from crisisplan.render.labels import Labels, labels_for
 from crisisplan.render.templating import environment
@@ -47,14 +55,32 @@ LOG_VERSION = 1
 MAX_LOG_BYTES = 8 * 1024 * 1024
 MAX_LOG_EVENTS = 20_000
 EVENT_KINDS = ("start", "action", "escalation", "target", "statement", "update", "note")
+TICK_KINDS = ("action", "escalation", "target")
+# The page's ids: a plan id (64 characters at most) with "-12" added for a step listed
+# twice. Far longer is not an id the page wrote.
+MAX_ID = 100
+# The review's action is due this many days after the incident.
+REVIEW_DUE_DAYS = 14
 # What the review format allows (schema: timeline maxItems, text fields).
 MAX_TIMELINE = 200
 MAX_TEXT = 10_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# What YAML may not hold, so the review would fail the check: control characters (C0
+# but tab and line breaks, DEL, C1), lone surrogates (JSON's "\ud800") and the two
+# noncharacters U+FFFE and U+FFFF.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# "escalation-3": the third step. Only a short number names one; any other is a step
+# the scenario does not have (and int() is never given thousands of digits).
+_ESCALATION = re.compile(r"escalation-([1-9][0-9]{0,3})", re.ASCII)
 
 
 class ReviewExists(CrisisplanError):
     """A review for that scenario and date is already there: never overwrite one."""
+
+
+class ReviewDateError(CrisisplanError):
+    """A review whose dates would fall outside what `crisisplan check` accepts."""
+
+    exit_code = EXIT_USAGE
 
 
 # A scenario id as the schema allows it; the incident tools also load plans that
@@ -84,7 +110,7 @@ def review_text(
     words = labels_for(plan.default_language) if words is None else words
     owner = plan.review_owner or plan.owner
     within = parse_duration(plan.review_within)
-    due = date + dt.timedelta(days=14)
+    due = _review_due(date, log)
     try:
         held_by = (date + dt.timedelta(minutes=within)).isoformat() if within else ""
     except OverflowError:
@@ -108,13 +134,34 @@ def review_text(
         owner=owner,
         owner_title=role_title(plan, owner),
         due=due.isoformat(),
-        questions=plan.review_of(scenario),
+        # A review with `questions:` and nothing under it fails the check: a plan
+        # without a review checklist gets one question to start from.
+        questions=plan.review_of(scenario) or [words["review_question_default"]],
         expected=expected,
-        log_name=_one_line(log.path.name) if log is not None else "",
+        log_name=_one_line(_shown(log.path.name)) if log is not None else "",
         timeline=timeline,
         worked=worked,
         to_fix=to_fix,
         q=lambda text: json.dumps(text, ensure_ascii=False),
+    )
+
+
+def _review_due(date: dt.date, log: IncidentLog | None) -> dt.date:
+    """The review action's due date; ReviewDateError when it (or the review's own
+    date) falls outside the years `crisisplan check` accepts."""
+    due = date + dt.timedelta(days=REVIEW_DUE_DAYS)
+    if date.year >= FIRST_YEAR and due.year <= LAST_YEAR:
+        return due
+    last = dt.date(LAST_YEAR, 12, 31) - dt.timedelta(days=REVIEW_DUE_DAYS)
+    limit = f"crisisplan's dates run from {FIRST_YEAR} to {LAST_YEAR}, so a review can be started for an incident up to {last.isoformat()}"
+    if log is None:
+        raise ReviewDateError(
+            f"the review of an incident on {date.isoformat()} would be due on {due.isoformat()}; {limit}",
+            "give --date the day the incident really began",
+        )
+    raise ReviewDateError(
+        f"{_shown(log.path)}: the incident began on {date.isoformat()}, so its review would be due on {due.isoformat()}; {limit}",
+        "give --date the day the incident really began, or fix 'started' in the log",
     )
 
 
@@ -186,23 +233,58 @@ def read_log(path: Path) -> IncidentLog:
     Raises LogError, naming the file, when it cannot be read, is not a crisisplan
     incident log, or has a malformed part (saying which event).
     """
-    from crisisplan.plan.values import FIRST_YEAR, LAST_YEAR
+    shown = _shown(path)
+    document = _log_document(path, shown)
+    reader = _LogReader(shown)
+    scenario = reader.text(document, "scenario", "the log", required=True)
+    started = reader.moment(document, "started", "the log")
+    raw_events = document.get("events", [])
+    if not isinstance(raw_events, list):
+        raise reader.problem("the log", "'events' must be a list")
+    if len(raw_events) > MAX_LOG_EVENTS:
+        raise reader.problem("the log", f"has more than {MAX_LOG_EVENTS:,} events: it is not an incident log")
+    events = [reader.event(item, f"event {number}", started) for number, item in enumerate(raw_events, start=1)]
+    started = _same_clock(started, started)
+    # The reader may type T+0 after the first ticks: show them in time order.
+    events.sort(key=lambda e: e.at)
+    return IncidentLog(path, reader.text(document, "plan", "the log"), scenario, started, tuple(events))
 
-    shown = str(path)
+
+def _shown(path: Path | str) -> str:
+    # A name that is not UTF-8 (its bytes kept as surrogates) cannot be written out.
+    return _CONTROL.sub("\ufffd", str(path))
+
+
+class _NotJson(ValueError):
+    """NaN, Infinity or -Infinity: JavaScript's JSON.stringify never writes them."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(name)
+
+
+def _log_document(path: Path, shown: str) -> dict[str, Any]:
+    """The log file's JSON object, checked for its format and version."""
     try:
         data = read_bounded(path, MAX_LOG_BYTES)
     except UnsafeFile as exc:
-        raise LogError(f"{shown}: {exc.message}", exc.hint) from None
+        # Its hint is for plans ("a .yaml file"); this is a log.
+        raise LogError(f"{shown}: {exc.message}", _DOWNLOAD_HINT) from None
     except OSError as exc:
         raise LogError(f"cannot read {shown}: {describe_os_error(exc)}", "check the file's name and that you may read it") from None
     if len(data) > MAX_LOG_BYTES:
         raise LogError(f"{shown} is larger than {MAX_LOG_BYTES // (1024 * 1024)} MiB: it is not an incident log", _DOWNLOAD_HINT)
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant)
     except UnicodeDecodeError:
         raise LogError(f"{shown} is not UTF-8 text: it is not an incident log", _DOWNLOAD_HINT) from None
     except json.JSONDecodeError as exc:
         raise LogError(f"{shown}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}", _DOWNLOAD_HINT) from None
+    except _NotJson as exc:
+        raise LogError(f"{shown} holds {exc}, which is not a JSON value: it is not an incident log", _DOWNLOAD_HINT) from None
+    except ValueError:
+        # A number of thousands of digits (Python's limit for int()).
+        raise LogError(f"{shown} holds a number far too long: it is not an incident log", _DOWNLOAD_HINT) from None
     except RecursionError:
         raise LogError(f"{shown} is nested far too deeply: it is not an incident log", _DOWNLOAD_HINT) from None
     if not isinstance(document, dict) or document.get("format") != LOG_FORMAT:
@@ -215,58 +297,54 @@ def read_log(path: Path) -> IncidentLog:
             f"{shown} is an incident log of version {version}; this crisisplan reads version {LOG_VERSION}",
             "update crisisplan (pip install -U crisisplan), then run the command again",
         )
+    return document
 
-    def problem(where: str, what: str) -> LogError:
-        return LogError(f"{shown}: {where} {what}", "download the log again from the scenario page; if it was edited, fix that part")
 
-    def text(item: dict[str, Any], key: str, where: str, required: bool = False) -> str:
+@dataclass(frozen=True)
+class _LogReader:
+    """The parts of a log's JSON, checked one by one; ``shown`` is the file's name."""
+
+    shown: str
+
+    def problem(self, where: str, what: str) -> LogError:
+        return LogError(f"{self.shown}: {where} {what}", "download the log again from the scenario page; if it was edited, fix that part")
+
+    def text(self, item: dict[str, Any], key: str, where: str, required: bool = False) -> str:
         value = item.get(key, "")
         if not isinstance(value, str) or (required and not value.strip()):
-            raise problem(where, f"'{key}' must be {'a non-empty' if required else 'a'} text")
+            raise self.problem(where, f"'{key}' must be {'a non-empty' if required else 'a'} text")
         return _CONTROL.sub("", value)
 
-    def moment(item: dict[str, Any], key: str, where: str) -> dt.datetime:
+    def moment(self, item: dict[str, Any], key: str, where: str, clock: dt.datetime | None = None) -> dt.datetime:
+        """A time in the log; with ``clock``, also as the incident's clock showed it,
+        which must stay within the years crisisplan writes too."""
         value = item.get(key)
         try:
             parsed = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            parsed = None
-        if parsed is None or not FIRST_YEAR <= parsed.year <= LAST_YEAR:
-            raise problem(where, f"'{key}' is not a date and time like 2026-11-22T10:05:00+01:00")
-        return parsed
+            shown = _same_clock(parsed, clock) if parsed is not None and clock is not None else parsed
+        except (ValueError, OverflowError):
+            parsed = shown = None
+        if parsed is None or shown is None or not all(FIRST_YEAR <= m.year <= LAST_YEAR for m in (parsed, shown)):
+            raise self.problem(
+                where, f"'{key}' is not a date and time like 2026-11-22T10:05:00+01:00 (from {FIRST_YEAR} to {LAST_YEAR})"
+            )
+        return shown
 
-    scenario = text(document, "scenario", "the log", required=True)
-    started = moment(document, "started", "the log")
-    raw_events = document.get("events", [])
-    if not isinstance(raw_events, list):
-        raise problem("the log", "'events' must be a list")
-    if len(raw_events) > MAX_LOG_EVENTS:
-        raise problem("the log", f"has more than {MAX_LOG_EVENTS:,} events: it is not an incident log")
-    events: list[LogEvent] = []
-    for number, item in enumerate(raw_events, start=1):
-        where = f"event {number}"
+    def event(self, item: object, where: str, started: dt.datetime) -> LogEvent:
         if not isinstance(item, dict):
-            raise problem(where, "is not an object with 'at' and 'kind'")
+            raise self.problem(where, "is not an object with 'at' and 'kind'")
         kind = item.get("kind")
         if kind not in EVENT_KINDS:
-            raise problem(where, f"has the kind {kind!r}; a log has {', '.join(EVENT_KINDS)}")
+            shown = kind if isinstance(kind, str) and len(kind) <= MAX_ID else "(not one of them)"
+            raise self.problem(where, f"has the kind {_CONTROL.sub('', repr(shown))}; a log has {', '.join(EVENT_KINDS)}")
         done = item.get("done", True)
         if not isinstance(done, bool):
-            raise problem(where, "'done' must be true or false")
-        events.append(
-            LogEvent(
-                _same_clock(moment(item, "at", where), started),
-                kind,
-                text(item, "id", where, required=kind in ("action", "escalation", "target")),
-                done,
-                text(item, "language", where),
-                text(item, "text", where),
-            )
-        )
-    started = _same_clock(started, started)
-    # The reader may type T+0 after the first ticks: show them in time order.
-    events.sort(key=lambda e: e.at)
-    return IncidentLog(path, text(document, "plan", "the log"), scenario, started, tuple(events))
+            raise self.problem(where, "'done' must be true or false")
+        key = self.text(item, "id", where, required=kind in TICK_KINDS)
+        if len(key) > MAX_ID:
+            raise self.problem(where, f"'id' is longer than {MAX_ID} characters: it is not a step of the runbook")
+        at = self.moment(item, "at", where, clock=started)
+        return LogEvent(at, kind, key, done, self.text(item, "language", where), self.text(item, "text", where))
 
 
 _DOWNLOAD_HINT = "use the file that 'Download log' saves from a scenario page's incident panel"
@@ -282,11 +360,18 @@ def _same_clock(moment: dt.datetime, started: dt.datetime) -> dt.datetime:
 
 def check_log_scenario(log: IncidentLog, scenario: Scenario) -> None:
     """Refuse the log of another scenario: its ticks would land on the wrong actions."""
-    if log.scenario != scenario.id:
+    if log.scenario == scenario.id:
+        return
+    shown = _shown(log.path)
+    if _SAFE_ID.fullmatch(log.scenario) and len(log.scenario) <= MAX_ID:
         raise LogError(
-            f"{log.path} is the log of scenario '{log.scenario}', not '{scenario.id}'",
-            f"run 'crisisplan review {log.scenario} --from-log {log.path}', or pick the right log",
+            f"{shown} is the log of scenario '{log.scenario}', not '{scenario.id}'",
+            f"run 'crisisplan review {log.scenario} --from-log {shown}', or pick the right log",
         )
+    raise LogError(
+        f"{shown} is the log of another scenario than '{scenario.id}' (its 'scenario' is not an id)",
+        "pick the log downloaded from this scenario's page",
+    )
 
 
 def _one_line(text: str) -> str:
@@ -299,10 +384,10 @@ def _clip(text: str) -> str:
 
 
 def _escalation_text(plan: Plan, scenario: Scenario, key: str, words: Labels) -> str | None:
-    number = key.removeprefix("escalation-")
-    if not number.isdigit() or not 1 <= int(number) <= len(scenario.escalation):
+    found = _ESCALATION.fullmatch(key)
+    if found is None or not 1 <= int(found.group(1)) <= len(scenario.escalation):
         return None
-    step = scenario.escalation[int(number) - 1]
+    step = scenario.escalation[int(found.group(1)) - 1]
 
     def titles(ids: list[str]) -> str:
         return ", ".join(role_title(plan, i) for i in ids)

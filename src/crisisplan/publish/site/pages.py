@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from crisisplan.plan.model import EscalationStep, Plan, Scenario
 from crisisplan.plan.values import parse_duration
+from crisisplan.publish.site.console_keys import plan_key, plan_seal
 from crisisplan.render.labels import labels_for
 from crisisplan.render.templating import environment, relative_link
 from crisisplan.render.views import (
@@ -170,6 +171,7 @@ def _scenario_page(
     plan = entry.plan
     words = labels_for(plan.default_language)
     page = f"{entry.slug}/scenarios/{scenario.id}.md"
+    key = plan_key(plan, entry.slug, public)
     return _render(
         "site/scenario.md.j2",
         page,
@@ -185,6 +187,8 @@ def _scenario_page(
         actions=action_views(plan, scenario),
         tell_next=_tell_next(scenario),
         incident_minutes=_incident_minutes(plan, scenario),
+        incident_key=key,
+        incident_seal=plan_seal(plan, key),
         # The incident console's words (incident.js has none of its own): its labels,
         # and the page's "T+{time}" for the time since the start.
         incident_words={key: text for key, text in words.items() if key.startswith("incident_") or key == "at_time"},
