@@ -14,9 +14,11 @@ each module (tests/browser.py, pytest_runtest_teardown below).
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import functools
 import inspect
 import os
+import pickle
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,14 +92,36 @@ def _files(folder: Path) -> dict[str, tuple[int, int]]:
     }
 
 
+def _build_once(folder: Path, options: dict[str, Any]) -> tuple[Path, BuildResult]:
+    """The examples built into folder by whichever worker comes first; its result is
+    kept beside the folder for the workers that come after."""
+    kept = folder.with_suffix(".result")
+    with open(folder.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if kept.exists():
+            # Written by this same test run a moment ago, in its own temporary folder.
+            result: BuildResult = pickle.loads(kept.read_bytes())  # noqa: S301
+        else:
+            folder.mkdir()
+            result = build_examples(folder / "site", **options)
+            kept.write_bytes(pickle.dumps(result))
+    return folder, result
+
+
 def _shared_build(
     tmp_path_factory: pytest.TempPathFactory, name: str, **options: Any
 ) -> Iterator[SharedBuild]:
     """Build the examples once into a folder of their own (the site, its PDF cache
-    beside it); after the session, fail if a test changed anything there."""
-    folder = tmp_path_factory.mktemp(name)
+    beside it); after the session, fail if a test changed anything there.
+
+    Under pytest-xdist every worker asks for the same build: the first builds it in
+    the folder the workers share, the others wait for it and read its result."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        folder = tmp_path_factory.mktemp(name)
+        result = build_examples(folder / "site", **options)
+    else:
+        folder, result = _build_once(tmp_path_factory.getbasetemp().parent / name, options)
     site = folder / "site"
-    result = build_examples(site, **options)
     before = _files(folder)
     yield site, result
     changed = sorted(set(before.items()) ^ set(_files(folder).items()))

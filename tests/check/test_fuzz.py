@@ -7,13 +7,15 @@ build either publishes a site or leaves the previous one byte for byte; the
 incident tools answer without a traceback.
 
 The seed is fixed and the budget small, so this runs the same way in CI every time
-and in well under a minute.
+and in well under a minute. A deeper search runs the same properties with more
+examples: CRISISPLAN_FUZZ_SCALE=20 pytest tests/check/test_fuzz.py.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -60,6 +62,13 @@ FUZZ = settings(
         HealthCheck.large_base_example,
     ],
 )
+
+
+def examples(count: int) -> int:
+    """How many examples a property tries: the suite's small fixed budget (the same
+    examples every run), or more for a deeper search, e.g. CRISISPLAN_FUZZ_SCALE=20."""
+    return max(1, round(count * float(os.environ.get("CRISISPLAN_FUZZ_SCALE", "1"))))
+
 
 SCHEMAS = SchemaStrategies(plan_schema())
 
@@ -162,7 +171,7 @@ def assert_json_agrees(folder: Path, files: Files, errors: int, warnings: int) -
 MINIMAL_BYTES = MINIMAL.read_bytes()
 
 
-@settings(FUZZ, max_examples=120)
+@settings(FUZZ, max_examples=examples(60))
 @given(files=any_plan())
 # Found by this test once; kept so that they are tried on every run.
 @example(files={"plan.yaml": b"plan:\n  organisation: Ex\x01\n"})
@@ -209,7 +218,7 @@ SET_PAIRS = [
 ]
 
 
-@settings(FUZZ, max_examples=30)
+@settings(FUZZ, max_examples=examples(20))
 @given(
     files=st.one_of(
         mutated_single_file(MINIMAL), mutated_single_file(SEGARKITA), mutated_folder_plan(SCHEMAS)
@@ -291,7 +300,7 @@ def build_plan(files: Files, base: Path) -> tuple[Result, Path]:
 SCRIPT_MARKERS = ("<script>alert(1)", "<img src=x onerror", 'href="javascript:')
 
 
-@settings(FUZZ, max_examples=10)
+@settings(FUZZ, max_examples=examples(10))
 @given(
     files=st.one_of(text_mutated_minimal(), text_mutated_minimal(), mutated_single_file(MINIMAL))
 )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -72,13 +74,23 @@ def public_site(public_example_build: tuple[Path, BuildResult]) -> tuple[Path, B
     return public_example_build
 
 
+def pdf_text(file: Path) -> str:
+    """A PDF's text: poppler's pdftotext where it is installed (CI installs it), as it
+    reads the examples' PDFs twenty times faster than pypdf; pypdf otherwise."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        done = subprocess.run([pdftotext, "-q", "-enc", "UTF-8", file, "-"], capture_output=True, check=True)
+        return done.stdout.decode("utf-8")
+    return "\n".join(page.extract_text() for page in PdfReader(file).pages)
+
+
 def all_text(site: Path) -> dict[str, str]:
     texts: dict[str, str] = {}
     for file in site.rglob("*"):
         if not file.is_file():
             continue
         if file.suffix == ".pdf":
-            texts[str(file)] = "\n".join(page.extract_text() for page in PdfReader(file).pages)
+            texts[str(file)] = pdf_text(file)
         elif file.suffix in (".html", ".js", ".json", ".xml", ".css", ".txt"):
             texts[str(file)] = file.read_text("utf-8", errors="replace")
     return texts
