@@ -898,6 +898,11 @@ class Plan:
     def at_key(self, path: JsonPath) -> Location:
         return self.locator.key(path)
 
+    def at_words(self, path: JsonPath, words: str) -> Location:
+        """Where words inside the text at path were written (their own line in a
+        block of text), for a problem with those words alone."""
+        return self.locator.within(path, words)
+
     # --- lookups --------------------------------------------------------------------------
 
     @property

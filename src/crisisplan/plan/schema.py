@@ -362,6 +362,10 @@ def _bad_key_name(failure: _Failure) -> Iterator[Diagnostic]:
     inner = _resolve(raw_schema.get("propertyNames", {}) if isinstance(raw_schema, dict) else {})
     title = str(inner.get("title", "key")).lower()
     example = _example(inner)
+    colon = _colon_in_item(failure, name)
+    if colon is not None:
+        yield colon
+        return
     yield Diagnostic.at(
         failure.locator.key((*failure.path, name)),
         "CP105",
@@ -370,10 +374,42 @@ def _bad_key_name(failure: _Failure) -> Iterator[Diagnostic]:
     )
 
 
+def _colon_in_item(failure: _Failure, name: str) -> Diagnostic | None:
+    """A list item like ``- Don't say: sorry`` is read as a key and its value: the
+    ': ' in the sentence, not the key, is the mistake."""
+    path = (*failure.path, name)
+    if path not in failure.locator.keys:
+        return None
+    key, value = failure.locator.key(path), failure.locator.values.get(path)
+    written = failure.locator.source.get(path)
+    in_item = bool(failure.path) and isinstance(failure.path[-1], int)
+    if not in_item or value is None or written is None or key.line != value.line or " " not in name.strip():
+        return None
+    sentence = f"{name}: {written}"
+    return Diagnostic.at(
+        key,
+        "CP001",
+        f"'{_shorten(sentence)}' is read as a key and a value, because of the ': ' in it",
+        f"put the whole item in quotes: - {_yaml_quoted(sentence)}",
+    )
+
+
+def _yaml_quoted(text: str) -> str:
+    """Text as a YAML value in quotes: double, unless it holds a double quote."""
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _malformed(failure: _Failure) -> Iterator[Diagnostic]:
     """``pattern`` and ``format``: CP105 "'1 hour' is not a valid duration" (or "is not
     a real date", or out of range), with the fixed id, the language's code or an example."""
     value, kind = failure.value, failure.kind
+    # A key that must be a language code (propertyNames' pattern) may be a sentence.
+    colon = _colon_in_item(failure, value) if isinstance(value, str) else None
+    if colon is not None:
+        yield colon
+        return
     title = str(failure.schema.get("title", failure.field)).lower()
     shown = _shorten(value)
     if kind == "format" and failure.expected == "date":

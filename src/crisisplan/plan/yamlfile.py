@@ -67,6 +67,9 @@ class Locator:
     keys: dict[JsonPath, Location] = field(default_factory=dict)
     # Scalars as the author typed them, for hints like "put +62... in quotes".
     source: dict[JsonPath, str] = field(default_factory=dict)
+    # Values written over several lines (block scalars, long quoted text) as they stand
+    # in the file, so a word inside one is reported on its own line, not the first.
+    spans: dict[JsonPath, str] = field(default_factory=dict)
 
     def value(self, path: JsonPath) -> Location:
         """The value at ``path``, or the nearest enclosing value that has a place.
@@ -84,8 +87,21 @@ class Locator:
         """The key that introduced ``path`` (for unknown or misplaced keys)."""
         return self.keys.get(path) or self.value(path)
 
+    def within(self, path: JsonPath, words: str) -> Location:
+        """Where ``words`` stand inside the text at ``path``: their own line in a value
+        written over several lines, else the value's place."""
+        where = self.value(path)
+        written = self.spans.get(path)
+        found = written.find(words) if written is not None and words else -1
+        if written is None or found < 0:
+            return where
+        line_start = written.rfind("\n", 0, found) + 1
+        if not line_start:
+            return Location(where.path, where.line, where.column + found)
+        return Location(where.path, where.line + written.count("\n", 0, found), found - line_start + 1)
+
     def graft(self, other: Locator, prefix: JsonPath) -> None:
-        for attr in ("values", "keys", "source"):
+        for attr in ("values", "keys", "source", "spans"):
             mine, theirs = getattr(self, attr), getattr(other, attr)
             for path, where in theirs.items():
                 mine[prefix + path] = where
@@ -254,13 +270,67 @@ def _syntax_hint(problem: str) -> str:
     return "check the indentation and put values with special characters in quotes"
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> LoadError:
-    """What the parser could not read, where it noticed."""
+def _syntax_error(exc: yaml.MarkedYAMLError, path: str, text: str) -> LoadError:
+    """What the parser could not read, where it noticed; or, where the parser's words
+    would mislead, the mistake that made it stumble (a tab, a # in a [list])."""
     mark = exc.problem_mark or exc.context_mark
+    known = _tab_in_indent(exc, path, text) or _comment_in_flow(exc, path, text)
+    if known is not None:
+        return LoadError(known)
     loc = Location(path, mark.line + 1, mark.column + 1) if mark is not None else Location(path)
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     return LoadError(
         Diagnostic.at(loc, "CP001", f"YAML syntax error: {problem}", _syntax_hint(problem))
+    )
+
+
+def _line_at(text: str, index: int) -> tuple[int, str]:
+    """The line holding text[index]: where it starts, and the line itself."""
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    return start, text[start : end if end >= 0 else len(text)]
+
+
+def _tab_in_indent(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic | None:
+    """libyaml says 'found character that cannot start any token' of a tab that
+    indents a line: say 'tab', on that line."""
+    mark = exc.problem_mark
+    if mark is None or not 0 <= mark.index <= len(text):
+        return None
+    _, line = _line_at(text, min(mark.index, max(len(text) - 1, 0)))
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    if "\t" not in indent:
+        return None
+    column = indent.index("\t") + 1
+    return Diagnostic.at(
+        Location(path, mark.line + 1, column),
+        "CP001",
+        "this line is indented with a tab; YAML indents with spaces only",
+        "replace the tab with spaces, lined up with the lines above (most editors can show tabs and turn them into spaces)",
+    )
+
+
+# '#' right after '[', ',' or a space inside a [list] or {mapping} starts a comment:
+# the rest of the line, closing bracket included, is dropped.
+_FLOW_COMMENT = re.compile(r"[\[{,]\s*(#[^\s,\]}]*)")
+
+
+def _comment_in_flow(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic | None:
+    """A hashtag in a [list] is read as a comment, and the parser complains lines
+    later that the list never closed: report the '#' itself."""
+    flow = exc.context_mark
+    if flow is None or "flow" not in (exc.context or "") or not 0 <= flow.index < len(text):
+        return None
+    start, line = _line_at(text, flow.index)
+    found = _FLOW_COMMENT.search(line, flow.index - start)
+    if found is None:
+        return None
+    word = found.group(1)
+    return Diagnostic.at(
+        Location(path, flow.line + 1, found.start(1) + 1),
+        "CP001",
+        f"'{word}' is read as a YAML comment: '#' after a bracket, comma or space starts one, so the list is never closed",
+        f'put the value in quotes: "{word}"',
     )
 
 
@@ -330,13 +400,15 @@ class _Builder:
         self.total_bytes = 0
         self.documents = 0
         self.root: Any = None
+        # The path of the value place() put last (None for a key or the root).
+        self.last_path: JsonPath | None = None
 
     def build(self) -> tuple[Any, Locator]:
         try:
             for event in yaml.parse(self.text, Loader=_Parser):
                 self.handle(event)
         except yaml.MarkedYAMLError as exc:
-            raise _syntax_error(exc, self.path) from None
+            raise _syntax_error(exc, self.path, self.text) from None
         except yaml.YAMLError as exc:  # reader errors (control characters) carry a position
             raise _reader_error(exc, self.text, self.path) from None
         return self.root, self.locator
@@ -385,6 +457,9 @@ class _Builder:
         else:
             src = event.value if event.implicit[0] and event.tag is None else None
         self.place(value, loc, 1, len(event.value), event.anchor, src)
+        start, end = event.start_mark, event.end_mark
+        if start is not None and end is not None and end.line > start.line and self.last_path is not None:
+            self.locator.spans[self.last_path] = self.text[start.index : end.index]
 
     def alias(self, event: yaml.AliasEvent) -> None:
         loc = self.here(event.start_mark)
@@ -472,6 +547,7 @@ class _Builder:
 
     def place(self, value: Any, loc: Location, count: int, size: int, anchor: str | None, src: str | None) -> None:
         """Put a finished scalar or alias into its parent (or make it the root)."""
+        self.last_path = None
         if anchor:
             self.anchors[anchor] = (value, count, size)
         if not self.stack:
@@ -493,6 +569,7 @@ class _Builder:
             parent.container[parent.key] = value
             parent.key = None
         self.locator.values[path] = loc
+        self.last_path = path
         if src is not None:
             self.locator.source[path] = src
 

@@ -40,7 +40,7 @@ def undeclared_placeholder(plan: Plan, context: Context) -> Iterator[Finding]:
             for name in dict.fromkeys(placeholders_in(text)):
                 if name not in declared:
                     yield Finding(
-                        plan.at((*statement.path, "text", language)),
+                        plan.at_words((*statement.path, "text", language), f"{{{name}}}"),
                         f"statement '{statement.id}' uses {{{name}}}, which is not declared",
                         _declare_hint(name, list(declared)),
                     )
@@ -67,7 +67,7 @@ def malformed_placeholder(plan: Plan, context: Context) -> Iterator[Finding]:
                 fragment = bad[0]
                 inner = re.sub(r"[^a-z0-9]+", "_", fragment.strip("{}").lower()).strip("_")
                 yield Finding(
-                    plan.at((*statement.path, "text", language)),
+                    plan.at_words((*statement.path, "text", language), fragment),
                     f"statement '{statement.id}' ({language}) has a malformed placeholder '{fragment}'",
                     f"write placeholders as {{{inner or 'name'}}}: lowercase letters, digits and underscores in single braces",
                 )
