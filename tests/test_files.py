@@ -1,5 +1,5 @@
 """files.py on its own: new files are written only where asked, never through a link,
-never over a file."""
+never over a file; crisisplan's own folders are trusted only when git vouches for them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from crisisplan.files import WriteRefused, linked_component, write_new
+from crisisplan.files import (
+    WriteRefused,
+    git_tracking_doubt,
+    linked_component,
+    tracked_by_git,
+    write_new,
+)
+from tests.gitrepo import DUBIOUS, commit_all, git, init_repo, isolate_git, make_dubious
 
 
 def test_a_new_file_is_written_with_its_folders(tmp_path: Path) -> None:
@@ -60,3 +67,74 @@ def test_a_folder_name_is_not_a_file(tmp_path: Path) -> None:
         write_new(tmp_path / "..", b"x")
     with pytest.raises(WriteRefused, match=r"already there \(a folder\)"):
         write_new(tmp_path / ".", b"x")
+
+
+# --- git_tracking_doubt: crisisplan's own folders are trusted only if git says so ---
+
+
+def _scratch(repo: Path) -> Path:
+    folder = repo / ".crisisplan-cache"
+    (folder / "pdf").mkdir(parents=True)
+    (folder / "pdf" / "entry.pdf").write_bytes(b"%PDF-1.4 forged")
+    return folder
+
+
+def test_a_folder_git_does_not_track_is_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate_git(monkeypatch, tmp_path)
+    repo = init_repo(tmp_path / "repo")
+    folder = _scratch(repo)
+    commit_all(repo)  # the cache's own .gitignore is not there: git sees it, but it is not committed
+    git(repo, "rm", "-r", "-q", "--cached", ".crisisplan-cache")
+    git(repo, "commit", "-q", "-m", "untrack")
+    assert git_tracking_doubt(folder) is None
+    assert not tracked_by_git(folder)
+    # Outside any repository there is no one to ask: nothing is tracked.
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    assert git_tracking_doubt(lone / ".crisisplan-cache") is None
+
+
+def test_a_committed_folder_is_said_to_be_committed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate_git(monkeypatch, tmp_path)
+    repo = init_repo(tmp_path / "repo [1]*")  # pathspec magic in the name is taken literally
+    folder = _scratch(repo)
+    commit_all(repo)
+    assert git_tracking_doubt(folder) == f"{folder} is committed to git"
+    assert tracked_by_git(folder)
+
+
+@pytest.mark.parametrize("how", DUBIOUS)
+def test_when_git_refuses_the_repository_the_folder_is_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    isolate_git(monkeypatch, tmp_path)
+    repo = init_repo(tmp_path / "repo")
+    folder = _scratch(repo)
+    commit_all(repo)
+    make_dubious(repo, how, monkeypatch)
+    doubt = git_tracking_doubt(folder)
+    # It used to be "not tracked" on any git error: forged PDFs were published.
+    assert doubt is not None and tracked_by_git(folder)
+    assert doubt.startswith(f"git could not tell whether {folder} is committed: detected dubious ownership")
+    assert f"(git suggests: git config --global --add safe.directory {repo})" in doubt
+
+
+def test_without_git_a_repository_cannot_vouch_for_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate_git(monkeypatch, tmp_path)
+    repo = init_repo(tmp_path / "repo")
+    folder = _scratch(repo)
+    no_git = tmp_path / "no-git"
+    no_git.mkdir()
+    monkeypatch.setenv("PATH", str(no_git))
+    assert git_tracking_doubt(folder) == (
+        f"{repo} is a git repository, but git is not installed, so crisisplan cannot tell whether {folder} is committed"
+    )
+
+
+def test_a_dot_git_that_git_says_is_no_repository_tracks_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate_git(monkeypatch, tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")  # git's answer is read in English whatever the locale
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)  # an empty .git: "not a git repository"
+    assert git_tracking_doubt(_scratch(project)) is None

@@ -274,23 +274,62 @@ def _fill(fd: int, data: bytes, remove: Callable[[], None]) -> None:
     os.close(fd)
 
 
-def tracked_by_git(path: Path) -> bool:
-    """Whether git tracks anything at or under ``path``: crisisplan's scratch and cache
-    folders never are, so tracked ones were planted (in a pull request, say)."""
-    git = shutil.which("git")
+# Long enough for a cold disk and a large index; a git that hangs must not hold CI.
+GIT_TIMEOUT_SECONDS = 30
+
+
+def git_tracking_doubt(path: Path) -> str | None:
+    """Why ``path`` cannot be taken for one of crisisplan's own scratch or cache folders,
+    which git never tracks: None when git answers that it tracks nothing at or under it
+    (or there is no repository); else a sentence, "...is committed to git" or why git
+    could not answer.
+
+    Fails closed: a cache committed in a pull request can hold forged PDFs, and git
+    refuses to answer in common CI set-ups (a checkout owned by another user is
+    "dubious ownership"), so no answer is never taken for "not tracked".
+    """
     root = repository_root(path.parent)
-    if git is None or root is None:
-        return False
+    if root is None:
+        return None
+    git = shutil.which("git")
+    if git is None:
+        return f"{root} is a git repository, but git is not installed, so crisisplan cannot tell whether {path} is committed"
+    relative = path.absolute().relative_to(root.absolute())
+    # English messages, so that "not a git repository" can be told from other errors.
+    env = {**os.environ, "LC_ALL": "C", "LANGUAGE": "C"}
+    command = [git, "--literal-pathspecs", "-C", str(root), "ls-files", "-z", "--", str(relative)]
     try:
         listed = subprocess.run(  # noqa: S603  (a fixed command; the path is ours)
-            [git, "-C", str(root), "ls-files", "-z", "--", str(path.absolute().relative_to(root.absolute()))],
-            capture_output=True,
-            timeout=30,
-            check=False,
+            command, capture_output=True, timeout=GIT_TIMEOUT_SECONDS, check=False, env=env, stdin=subprocess.DEVNULL
         )
-    except (OSError, subprocess.SubprocessError, ValueError):
-        return False
-    return bool(listed.stdout.strip(b"\0"))
+    except subprocess.TimeoutExpired:
+        return f"git did not answer within {GIT_TIMEOUT_SECONDS}s whether {path} is committed"
+    except (OSError, subprocess.SubprocessError) as exc:
+        reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+        return f"git could not be run to tell whether {path} is committed ({reason})"
+    if listed.returncode == 0:
+        return f"{path} is committed to git" if listed.stdout.strip(b"\0") else None
+    said = listed.stderr.decode("utf-8", "replace")
+    if "not a git repository" in said:
+        return None  # git's own answer: nothing here is tracked
+    return f"git could not tell whether {path} is committed: {_git_error(said, listed.returncode)}"
+
+
+def _git_error(said: str, code: int) -> str:
+    """git's error in one line, with the command it suggests (safe.directory) if any."""
+    lines = [line.strip() for line in said.splitlines() if line.strip()]
+    if not lines:
+        return f"git ls-files ended with status {code}"
+    first = lines[0].removeprefix("fatal: ").removeprefix("error: ")
+    suggested = next((line for line in lines[1:] if line.startswith("git ")), None)
+    return f"{first} (git suggests: {suggested})" if suggested else first
+
+
+def tracked_by_git(path: Path) -> bool:
+    """Whether git tracks anything at or under ``path``, or cannot say (see
+    git_tracking_doubt): crisisplan's scratch and cache folders never are tracked, so
+    tracked ones were planted (in a pull request, say)."""
+    return git_tracking_doubt(path) is not None
 
 
 def describe_os_error(exc: OSError) -> str:

@@ -55,7 +55,9 @@ def render_pdfs(run: BuildRun, runbooks: list[PdfJob], full_plans: list[FullPlan
     composed again only when one of its parts or its cover changed.
     """
     options, result, progress = run.options, run.result, run.progress
-    cache = PdfCache.beside(run.site_dir) if options.cache else None
+    cache, refused = PdfCache.open_beside(run.site_dir) if options.cache else (None, None)
+    if refused and refused not in result.warnings:
+        result.warnings.append(refused)
     # Where each PDF is published, for progress; each part as its full plan "#" its name.
     names: dict[Path, str] = {job.target: job.target.relative_to(out).as_posix() for job in runbooks}
     for full in full_plans:

@@ -11,9 +11,11 @@ The cache lives in ``.crisisplan-cache/`` beside the site, ignored by git throug
 its own ``.gitignore`` so CI can keep it between runs. An entry is used only if
 its recorded checksum matches its bytes, so a corrupt or truncated entry is
 rendered again, never published. A cache folder that git tracks was planted (a
-pull request can commit one full of forged PDFs) and is not used at all; keep the
-cache between CI runs with the CI's own cache, scoped to the branch. Nothing is
-read or written through a symbolic link.
+pull request can commit one full of forged PDFs) and is not used at all, nor is one
+git cannot vouch for (git refuses a checkout owned by another user, "dubious
+ownership", as in many CI containers): ``refusal`` says why. Keep the cache between
+CI runs with the CI's own cache, scoped to the branch. Nothing is read or written
+through a symbolic link.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from importlib import metadata
 from pathlib import Path
 
 from crisisplan import __version__
-from crisisplan.files import tracked_by_git
+from crisisplan.files import git_tracking_doubt
 from crisisplan.publish.sitefolder import CACHE_DIR
 
 FORMAT = "crisisplan-pdf-cache-1"
@@ -77,6 +79,28 @@ def cache_key(html: str, tagged: bool = True) -> str:
     return digest.hexdigest()
 
 
+def unusable(site_dir: Path) -> str | None:
+    """Why the PDF cache beside a site folder cannot be used, in words; None when it can."""
+    root = site_dir.parent / CACHE_DIR
+    if root.is_symlink() or (root / "pdf").is_symlink():
+        return f"{root} is a symbolic link; remove the link"
+    # A cache committed to the repository (or one git cannot vouch for) could hold forged PDFs.
+    return git_tracking_doubt(root)
+
+
+def refusal(site_dir: Path) -> str | None:
+    """Why a build renders every PDF again instead of using the cache, as a warning for
+    its report; None when the cache can be used."""
+    reason = unusable(site_dir)
+    if reason is None:
+        return None
+    return (
+        f"every PDF is rendered again instead of being taken from {site_dir.parent / CACHE_DIR}: {reason}. "
+        "Only a cache git vouches for is used (a committed one could hold forged PDFs); "
+        "keep it out of git, between CI runs with the CI's own cache"
+    )
+
+
 @dataclass
 class PdfCache:
     """Rendered PDFs by key, in one folder."""
@@ -85,13 +109,22 @@ class PdfCache:
 
     @classmethod
     def beside(cls, site_dir: Path) -> PdfCache | None:
-        """The cache next to a site folder; None (no caching) where it would be unsafe."""
+        """The cache next to a site folder; None (no caching) where it would be unsafe
+        (``unusable`` says why)."""
+        return cls.open_beside(site_dir)[0]
+
+    @classmethod
+    def open_beside(cls, site_dir: Path) -> tuple[PdfCache | None, str | None]:
+        """The cache next to a site folder, or None and the warning that says why not
+        (``refusal``; None too when the cache folder cannot be made: nothing to say)."""
+        warning = refusal(site_dir)
+        if warning is not None:
+            return None, warning
+        return cls._made(site_dir), None
+
+    @classmethod
+    def _made(cls, site_dir: Path) -> PdfCache | None:
         root = site_dir.parent / CACHE_DIR
-        if root.is_symlink() or (root / "pdf").is_symlink():
-            return None
-        if tracked_by_git(root):
-            # A cache committed to the repository could hold forged PDFs: not used.
-            return None
         try:
             (root / "pdf").mkdir(parents=True, exist_ok=True)
             ignore = root / ".gitignore"
