@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import CASES, invoke
 
@@ -79,3 +82,105 @@ def test_an_empty_settings_file_sets_nothing(tmp_path: Path) -> None:
     folder = _project(tmp_path, "# nothing yet\n")
     code, out, _ = invoke("check", cwd=folder)
     assert (code, out) == (0, CP711.format(severity="warning") + "1 plan checked: 1 warning\n")
+
+
+# --- the settings file stays inside the repository (CP015) ---------------------------
+
+OUTSIDE_TEXT = "hunter2-password: Jane Doe +44 20 7946 0999\n"
+
+
+def _repository(tmp_path: Path, config: str) -> Path:
+    """A git repository with a plan and crisisplan.yaml, and a secret beside it."""
+    import subprocess
+
+    folder = tmp_path / "company"
+    folder.mkdir()
+    _project(folder, config)
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    (tmp_path / "secret.yaml").write_text(OUTSIDE_TEXT, encoding="utf-8")
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "plan.yaml").write_text(OUTSIDE_TEXT, encoding="utf-8")
+    return folder
+
+
+OUTSIDE_HINT = (
+    "  hint: give a plan file or folder inside the repository, relative to crisisplan.yaml, like plans: [plans]; "
+    "a plan elsewhere can be named on the command line: crisisplan check PATH\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("listed", "column"),
+    [("../secret.yaml", 9), ("{tmp}/secret.yaml", 9), ("../secrets", 9), ("plans/../../secret.yaml", 9)],
+)
+def test_plans_outside_the_repository_are_not_read(tmp_path: Path, listed: str, column: int) -> None:
+    listed = listed.format(tmp=tmp_path)
+    folder = _repository(tmp_path, f"plans: [{listed}]\n")
+    for output_format in ("text", "sarif", "github", "json"):
+        code, out, err = invoke("check", "--format", output_format, cwd=folder)
+        assert code == 1
+        assert "hunter2" not in out + err and "Jane" not in out + err
+    code, out, _ = invoke("check", cwd=folder)
+    assert out == (
+        f"crisisplan.yaml:1:{column}: error CP015: '{listed}' is outside the repository; "
+        "crisisplan.yaml names only plans inside it\n" + OUTSIDE_HINT + "0 plans checked: 1 error\n"
+    )
+    # Nor built: the build reads the same settings.
+    code, out, err = invoke("build", "--no-pdf", cwd=folder)
+    assert code == 1 and "hunter2" not in out + err
+    assert not (folder / "site").exists()
+
+
+def test_a_link_in_the_repository_that_leads_out_is_not_followed(tmp_path: Path) -> None:
+    folder = _repository(tmp_path, "plans: [plans, plans/elsewhere, .git]\n")
+    (folder / "plans" / "elsewhere").symlink_to(tmp_path / "secrets", target_is_directory=True)
+    code, out, _ = invoke("check", cwd=folder)
+    assert code == 1 and "hunter2" not in out
+    assert "crisisplan.yaml:1:16: error CP015: 'plans/elsewhere' is outside the repository" in out
+    assert "crisisplan.yaml:1:33: error CP015: '.git' is in the repository's .git folder; crisisplan does not read it" in out
+
+
+def test_a_settings_file_linked_out_of_the_repository_is_not_read(tmp_path: Path) -> None:
+    folder = _repository(tmp_path, "")
+    (folder / "crisisplan.yaml").unlink()
+    (folder / "crisisplan.yaml").symlink_to(tmp_path / "secret.yaml")
+    code, out, err = invoke("check", "--format", "sarif", cwd=folder)
+    assert "hunter2" not in out + err
+    code, out, _ = invoke("check", cwd=folder)
+    assert code == 1
+    assert out.startswith(
+        "crisisplan.yaml:1:1: error CP015: this is a link to a file outside the repository; crisisplan does not read it\n"
+        "  hint: replace the link with the settings file itself: crisisplan reads its settings only from inside the repository\n"
+    )
+    # A link inside the repository is read as the file itself.
+    (folder / "settings").mkdir()
+    (folder / "settings" / "crisisplan.yaml").write_text("codes:\n  CP711: off\n", encoding="utf-8")
+    (folder / "crisisplan.yaml").unlink()
+    (folder / "crisisplan.yaml").symlink_to("settings/crisisplan.yaml")
+    assert invoke("check", "--strict", cwd=folder)[:2] == (0, "1 plan checked: no problems\n")
+
+
+def test_plans_given_on_the_command_line_may_be_anywhere(tmp_path: Path) -> None:
+    folder = _repository(tmp_path, "plans: [../secret.yaml]\n")
+    shutil.copytree(CASES / "valid" / "minimal", tmp_path / "elsewhere")
+    code, out, _ = invoke("check", str(tmp_path / "elsewhere"), cwd=folder)
+    # The settings' own mistake is still reported; the plan named here is checked.
+    assert code == 1 and out.endswith("1 plan checked: 1 error\n")
+    assert "CP015: '../secret.yaml' is outside the repository" in out
+
+
+def test_a_path_the_file_system_cannot_take_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    folder = _project(tmp_path, "plans: [" + "x" * 5_000 + "]\n")
+    code, out, err = invoke("check", cwd=folder)
+    assert code == 1 and "unexpectedly" not in out + err
+    assert out.startswith("crisisplan.yaml:1:9: error CP011: '" + "x" * 53 + "…" + "x" * 106 + "' cannot be used as a path:")
+
+
+def test_a_settings_file_that_is_a_list_says_what_it_holds(tmp_path: Path) -> None:
+    folder = _project(tmp_path, "- plans\n")
+    code, out, _ = invoke("check", cwd=folder)
+    assert code == 1
+    assert out.startswith(
+        "crisisplan.yaml:1:1: error CP010: the file holds a list; crisisplan.yaml holds a mapping of settings\n"
+        "  hint: crisisplan.yaml holds settings as keys at the left margin, like plans: [plans] and strict: true\n"
+    )

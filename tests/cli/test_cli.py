@@ -139,3 +139,125 @@ def test_every_command_has_help_text() -> None:
         code, output = invoke(name, "--help")
         assert code == 0, name
         assert "Usage:" in output
+
+
+# --- what the environment and the arguments may hold ---------------------------------
+
+
+def _tiny_project(tmp_path: Path) -> Path:
+    import shutil
+
+    (tmp_path / "plans").mkdir()
+    shutil.copy(CASES / "valid" / "minimal" / "plan.yaml", tmp_path / "plans" / "shop.yaml")
+    return tmp_path
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _run(*args: str, cwd: Path, env: dict[str, str]) -> tuple[int, str, str]:
+    """The CLI in a process of its own: serve waits for changes when it is not stopped."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "crisisplan", *args],
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize(
+    "value", ["abc", "-1", "1e9", " 1767225600", "1767225600.5", "\uff11\uff12", "99999999999999", "9" * 5_000]
+)
+def test_a_source_date_epoch_that_cannot_be_used_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    from tests.conftest import invoke as run
+
+    folder = _tiny_project(tmp_path)
+    shown = value if len(value) <= 40 and value.isprintable() else repr(value[:40])[1:-1] + "..."
+    message = f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 (up to the end of 2199), not '{shown}'"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    for engine in ("mkdocs", "zensical"):
+        code, out, err = run("build", "--no-pdf", "--engine", engine, cwd=folder)
+        assert (code, out) == (2, ""), err
+        assert message in err
+        assert "hint: unset it, or set it as reproducible builds do: SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)" in err
+        assert "MkDocs" not in err and "Traceback" not in err
+        assert not (folder / "site").exists()
+
+
+def test_serve_names_a_source_date_epoch_it_cannot_use_and_stops(tmp_path: Path) -> None:
+    folder = _tiny_project(tmp_path)
+    port = _free_port()
+    code, out, err = _run("serve", "--dev-addr", f"127.0.0.1:{port}", cwd=folder, env={"SOURCE_DATE_EPOCH": "abc"})
+    assert (code, out) == (2, ""), err
+    assert "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 (up to the end of 2199), not 'abc'" in err
+
+
+def test_check_dates_nothing_and_ignores_source_date_epoch(tmp_path: Path) -> None:
+    folder = _tiny_project(tmp_path)
+    code, out, err = _run("check", cwd=folder, env={"SOURCE_DATE_EPOCH": "abc"})
+    assert (code, out, err) == (0, "1 plan checked: no problems\n", "")
+
+
+def test_a_usable_source_date_epoch_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import invoke as run
+
+    folder = _tiny_project(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    code, out, err = run("build", "--no-pdf", cwd=folder)
+    assert code == 0, out + err
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_standard_input_is_for_check_only(tmp_path: Path, command: str) -> None:
+    folder = _tiny_project(tmp_path)
+    # A process of its own: a serve that took '-' for a file would wait for changes.
+    args = ("--dev-addr", f"127.0.0.1:{_free_port()}") if command == "serve" else ("--no-pdf",)
+    code, out, err = _run(command, "-", *args, cwd=folder, env={})
+    assert (code, out) == (2, ""), err
+    assert (
+        f"- (a plan on standard input) works only for 'crisisplan check'; give the plan's file or folder, "
+        f"like crisisplan {command} plans/acme.yaml"
+    ) in err
+    assert "no such file" not in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check",),
+        ("build", "--no-pdf"),
+        ("serve",),
+        ("review", "outage", "--date", "2026-11-01"),
+        ("review", "outage"),
+        ("drill", "outage"),
+        ("scenarios",),
+        ("statement", "outage"),
+    ],
+)
+@pytest.mark.parametrize("day", ["0001-01-01", "1969-12-31", "2200-01-01", "yesterday"])
+def test_a_today_outside_the_dates_plans_hold_is_refused_everywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...], day: str
+) -> None:
+    from tests.conftest import invoke as run
+
+    folder = _tiny_project(tmp_path)
+    monkeypatch.setenv("CRISISPLAN_TODAY", day)
+    code, out, err = run(*command, cwd=folder)
+    assert (code, out) == (2, ""), err
+    assert "CRISISPLAN_TODAY must be a date" in err and f"not '{day}'" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["plans"]

@@ -23,6 +23,7 @@ from typing import Any
 
 from crisisplan.check.formats import FORMATS
 from crisisplan.diagnostics import Diagnostic, Severity
+from crisisplan.files import boundary_for, describe_os_error
 from crisisplan.plan.yamlfile import JsonPath, LoadError, Locator, load_file
 from crisisplan.suggest import did_you_mean
 
@@ -46,6 +47,8 @@ class Config:
     strict: bool | None = None
     # Code -> "error", "warning" or "off".
     codes: dict[str, str] = field(default_factory=dict)
+    # plans: was written (the plans it names may all be unusable: then none is checked).
+    plans_set: bool = False
     problems: list[Diagnostic] = field(default_factory=list)
 
     def apply(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -65,24 +68,40 @@ def load_config(folder: Path | None = None) -> Config:
     """crisisplan.yaml in ``folder`` (where crisisplan runs), or an empty Config.
 
     Never raises for a bad file: what is wrong is in ``problems``, and what is right
-    is used.
+    is used. Like a plan file, the settings file and every path it names must stay
+    inside the repository (CP015): what they hold would otherwise show up in reports
+    (a CI log, code scanning) of a repository that never held it.
     """
     path = (folder or Path.cwd()) / CONFIG_FILE
-    if not path.is_file():
+    # A link is read (and refused) even when it leads nowhere or out of the repository.
+    if not path.is_file() and not path.is_symlink():
         return Config()
     shown = CONFIG_FILE if folder is None else str(path)
+    boundary = boundary_for(path)
     try:
-        document = load_file(path, shown)
+        document = load_file(path, shown, boundary)
     except LoadError as exc:
         if exc.diagnostic.code == "CP009":
             return Config(path)  # an empty file sets nothing
-        return Config(path, problems=[exc.diagnostic])
+        return Config(path, problems=[_as_settings_problem(exc.diagnostic)])
     config = Config(path, problems=list(document.warnings))
-    _read(config, document.data, document.locator, path.parent)
+    _read(config, document.data, document.locator, path.parent, boundary)
     return config
 
 
-def _read(config: Config, data: Mapping[str, Any], locator: Locator, base: Path) -> None:
+def _as_settings_problem(diagnostic: Diagnostic) -> Diagnostic:
+    """The loader's words for a plan file, said of the settings file."""
+    hints = {
+        "CP010": "crisisplan.yaml holds settings as keys at the left margin, like plans: [plans] and strict: true",
+        "CP015": "replace the link with the settings file itself: crisisplan reads its settings only from inside the repository",
+    }
+    if diagnostic.code not in hints:
+        return diagnostic
+    message = diagnostic.message.replace("a plan file holds a mapping of keys", "crisisplan.yaml holds a mapping of settings")
+    return Diagnostic(diagnostic.path, diagnostic.line, diagnostic.column, diagnostic.code, diagnostic.severity, message, hints[diagnostic.code])
+
+
+def _read(config: Config, data: Mapping[str, Any], locator: Locator, base: Path, boundary: Path) -> None:
     problems = config.problems
 
     def wrong(where: JsonPath, code: str, message: str, hint: str, key: bool = False) -> None:
@@ -94,40 +113,18 @@ def _read(config: Config, data: Mapping[str, Any], locator: Locator, base: Path)
             wrong(
                 (key,),
                 "CP102",
-                f"crisisplan.yaml has no setting '{key}'",
+                f"crisisplan.yaml has no setting '{_short(str(key))}'",
                 did_you_mean(str(key), list(_KEYS), "its settings are"),
                 key=True,
             )
         elif key == "plans":
-            paths = [value] if isinstance(value, str) else value
-            if (
-                not isinstance(paths, list)
-                or not paths
-                or not all(isinstance(p, str) and p for p in paths)
-            ):
-                wrong(
-                    (key,),
-                    "CP103",
-                    "plans: must be a path or a list of paths",
-                    "write plans: [plans] or plans: [plans/brightbrew, plans/segarkita.yaml]",
-                )
-                continue
-            for index, item in enumerate(paths):
-                if not (base / item).exists():
-                    wrong(
-                        (key,) if isinstance(value, str) else (key, index),
-                        "CP011",
-                        f"'{item}' does not exist",
-                        "give a plan file or folder, relative to crisisplan.yaml",
-                    )
-            # A missing one is reported here, at its line, rather than again as a plan.
-            config.plans = [_shown(base / p) for p in paths if (base / p).exists()]
+            _read_plans(config, value, base, boundary, wrong)
         elif key == "format":
             if value not in FORMATS:
                 wrong(
                     (key,),
                     "CP104",
-                    f"'{value}' is not a known format",
+                    f"'{_short(str(value))}' is not a known format",
                     did_you_mean(str(value), FORMATS),
                 )
             else:
@@ -137,13 +134,79 @@ def _read(config: Config, data: Mapping[str, Any], locator: Locator, base: Path)
                 wrong(
                     (key,),
                     "CP103",
-                    f"strict: must be true or false, not '{value}'",
+                    f"strict: must be true or false, not '{_short(str(value))}'",
                     "write strict: true or strict: false",
                 )
             else:
                 config.strict = value
         else:
             _read_codes(config, value, locator, wrong)
+
+
+def _read_plans(config: Config, value: Any, base: Path, boundary: Path, wrong: Any) -> None:
+    """plans: each path relative to crisisplan.yaml, inside the repository, and there."""
+    config.plans_set = True
+    paths = [value] if isinstance(value, str) else value
+    if not isinstance(paths, list) or not paths or not all(isinstance(p, str) and p for p in paths):
+        wrong(
+            ("plans",),
+            "CP103",
+            "plans: must be a path or a list of paths",
+            "write plans: [plans] or plans: [plans/brightbrew, plans/segarkita.yaml]",
+        )
+        return
+    for index, item in enumerate(paths):
+        where = ("plans",) if isinstance(value, str) else ("plans", index)
+        problem = _unusable_plan_path(base / item, boundary)
+        if problem is None:
+            # A missing one is reported here, at its line, rather than again as a plan.
+            config.plans.append(_shown(base / item))
+        else:
+            code, message, hint = problem
+            wrong(where, code, f"'{_short(item)}' {message}", hint)
+
+
+def _unusable_plan_path(path: Path, boundary: Path) -> tuple[str, str, str] | None:
+    """Why a path crisisplan.yaml names cannot be read as plans (code, message, hint), or None.
+
+    Whether it is inside the repository is asked first, and only of the path and the
+    links on the way: nothing outside is opened, and a report does not even say
+    whether something exists there.
+    """
+    try:
+        real = path.resolve()
+        inside = real == boundary or real.is_relative_to(boundary)
+        if inside and ".git" in real.relative_to(boundary).parts:
+            return (
+                "CP015",
+                "is in the repository's .git folder; crisisplan does not read it",
+                "give a plan file or folder, relative to crisisplan.yaml, like plans: [plans]",
+            )
+        if not inside:
+            return (
+                "CP015",
+                "is outside the repository; crisisplan.yaml names only plans inside it",
+                "give a plan file or folder inside the repository, relative to crisisplan.yaml, like plans: [plans]; "
+                "a plan elsewhere can be named on the command line: crisisplan check PATH",
+            )
+        if path.exists():
+            return None
+    except OSError as exc:  # a name too long for the file system...
+        return ("CP011", f"cannot be used as a path: {describe_os_error(exc)}", "give a plan file or folder, relative to crisisplan.yaml")
+    except RuntimeError:
+        return ("CP011", "is a link that leads round in a loop", "give a plan file or folder, relative to crisisplan.yaml")
+    except ValueError:  # a NUL character
+        return ("CP011", "cannot be a file name", "give a plan file or folder, relative to crisisplan.yaml")
+    return ("CP011", "does not exist", "give a plan file or folder, relative to crisisplan.yaml")
+
+
+def _short(text: str, limit: int = 160) -> str:
+    """A value as a message quotes it: a path of thousands of characters is not read
+    whole, but its start and its file name are."""
+    if len(text) <= limit:
+        return text
+    head = limit // 3
+    return text[:head] + "…" + text[len(text) - (limit - head - 1) :]
 
 
 def _read_codes(config: Config, value: Any, locator: Locator, wrong: Any) -> None:
@@ -174,7 +237,7 @@ def _read_codes(config: Config, value: Any, locator: Locator, wrong: Any) -> Non
                 wrong(
                     ("codes", code),
                     "CP104",
-                    f"unknown code '{code}'",
+                    f"unknown code '{_short(str(code))}'",
                     code_hint(str(code), list(REGISTRY)),
                     key=True,
                 )
@@ -183,7 +246,7 @@ def _read_codes(config: Config, value: Any, locator: Locator, wrong: Any) -> Non
             wrong(
                 ("codes", code),
                 "CP104",
-                f"'{level}' is not a severity",
+                f"'{_short(str(level))}' is not a severity",
                 did_you_mean(str(level), LEVELS, "write one of"),
             )
             continue

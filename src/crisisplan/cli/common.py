@@ -85,7 +85,9 @@ def _today() -> dt.date:
 def _plan_paths(paths: tuple[Path, ...], config: Config | None = None) -> list[Path]:
     if paths:
         return list(paths)
-    if config is not None and config.plans:
+    if config is not None and (config.plans or config.plans_set):
+        # None, when every path crisisplan.yaml names was refused: its report says
+        # why, rather than plans/ being checked in their place.
         return list(config.plans)
     if not DEFAULT_PLANS.exists():
         raise click.UsageError(
@@ -108,9 +110,11 @@ def _build_options(
 ) -> BuildOptions:
     from crisisplan.publish.options import BuildOptions
 
+    _refuse_stdin(paths)
+    _build_epoch()
     check_config = _project_config()
-    if config_file is None and Path("mkdocs.yml").is_file():
-        config_file = Path("mkdocs.yml")
+    if config_file is None and (Path("mkdocs.yml").is_file() or Path("mkdocs.yml").is_symlink()):
+        config_file = _found_mkdocs_config(Path("mkdocs.yml"))
     return BuildOptions(
         paths=_plan_paths(paths, check_config),
         site_dir=_configured_site_dir(site_dir, config_file),
@@ -125,6 +129,47 @@ def _build_options(
         engine=engine,
         check_config=check_config,
     )
+
+
+def _refuse_stdin(paths: tuple[Path, ...], option: str = "") -> None:
+    """'-' (a plan on standard input) is for check only: sites and the incident tools
+    read plans from files. option: how the paths were given, like --plan."""
+    from crisisplan.plan.discovery import STDIN
+
+    if any(str(path) == STDIN for path in paths):
+        context = click.get_current_context(silent=True)
+        command = context.info_name if context is not None else "build"
+        given = f"{option} -" if option else "-"
+        example = f"{option} plans/acme.yaml" if option else f"crisisplan {command} plans/acme.yaml"
+        raise click.UsageError(
+            f"{given} (a plan on standard input) works only for 'crisisplan check'; "
+            f"give the plan's file or folder, like {example}"
+        )
+
+
+def _build_epoch() -> None:
+    """SOURCE_DATE_EPOCH, refused as CRISISPLAN_TODAY is when it cannot be used."""
+    from crisisplan.publish.editions import EpochError, build_epoch
+
+    try:
+        build_epoch()
+    except EpochError as error:
+        raise click.UsageError(f"{error.message}\n  hint: {error.hint}") from None
+
+
+def _found_mkdocs_config(path: Path) -> Path:
+    """mkdocs.yml found here (not named with --config-file) is read as a plan file
+    is: never through a link out of the repository, whose settings (and errors
+    quoting them) would reach the site and the build log."""
+    from crisisplan.files import UnsafeFile, boundary_for, check_inside
+
+    try:
+        check_inside(path, boundary_for(path))
+    except UnsafeFile as exc:
+        raise click.UsageError(f"{path}: {exc.message}\n  hint: replace the link with the file itself, or name a configuration with --config-file") from None
+    except OSError as exc:
+        raise click.UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return path
 
 
 def _configured_site_dir(site_dir: Path, config_file: Path | None) -> Path:

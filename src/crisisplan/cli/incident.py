@@ -11,6 +11,7 @@ from crisisplan.cli.common import (
     _fail,
     _load_plans,
     _plan_paths,
+    _refuse_stdin,
     _today,
     paper_option,
     paths_argument,
@@ -18,16 +19,9 @@ from crisisplan.cli.common import (
 )
 
 
-def _plan_files(paths: tuple[Path, ...], option: str) -> list[Path]:
-    """The plans to load. '-' (what `crisisplan check -` reads as standard input) is
-    refused with a sentence, not reported as 'no such file': these tools read files."""
-    from crisisplan.plan.discovery import STDIN
-
-    if any(str(path) == STDIN for path in paths):
-        raise click.UsageError(
-            f"{option} - (a plan on standard input) works only for 'crisisplan check'; "
-            f"give the plan's file or folder, like {option} plans/acme.yaml"
-        )
+def _plan_files(paths: tuple[Path, ...], option: str = "") -> list[Path]:
+    """The plans to load; '-' is refused with a sentence, not "no such file"."""
+    _refuse_stdin(paths, option)
     return _plan_paths(paths)
 
 
@@ -44,7 +38,7 @@ def scenarios(paths: tuple[Path, ...], words: str) -> None:
     """List the scenarios with severity and triggers; with --search, best matches first."""
     from crisisplan.incident.find import find_scenarios, next_command
 
-    plans = _load_plans(_plan_files(paths, "crisisplan scenarios"))
+    plans = _load_plans(_plan_files(paths))
     matches = find_scenarios(plans, words)
     if not matches:
         _fail(

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from crisisplan.check.pipeline import check_paths
-from crisisplan.files import describe_os_error
+from crisisplan.errors import CrisisplanError
+from crisisplan.files import boundary_for, describe_os_error
+from crisisplan.plan.discovery import STDIN, discover
 from crisisplan.plan.public import personal_data_in_public_text
 from crisisplan.publish import uptodate
 from crisisplan.publish.editions import (
     Edition,
+    EpochError,
+    build_epoch,
     declare_language,
     edition_entries,
     generate_editions,
@@ -27,14 +31,16 @@ from crisisplan.publish.editions import (
     site_plans,
 )
 from crisisplan.publish.options import BuildError, BuildOptions, BuildResult, BuildRun
-from crisisplan.publish.pdf.cache import PdfCache
+from crisisplan.publish.pdf.cache import PdfCache, unusable
 from crisisplan.publish.pdf.weasy import PdfJob, Progress
 from crisisplan.publish.pdfs import FullPlan, pdf_jobs, render_pdfs
 from crisisplan.publish.site.mkdocs_site import (
     SiteBuildError,
     UnsafeDocsFile,
     build_site,
+    custom_dir_of,
     docs_dir_of,
+    user_config,
 )
 from crisisplan.publish.site.offline import write_offline_files
 from crisisplan.publish.site.pages import SitePlan
@@ -43,7 +49,9 @@ from crisisplan.publish.site.zensical_site import build_site_zensical
 from crisisplan.publish.sitefolder import (
     CACHE_DIR,
     BuildLocked,
+    UnsafeDocsDir,
     UnsafeSiteDir,
+    guard_docs_dir,
     guard_site_dir,
     mark_site,
     new_scratch,
@@ -58,14 +66,56 @@ ENGINES = {"mkdocs": build_site, "zensical": build_site_zensical}
 
 
 def _guard(options: BuildOptions) -> None:
+    """Refuse, before the plans are checked and anything is written, what the build
+    cannot use: a SOURCE_DATE_EPOCH or mkdocs.yml it cannot read, a docs or theme
+    folder that would publish the plan files, a site folder whose replacement would
+    lose something."""
+    try:
+        build_epoch()
+        # Read here, whole: a broken mkdocs.yml must not leave the docs folder unknown.
+        user_config(options.config_file)
+    except (EpochError, SiteBuildError) as exc:
+        raise BuildError(_said(exc)) from None
     docs = docs_dir_of(options.config_file)
-    guard_site_dir(
-        options.site_dir,
-        plans=list(options.paths),
-        config_file=options.config_file,
-        docs_dir=docs,
-        force=options.force,
-    )
+    try:
+        guard_site_dir(
+            options.site_dir,
+            plans=list(options.paths),
+            config_file=options.config_file,
+            docs_dir=docs,
+            force=options.force,
+        )
+        folders, files = _plan_folders_and_files(options.paths)
+        guard_docs_dir(docs, folders=folders, files=files, config_file=options.config_file)
+        theme = custom_dir_of(options.config_file)
+        if theme is not None and options.config_file is not None:
+            guard_docs_dir(
+                theme,
+                folders=folders,
+                files=files,
+                config_file=options.config_file,
+                setting="custom_dir",
+                boundary=boundary_for(options.config_file),
+            )
+    except (UnsafeSiteDir, UnsafeDocsDir) as exc:
+        raise BuildError(_said(exc)) from None
+
+
+def _said(exc: CrisisplanError) -> str:
+    return f"{exc.message}\n  hint: {exc.hint}" if exc.hint else exc.message
+
+
+def _plan_folders_and_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """The folders that hold plans and every plan file the build reads, as discovery
+    finds them (a plan named on standard input has neither)."""
+    named = [path for path in paths if str(path) != STDIN]
+    try:
+        sources, _ = discover(named)
+        folders = [path for path in named if path.is_dir()] + [source.path for source in sources if source.is_folder]
+        files = [path for path in named if path.is_file()] + [file for source in sources for file in source.files()]
+    except OSError as exc:
+        raise BuildError(f"cannot read the plans: {describe_os_error(exc)}") from None
+    return folders, files
 
 
 def build(
@@ -81,10 +131,7 @@ def build(
     the previous site is then left exactly as it was.
     """
     started = clock()
-    try:
-        _guard(options)
-    except UnsafeSiteDir as exc:
-        raise BuildError(f"{exc.message}\n  hint: {exc.hint}") from None
+    _guard(options)
     report = check_paths(options.paths, today=options.today, config=options.check_config)
     checked = clock()
     if options.public:
@@ -100,8 +147,6 @@ def build(
         # A docs file that is a link out of the repository: reported like a plan problem.
         report.diagnostics = sorted({*report.diagnostics, exc.diagnostic})
         return result
-    except UnsafeSiteDir as exc:
-        raise BuildError(f"{exc.message}\n  hint: {exc.hint}") from None
     except BuildLocked as exc:
         raise BuildError(f"{exc}; nothing was published") from None
     except CatalogError as exc:
@@ -139,7 +184,8 @@ def _render_share(run: BuildRun, shard: tuple[int, int], plans: list[SitePlan]) 
     if not options.pdf or not options.cache:
         raise BuildError("--shard renders PDFs into the cache: it cannot be used with --no-pdf or --no-cache")
     if PdfCache.beside(site_dir) is None:
-        raise BuildError(f"--shard renders into the PDF cache, and {site_dir.parent / CACHE_DIR} cannot be used (a link, or committed to git)")
+        why = unusable(site_dir) or f"{site_dir.parent / CACHE_DIR} cannot be made"
+        raise BuildError(f"--shard renders into the PDF cache, and it cannot be used: {why}")
     editions = site_editions(plans)
     groups = [(language, entry) for language, entries in edition_entries(options, editions, plans) for entry in entries]
     # Largest first onto the least loaded share: the same plans give the same shares.

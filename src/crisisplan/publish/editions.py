@@ -13,11 +13,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from crisisplan.check.pipeline import Report
+from crisisplan.errors import EXIT_USAGE, CrisisplanError
 from crisisplan.plan.localtext import in_language
 from crisisplan.plan.model import Plan
 from crisisplan.plan.public import public_edition
 from crisisplan.plan.today import today as current_day
-from crisisplan.plan.values import parse_date
+from crisisplan.plan.values import LAST_YEAR, parse_date
 from crisisplan.publish.options import BuildOptions
 from crisisplan.publish.site.pages import Editions, Pages, SitePlan, generate, nav_title
 from crisisplan.render.labels import labels_for
@@ -39,11 +40,39 @@ def site_plans(report: Report) -> list[SitePlan]:
     return sorted(entries, key=lambda e: e.slug)
 
 
+# The reproducible-builds variable that dates a build's output (sitemap.xml, PDFs).
+EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
+# Dates in plans run to the end of LAST_YEAR; so may the build's.
+_LAST_EPOCH = int(dt.datetime(LAST_YEAR + 1, 1, 1, tzinfo=dt.UTC).timestamp()) - 1
+
+
+class EpochError(CrisisplanError):
+    """SOURCE_DATE_EPOCH is set to something that is not a usable time."""
+
+    exit_code = EXIT_USAGE
+
+
+def build_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH in seconds, or None when it is not set; EpochError when it
+    cannot be used, so that neither MkDocs nor Zensical fails on it in its own words."""
+    value = os.environ.get(EPOCH_VARIABLE)
+    if not value:
+        return None
+    # ASCII digits only, as `date +%s` writes them: no sign, no spaces, no fraction.
+    if value.isascii() and value.isdigit() and len(value) <= len(str(_LAST_EPOCH)) and int(value) <= _LAST_EPOCH:
+        return int(value)
+    shown = value if len(value) <= 40 and value.isprintable() else repr(value[:40])[1:-1] + "..."
+    raise EpochError(
+        f"{EPOCH_VARIABLE} must be a whole number of seconds since 1970 (up to the end of {LAST_YEAR}), not '{shown}'",
+        f"unset it, or set it as reproducible builds do: {EPOCH_VARIABLE}=$(git log -1 --format=%ct)",
+    )
+
+
 @contextmanager
 def reproducible_dates(entries: list[SitePlan]) -> Iterator[None]:
     """Without SOURCE_DATE_EPOCH, MkDocs stamps today's date into sitemap.xml; pin it
     to the plans' last review so that the same plans give the same files."""
-    if os.environ.get("SOURCE_DATE_EPOCH") or not entries:
+    if build_epoch() is not None or not entries:
         yield
         return
     dates = []
@@ -53,11 +82,11 @@ def reproducible_dates(entries: list[SitePlan]) -> Iterator[None]:
             dates.append(day)
     stamp = max(dates) if dates else dt.date(2000, 1, 1)
     epoch = int(dt.datetime(stamp.year, stamp.month, stamp.day, tzinfo=dt.UTC).timestamp())
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    os.environ[EPOCH_VARIABLE] = str(epoch)
     try:
         yield
     finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
+        os.environ.pop(EPOCH_VARIABLE, None)
 
 
 def site_editions(plans: list[SitePlan]) -> Editions:

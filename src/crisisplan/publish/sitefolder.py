@@ -3,6 +3,8 @@
 `crisisplan build` runs in CI with write access to the repository, with options and
 files that come from many hands. So:
 
+* the docs folder is refused when it is, holds or sits in a plan folder, or holds a
+  plan file (even through a link): MkDocs would publish the plan's YAML as it is;
 * the site folder is refused, with nothing touched, when it is or holds the current
   folder, the repository, a plan, the MkDocs config or the docs folder, when it is a
   symbolic link, or when it holds files crisisplan did not write (unless --force,
@@ -33,6 +35,7 @@ from pathlib import Path
 
 from crisisplan.errors import CrisisplanError
 from crisisplan.files import repository_root, tracked_by_git
+from crisisplan.plan.yamlfile import PLAN_FILE_NAMES
 
 SITE_MARKER = ".crisisplan-site"
 MARKER_TEXT = (
@@ -147,6 +150,96 @@ def _guard_site_dir(
         f"{shown} holds files crisisplan did not write ({examples}); a build replaces the whole folder",
         "publish to another folder with --site-dir, empty this one, or pass --force to replace it",
     )
+
+
+class UnsafeDocsDir(CrisisplanError):
+    """The docs folder would publish plan files as they are; ``hint`` says what to do."""
+
+
+def guard_docs_dir(
+    docs_dir: Path,
+    *,
+    folders: Sequence[Path],
+    files: Sequence[Path],
+    config_file: Path | None,
+    setting: str = "docs_dir",
+    boundary: Path | None = None,
+) -> None:
+    """Refuse a docs folder that is, holds or sits in a plan folder (``folders``: the
+    plan folders and folders of plans the build reads), or holds one of the plan
+    files it reads (``files``), itself or through a link; touch nothing.
+
+    MkDocs and Zensical publish every file of the docs folder as it is: a plan's
+    YAML (names, phone numbers) would be on the site, in the public edition too,
+    and in the offline copy the service worker keeps. They publish the files of
+    the theme's custom_dir too: ``setting`` "custom_dir" guards that folder, and
+    with ``boundary`` (the repository) refuses it outside.
+    """
+    if not docs_dir.is_dir():
+        return  # nothing is published from it
+    try:
+        _guard_docs_dir(docs_dir, folders, files, config_file, setting, boundary)
+    except (OSError, RuntimeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UnsafeDocsDir(f"the {_FOLDER[setting]} {docs_dir} cannot be used: {reason}", f"check {setting}: in mkdocs.yml") from None
+
+
+_FOLDER = {"docs_dir": "docs folder", "custom_dir": "theme folder"}
+_KEPT_APART = {"docs_dir": ("the team's own pages", "docs"), "custom_dir": ("theme overrides", "overrides")}
+
+
+def _guard_docs_dir(
+    docs_dir: Path,
+    folders: Sequence[Path],
+    files: Sequence[Path],
+    config_file: Path | None,
+    setting: str,
+    boundary: Path | None,
+) -> None:
+    real = docs_dir.resolve()
+    where = f"{setting}: in {config_file}" if config_file else f"a mkdocs.yml with {setting}:"
+    kind = _FOLDER[setting]
+    if boundary is not None and not _within(real, boundary):
+        raise UnsafeDocsDir(
+            f"the {kind} {docs_dir} is outside the repository; crisisplan does not publish it",
+            f"keep the folder that {where} names inside the repository",
+        )
+    what_and_example = _KEPT_APART[setting]
+    hint = f"keep {what_and_example[0]} in a folder apart from the plans, set by {where}, like {setting}: {what_and_example[1]}"
+    published = "the site would publish the plan files as they are, names and phone numbers included, in the public edition too"
+    # The closest relation first: the plan folder itself, then the outermost one it
+    # holds, then the innermost one it sits in.
+    outermost_first = sorted({folder.resolve(): folder for folder in folders}.items(), key=lambda f: len(f[0].parts))
+    relations: list[tuple[str, Callable[[Path], bool], list[tuple[Path, Path]]]] = [
+        ("is", lambda target: target == real, outermost_first),
+        ("holds", lambda target: _within(target, real), outermost_first),
+        ("is inside", lambda target: _within(real, target), outermost_first[::-1]),
+    ]
+    for relation, holds, ordered in relations:
+        for target, folder in ordered:
+            if holds(target):
+                what = "a plan folder" if _is_plan_folder(target) else "the plans folder"
+                named = "" if str(folder) == str(docs_dir) else f" {folder}"
+                raise UnsafeDocsDir(f"the {kind} {docs_dir} {relation} {what}{named}: {published}", hint)
+    plan_files = {file.resolve(): file for file in files}
+    for file, shown in plan_files.items():
+        if _within(file, real):
+            raise UnsafeDocsDir(f"the {kind} {docs_dir} holds the plan file {shown}: {published}", hint)
+    # A link in the docs to a plan file publishes it just the same. (Links to folders
+    # are refused as the docs are copied, CP015.)
+    for here, _, names in os.walk(docs_dir, followlinks=False):
+        for name in names:
+            path = Path(here) / name
+            linked = path.resolve() if path.is_symlink() else None
+            if linked in plan_files:
+                raise UnsafeDocsDir(
+                    f"{path} in the {kind} is a link to the plan file {plan_files[linked]}: {published}",
+                    "remove the link: the plan's pages are generated from it",
+                )
+
+
+def _is_plan_folder(folder: Path) -> bool:
+    return any((folder / name).is_file() for name in PLAN_FILE_NAMES)
 
 
 # --- the work folder, the lock and the swap ----------------------------------------

@@ -19,6 +19,7 @@ from typing import Any
 from crisisplan.diagnostics import Diagnostic, Location
 from crisisplan.errors import CrisisplanError
 from crisisplan.files import UnsafeFile, boundary_for, check_inside, special_file
+from crisisplan.plan.yamlfile import MAX_NODES
 from crisisplan.publish.site.pages import NavItem, Pages
 from crisisplan.publish.site.scripts import SCRIPTS, write_generated_script
 
@@ -51,6 +52,8 @@ def _material_languages() -> tuple[set[str], set[str]]:
 
 
 def user_config(config_file: Path | None) -> dict[str, Any]:
+    """The settings in mkdocs.yml ({} without one, or for an empty one); SiteBuildError
+    names the file, the line and what to write when it cannot be used."""
     if config_file is None:
         return {}
     import yaml
@@ -59,10 +62,85 @@ def user_config(config_file: Path | None) -> dict[str, Any]:
 
     try:
         with config_file.open("rb") as handle:
-            loaded = yaml_load(handle)
+            # The shape first, from the YAML nodes, which know their lines: MkDocs'
+            # loader says only "expected a mapping", or fails on its own (!!binary).
+            _check_shape(yaml.compose(handle, Loader=yaml.SafeLoader), config_file)
+            handle.seek(0)
+            # Typed as a dict, but YAML can hold anything: checked below.
+            loaded: Any = yaml_load(handle)
     except (OSError, yaml.YAMLError, ValueError, MkDocsException) as exc:
         raise SiteBuildError(f"cannot read {config_file}: {exc}") from None
-    return loaded if isinstance(loaded, dict) else {}
+    except RecursionError:
+        raise SiteBuildError(f"{config_file} nests lists and mappings too deeply to be read", _TOP_LEVEL_HINT) from None
+    except (TypeError, AttributeError) as exc:
+        # An INHERIT: file that is not a mapping, which MkDocs cannot merge.
+        raise SiteBuildError(
+            f"cannot read {config_file}: {exc}", "the file it names with INHERIT: must hold settings as keys too"
+        ) from None
+    if loaded is None:
+        return {}  # only comments: MkDocs' defaults
+    if not isinstance(loaded, dict) or not all(isinstance(key, str) for key in loaded):
+        raise SiteBuildError(f"{config_file} (with what it inherits) must hold settings as keys, like site_name: Crisis runbook")
+    for key in ("docs_dir", "site_dir"):
+        value = loaded.get(key)
+        if key in loaded and (not isinstance(value, str) or not value.strip()):
+            raise SiteBuildError(f"{key}: in {config_file} must be a folder's path, not {_shown_value(value)}", f"write {key}: {key.removesuffix('_dir')}")
+    return loaded
+
+
+_TOP_LEVEL_HINT = "write each setting at the left margin as name: value, like site_name: Crisis runbook"
+
+
+def _check_shape(node: Any, config_file: Path) -> None:
+    """mkdocs.yml's top level is a mapping whose keys are names: say where it is not."""
+    import yaml
+
+    if node is None or node.tag == "tag:yaml.org,2002:null":
+        return  # empty: MkDocs' defaults
+    if _expanded_size(node, {}) > MAX_NODES:
+        # MkDocs writes out the whole configuration (even for a debug line nobody
+        # sees): a few lines of aliases would hold the build for minutes.
+        raise SiteBuildError(
+            f"{config_file} holds more than {MAX_NODES:,} values once its anchors and aliases are expanded",
+            "write the settings out without chains of aliases (*name)",
+        )
+    where = f"{config_file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
+    if not isinstance(node, yaml.MappingNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        raise SiteBuildError(f"{where}: {config_file.name} holds {kind}; its top level must be settings as keys", _TOP_LEVEL_HINT)
+    for key, _ in node.value:
+        if key.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:merge"):
+            continue
+        at = f"{config_file}:{key.start_mark.line + 1}:{key.start_mark.column + 1}"
+        shown = _shown_value(key.value) if isinstance(key, yaml.ScalarNode) else "a list or mapping"
+        raise SiteBuildError(
+            f"{at}: {shown} is not a setting name; the top level of {config_file.name} must be settings named by words",
+            _TOP_LEVEL_HINT,
+        )
+
+
+def _expanded_size(node: Any, sizes: dict[int, int]) -> int:
+    """How many values a YAML node stands for with its aliases expanded, counting each
+    node once however often it is referred to (and once inside itself)."""
+    import yaml
+
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    sizes[id(node)] = 1
+    if isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    else:
+        children = []
+    sizes[id(node)] = 1 + sum(_expanded_size(child, sizes) for child in children)
+    return sizes[id(node)]
+
+
+def _shown_value(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def docs_dir_of(config_file: Path | None) -> Path:
@@ -73,6 +151,20 @@ def docs_dir_of(config_file: Path | None) -> Path:
         user = {}  # reported by the build itself
     base = config_file.parent if config_file else Path()
     return base / str(user.get("docs_dir", "docs"))
+
+
+def custom_dir_of(config_file: Path | None) -> Path | None:
+    """theme: custom_dir: in mkdocs.yml, relative to it, or None: MkDocs publishes
+    every file there that is not a template, as it does the docs folder's."""
+    try:
+        user = user_config(config_file)
+    except SiteBuildError:
+        return None  # reported by the build itself
+    theme = user.get("theme")
+    value = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if not isinstance(value, str) or not value.strip() or config_file is None:
+        return None
+    return config_file.parent / value
 
 
 def site_dir_of(config_file: Path | None) -> Path | None:
@@ -190,14 +282,17 @@ def _user_pages(docs: Path) -> list[str]:
 
 
 @contextmanager
-def _capture_mkdocs_log() -> Iterator[list[str]]:
-    """MkDocs reports through logging; keep its warnings for our own report."""
+def _capture_mkdocs_log(errors: list[str] | None = None) -> Iterator[list[str]]:
+    """MkDocs reports through logging; keep its warnings for our own report, and its
+    errors in ``errors``: they say what "Aborted with a configuration error!" was."""
     messages: list[str] = []
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             if record.levelno >= logging.WARNING:
                 messages.append(record.getMessage())
+            if record.levelno >= logging.ERROR and errors is not None:
+                errors.append(record.getMessage())
 
     logger = logging.getLogger("mkdocs")
     handler = Collect()
@@ -326,7 +421,8 @@ def build_site(
     docs = write_docs(pages, work_dir, config_file)
     publishing = publishing_warnings(pages, config_file)
     overrides = site_config(user, pages, docs, site_dir, config_file, language, site_name, folders)
-    with _capture_mkdocs_log() as warnings:
+    errors: list[str] = []
+    with _capture_mkdocs_log(errors) as warnings:
         try:
             if config_file is not None:
                 config = load_config(config_file=str(config_file), **overrides)
@@ -336,5 +432,9 @@ def build_site(
                 config = load_config(config_file=str(fallback), **overrides)
             build(config)
         except (MkDocsException, OSError, ValueError, KeyError, TypeError) as exc:
-            raise SiteBuildError(str(exc) or type(exc).__name__) from exc
+            said = str(exc) or type(exc).__name__
+            if errors:
+                where = f" (in {config_file})" if config_file is not None else ""
+                said = "; ".join(errors) + where
+            raise SiteBuildError(said) from exc
     return [*publishing, *warnings]
