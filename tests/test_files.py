@@ -138,3 +138,16 @@ def test_a_dot_git_that_git_says_is_no_repository_tracks_nothing(tmp_path: Path,
     project = tmp_path / "project"
     (project / ".git").mkdir(parents=True)  # an empty .git: "not a git repository"
     assert git_tracking_doubt(_scratch(project)) is None
+
+
+def test_a_plan_beside_the_repository_named_with_dots_is_not_taken_for_a_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Paths on the command line are free: ../other/plan.yaml, named from inside a
+    # repository, was refused as "a link to a file outside the repository".
+    from tests.conftest import CASES, invoke
+
+    init_repo(tmp_path / "repo")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "plan.yaml").write_bytes((CASES / "valid" / "minimal" / "plan.yaml").read_bytes())
+    assert invoke("check", "../other/plan.yaml", cwd=tmp_path / "repo") == (0, "1 plan checked: no problems\n", "")

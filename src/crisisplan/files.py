@@ -41,8 +41,11 @@ class WriteRefused(CrisisplanError):
 
 
 def repository_root(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` that holds ``.git`` (a folder or a file)."""
-    here = start.absolute()
+    """The nearest folder at or above ``start`` that holds ``.git`` (a folder or a file).
+
+    '..' is taken as written: ../other/plan.yaml named from inside a repository is
+    in the folder beside it, not in this repository."""
+    here = Path(os.path.abspath(start))
     for folder in (here, *here.parents):
         if (folder / ".git").exists():
             return folder

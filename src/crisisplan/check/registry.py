@@ -83,7 +83,7 @@ STRUCTURAL = [
     ("CP012", "no-plans", "error", "A folder with no plan in it."),
     ("CP013", "hashtag-read-as-comment", "warning", "A value cut short because ' #word' after it is a YAML comment (a warning)."),
     ("CP014", "special-file", "error", "A path that is a device, pipe or socket rather than a file (never read, so it cannot hang)."),
-    ("CP015", "link-outside-repository", "error", "A plan, scenario, review or docs file that is a symbolic link leading outside the repository."),
+    ("CP015", "link-outside-repository", "error", "A plan, scenario, review, docs or settings file that is a symbolic link leading outside the repository, or a path in crisisplan.yaml outside it."),
     ("CP101", "missing-key", "error", "A required key is missing."),
     ("CP102", "unknown-key", "error", "A key the format does not know, usually a misspelling."),
     ("CP103", "wrong-type", "error", "Text where a list is expected, a number where text is expected, and so on."),
