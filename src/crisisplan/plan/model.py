@@ -15,6 +15,7 @@ from crisisplan.plan.names import PLATFORM_NAMES
 from crisisplan.plan.values import (
     LANGUAGE_CODE,
     add_cadence,
+    is_filler,
     parse_cadence,
     parse_date,
     parse_duration,
@@ -50,6 +51,14 @@ def _text(data: dict[str, Any], key: str) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)
+
+
+def _says_something(value: Any) -> bool:
+    """A way to reach someone that is written: a value of the wrong type still counts
+    (the schema reports its type); filler like "not given in source" does not."""
+    if value is None or value == "" or value == []:
+        return False
+    return not is_filler(value)
 
 
 def _string(data: dict[str, Any], key: str) -> str:
@@ -97,9 +106,7 @@ class Person:
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Person:
         d = _map(data)
-        # A contact written with the wrong type still counts as given: the schema
-        # reports its type, and "unreachable" would only repeat that.
-        reachable = any(d.get(key) not in (None, "", []) for key in ("phone", "email", "chat", "reach"))
+        reachable = any(_says_something(d.get(key)) for key in ("phone", "email", "chat", "reach"))
         return cls(
             path,
             _text(d, "name"),
@@ -171,7 +178,7 @@ class Contact:
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Contact:
         d = _map(data)
-        given = any(d.get(key) not in (None, "", []) for key in ("phone", "email", "chat", "reach"))
+        given = any(_says_something(d.get(key)) for key in ("phone", "email", "chat", "reach"))
         return cls(
             path, _text(d, "id"), _text(d, "name"), _text(d, "kind"), _text(d, "position"),
             _text(d, "organisation"), _string(d, "phone"), _string(d, "email"), _string(d, "chat"),

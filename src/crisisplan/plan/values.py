@@ -17,6 +17,30 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
+# What authors write where they have nothing to write yet, or where the source they
+# copy from says nothing, in the languages plans are written in. None of it is a worst
+# case or a way to reach someone. Matched against the whole value.
+_FILLER = re.compile(
+    r"""^(?:
+        tbd|tba|tbc|todo|to\ do|n/?a|none|nil|unknown|placeholder|xxx+|-+|\?+|\.+|…
+      | not\ (?:stated|given|known|specified|provided|available|applicable|listed|mentioned)
+        (?:\ (?:in|by)\ (?:the\ )?(?:source|original|brief)(?:\ (?:plan|document|text))?)?
+      | (?:see|per)\ (?:the\ )?source
+      | (?:tidak|belum)\ (?:ada|diketahui|ditentukan|dinyatakan|disebutkan)|tiada|entah   # id, ms
+      | ikke\ (?:angivet|oplyst|kendt|nævnt)|ukendt|mangler|ingen|kommer\ senere        # da
+      | ej\ angivet|inte\ angivet|okänt|saknas                                         # sv
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def is_filler(text: Any) -> bool:
+    """Whether a value says nothing: TBD, "n/a", "not given in source", "tidak ada"..."""
+    if not isinstance(text, str):
+        return False
+    said = " ".join(text.split()).strip(" .:;!()[]\"'").casefold()
+    return not said or bool(_FILLER.match(said))
+
 # The digits per unit are capped as in the schema, so a duration always fits in date
 # arithmetic: at most about 48 years.
 _DURATION = re.compile(r"(?=\d)(?:(\d{1,3})w)?(?:(\d{1,4})d)?(?:(\d{1,4})h)?(?:(\d{1,5})m)?", re.ASCII)

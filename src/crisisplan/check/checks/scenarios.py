@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from crisisplan.check.registry import Context, Finding, check
 from crisisplan.plan.model import Plan
-
-# Words authors leave in while drafting; none of them is a worst case.
-_PLACEHOLDER_TEXT = re.compile(r"^\s*(?:tbd|tba|todo|to do|n/?a|none|-+|\?+|\.+|xxx+|…)\s*$", re.I)
+from crisisplan.plan.values import is_filler
 
 
 @check("CP304", "plan-without-scenarios")
@@ -34,18 +31,19 @@ def plan_without_scenarios(plan: Plan, context: Context) -> Iterator[Finding]:
 
 @check("CP301", "scenario-without-worst-case")
 def scenario_without_worst_case(plan: Plan, context: Context) -> Iterator[Finding]:
-    """A scenario with no worst case, or only a placeholder like TBD.
+    """A scenario with no worst case, or only filler like TBD or "not stated in the source".
 
     The worst case says what happens if the scenario is mishandled or grows; it is
     what makes the team take the first actions seriously. A scenario without one
     is unfinished.
 
-    Fails: a scenario with no ``worst_case:``, or ``worst_case: TBD``.
+    Fails: a scenario with no ``worst_case:``, ``worst_case: TBD`` or ``worst_case: Not
+    stated in the source plan.``
     Passes: ``worst_case: The post is picked up by national press within hours...``
     """
     for scenario in plan.scenarios:
         text = scenario.worst_case
-        if text.strip() and not _PLACEHOLDER_TEXT.match(text):
+        if not is_filler(text):
             continue
         where = (
             plan.at((*scenario.path, "worst_case"))

@@ -86,14 +86,18 @@ def deputy_is_primary(plan: Plan, context: Context) -> Iterator[Finding]:
 def unreachable_person(plan: Plan, context: Context) -> Iterator[Finding]:
     """A role holder with no phone, e-mail or chat handle: named, but not reachable.
 
-    Fails: ``primary: {name: Ana Lima}``.
+    Filler such as ``chat: not given in source`` is not a way to reach anyone.
+
+    Fails: ``primary: {name: Ana Lima}``, or ``chat: n/a`` as the only way.
     Passes: at least one of phone, email or chat.
     """
     for role_id, person in _people(plan):
         if not person.reachable:
+            filler = [f"{key}: {value}" for key, value in (("phone", person.phone), ("email", person.email), ("chat", person.chat)) if value]
+            said = f" ('{filler[0]}' says nothing)" if filler else ""
             yield Finding(
                 plan.at(person.path),
-                f"{person.name or 'a holder'} of role '{role_id}' has no phone, e-mail or chat",
+                f"{person.name or 'a holder'} of role '{role_id}' has no phone, e-mail or chat{said}",
                 "add phone:, email: or chat: so they can be reached in a crisis",
             )
 
