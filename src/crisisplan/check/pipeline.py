@@ -18,6 +18,7 @@ from crisisplan.plan.model import Plan
 from crisisplan.plan.schema import validate
 from crisisplan.plan.today import today as current_day
 from crisisplan.plan.yamlfile import PLAN_FILE_NAMES, LoadError, load_file
+from crisisplan.suggest import run_budget
 
 
 @dataclass
@@ -76,7 +77,22 @@ def check_paths(
     ``stdin_name`` is the file an editor has open there: a scenario or review file
     is then checked as one. ``config`` (crisisplan.yaml) sets each code's severity;
     its own problems are reported with the plans'.
+
+    Each call is one run with its own budget for "did you mean" (crisisplan.suggest),
+    unless the caller opened one: a long-lived process (serve, the tests) checks every
+    plan alike, however many hostile plans came before.
     """
+    with run_budget():
+        return _check_paths(paths, today, stdin, config, stdin_name)
+
+
+def _check_paths(
+    paths: Sequence[Path],
+    today: dt.date | None,
+    stdin: BinaryIO | None,
+    config: Config | None,
+    stdin_name: str | None,
+) -> Report:
     today = today or current_day()
     part = part_of_plan(Path(stdin_name)) if stdin_name else ""
     if part and stdin is not None:

@@ -31,6 +31,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Generator, Sequence
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import parse_qs, urlsplit
@@ -54,6 +55,7 @@ from crisisplan.publish.build import build
 from crisisplan.publish.options import BuildError, BuildOptions, BuildResult
 from crisisplan.publish.site.mkdocs_site import SiteBuildError, docs_dir_of, user_config
 from crisisplan.publish.site.offline import CACHE_PREFIX, MANIFEST_FILE, SW_ATTRIBUTE, SW_FILE
+from crisisplan.suggest import suggestion_budget
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -342,10 +344,13 @@ def rebuilds(
 
 
 def _try_build(options: BuildOptions) -> BuildResult:
-    try:
-        return build(options)
-    except BuildError as exc:
-        return BuildResult(Report(), error=str(exc))
+    # Each build is a run of its own for "did you mean": a plan that used up the
+    # budget of one build still gets its hints once the plan is fixed.
+    with suggestion_budget():
+        try:
+            return build(options)
+        except BuildError as exc:
+            return BuildResult(Report(), error=str(exc))
 
 
 # --- Serving -------------------------------------------------------------------------
@@ -450,6 +455,65 @@ def _is_offline_worker(path: Path) -> bool:
     return path.name == SW_FILE and path.with_name(MANIFEST_FILE).is_file()
 
 
+# --- Whose requests to answer ------------------------------------------------------
+
+# A Host header as browsers send it: a name or IPv4 address, or an IPv6 address in
+# brackets, with an optional port. Anything else (a user part, a path, two ports)
+# is not one. Underscores: some machines' own names have them.
+_HOST_HEADER = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(?P<port>[0-9]{1,5}))?")
+
+
+class HostCheck:
+    """Which Host headers the preview answers: those naming this machine, never a
+    name someone else's page could have pointed at it.
+
+    DNS rebinding is how a page from the web reads a server on the reader's own
+    machine: its name is made to resolve to 127.0.0.1, and the browser then sends
+    that name in Host. So the name decides, never the port: an ssh tunnel or a
+    container's published port (-p 9000:8000) reaches the same server under
+    another port, and a page cannot choose which port its browser names. Accepted:
+    localhost, the name serve was given, and IP addresses (no page can rebind a
+    literal address); for a loopback bind only loopback addresses; for any other
+    bind also this machine's own host name, as another machine's browser may use it.
+    """
+
+    def __init__(self, host: str, bound: str) -> None:
+        self._loopback = is_local(host) or is_local(bound)
+        names = {"localhost", _plain_name(host)}
+        if not self._loopback:
+            # The name the system has for itself, read without asking DNS (which
+            # can hang in a container); and its first label, as a local network
+            # names the machine.
+            machine = _plain_name(socket.gethostname())
+            names |= {machine, machine.split(".")[0]}
+        self._names = frozenset(name for name in names if name and not _is_address(name))
+
+    def accepts(self, header: str | None) -> bool:
+        match = _HOST_HEADER.fullmatch(header.strip()) if header else None
+        if match is None or (match["port"] is not None and not 1 <= int(match["port"]) <= 65535):
+            return False
+        name = match["name"]
+        try:
+            address = ipaddress.ip_address(name[1:-1] if name.startswith("[") else name.removesuffix("."))
+        except ValueError:
+            return not name.startswith("[") and _plain_name(name) in self._names
+        return address.is_loopback or not self._loopback
+
+
+def _plain_name(name: str) -> str:
+    """A host name as DNS compares them: without case, and without the dot that
+    ends a fully qualified name (localhost. is localhost)."""
+    return name.lower().removesuffix(".")
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 class PreviewServer(http.server.ThreadingHTTPServer):
     """Serves the preview folder and tells its pages when a new build replaced it.
 
@@ -469,6 +533,8 @@ class PreviewServer(http.server.ThreadingHTTPServer):
             self.server_close()
             raise
         self.root = root
+        self.hosts = HostCheck(host, str(self.server_address[0]))
+        self.address = url_of(host, self.port)
         # Names unique to this server: a page from an earlier run reloads too.
         self._session = uuid.uuid4().hex[:8]
         self._count = 0
@@ -544,6 +610,29 @@ class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, request: Any, client_address: Any, server: PreviewServer) -> None:
         # By path, on every request: a build replaces the whole folder.
         super().__init__(request, client_address, server, directory=str(server.root))
+
+    def parse_request(self) -> bool:
+        """Read the request, and refuse it (whatever its method) when its Host
+        header does not name this machine: the preview holds personal contacts,
+        and a page that rebound its own name to this address must not read them."""
+        if not super().parse_request():
+            return False
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) == 1 and self.server.hosts.accepts(hosts[0]):
+            return True
+        self.close_connection = True
+        body = (
+            f"Misdirected request: this preview answers only at this machine's own addresses, like "
+            f"{self.server.address} (the address crisisplan serve printed), and this request named another host.\n"
+        ).encode()
+        self.send_response(HTTPStatus.MISDIRECTED_REQUEST)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return False
 
     def send_head(self) -> BinaryIO | None:
         route = urlsplit(self.path).path
