@@ -383,3 +383,74 @@ def test_an_incident_kept_before_the_plan_key_is_moved_once(example_site: Path, 
         entry = json.loads(stored(page, f"crisisplan-incident:v2:{KEY_A}:brightbrew/hacked-account"))  # type: ignore[arg-type]
         assert json.loads(entry["state"])["fields"] == {"hacked-warning/platform": "Instagram"}
         assert blocked == []
+
+
+# --- The console cannot lose work (issue 19) ------------------------------------------
+
+
+def test_a_tick_before_start_starts_the_incident_and_survives_a_reload(site: Path, engine: str) -> None:
+    """"Start incident" is two screens below the first actions, and a phone may reload
+    the tab after a call: the first tick starts the clock, asks once when the incident
+    began, and is still there after a reload."""
+    with offline_browser(width=375, height=812) as (page, blocked):
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto((site / PAGE).as_uri())
+        action = page.locator("li.cp-action[data-cp-action='action-1']")
+        action.locator(".cp-check").check()
+        ask = action.locator(".cp-inc-ask")
+        assert re.fullmatch(r"This tick started the incident clock at \d\d:\d\d\.", ask.locator(".cp-inc-ask-text").inner_text())
+        assert page.locator(".cp-inc-status").is_visible()
+        screenshot(page, shot_name(engine, "incident-first-tick-375.png"))
+        # The incident began 20 minutes ago: said once, beside the tick.
+        began = dt.datetime.now() - dt.timedelta(minutes=20)
+        ask.locator(".cp-inc-ask-time").fill(began.strftime("%H:%M"))
+        ask.locator(".cp-inc-ask-set").click()
+        assert ask.count() == 0
+
+        page.reload()
+        assert action.locator(".cp-check").is_checked()
+        assert action.locator(".cp-inc-ask").count() == 0  # asked once
+        status = page.locator(".cp-inc-status").inner_text()
+        assert re.fullmatch(rf"Started {began:%H:%M} · now T\+2[01]m", status), status
+        events = page.evaluate(f"JSON.parse(JSON.parse(localStorage.getItem({STORE_KEY})).state).events")
+        assert [(e["kind"], e.get("id")) for e in events] == [("start", None), ("action", "action-1")]
+        assert events[0]["at"][11:16] == f"{began:%H:%M}"
+        assert errors == [] and blocked == []
+
+
+def test_the_log_keeps_a_half_typed_note_and_prints_as_a_timeline(site: Path, engine: str, tmp_path: Path) -> None:
+    """On a Malay page: the downloaded log carries the note still being typed, and
+    "Printable timeline" saves a self-contained page in the page's language."""
+    malay = "kodmuda/scenarios/" + next(p.name for p in (site / "kodmuda" / "scenarios").glob("*.html"))
+    with offline_browser(width=375, height=812) as (page, blocked):
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto((site / malay).as_uri())
+        page.locator(".cp-inc-start-button").click()
+        page.locator(".cp-inc-note-text").fill("Polis dihubungi, menunggu")
+        page.reload()
+        with page.expect_download() as caught:
+            page.locator(".cp-inc-download").click()
+        log = json.loads(Path(caught.value.path()).read_text("utf-8"))
+        assert log["unsent_note"] == "Polis dihubungi, menunggu"
+        assert [e["kind"] for e in log["events"]] == ["start"]
+        assert page.locator(".cp-inc-print").inner_text() == "Garis masa untuk dicetak"
+        with page.expect_download() as caught:
+            page.locator(".cp-inc-print").click()
+        assert re.fullmatch(r"incident-[a-z0-9-]+-\d{8}-\d{4}\.html", caught.value.suggested_filename)
+        printable = tmp_path / caught.value.suggested_filename
+        caught.value.save_as(printable)
+
+        page.goto(printable.as_uri())
+        assert page.locator("html").get_attribute("lang") == "ms"
+        assert page.locator("h1").inner_text().startswith("Log insiden: ")
+        assert page.locator("th").all_inner_texts() == ["Waktu", "T+", "Apa yang berlaku"]
+        rows = page.locator("tbody tr")
+        assert rows.nth(0).locator("td").nth(2).inner_text() == "Insiden bermula"
+        assert rows.nth(1).locator("td").nth(2).inner_text() == (
+            "Nota yang belum ditambah ke log (masih ditaip semasa log disimpan): Polis dihubungi, menunggu"
+        )
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+        screenshot(page, shot_name(engine, "incident-printable-timeline-375.png"))
+        assert errors == [] and blocked == []

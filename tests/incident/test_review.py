@@ -121,9 +121,76 @@ def test_a_review_from_the_incident_log_has_its_timeline_and_deadlines(tmp_path:
     ) in text
     assert '  - "Late: Pause every scheduled post and ad on all brand accounts (Social media lead) (due T+10m, done T+26m)"\n' in text
     assert '  - "Late: Target: Acknowledge (due T+15m, done T+35m)"\n' in text
-    assert '  - "Not done: Notify: Legal counsel (due T+2h)"\n' in text
+    # The log (without 'saved') ends at its last event, T+35m: T+2h had not come.
+    assert '  - "Not yet due when the log was saved at T+35m: Notify: Legal counsel (due T+2h); check whether it was done"\n' in text
+    assert "Not done: Notify: Legal counsel" not in text
     report = check_paths([tmp_path / "plans"])
     assert report.diagnostics == []
+
+
+def test_deadlines_not_yet_due_when_the_log_was_saved_are_not_called_not_done(tmp_path: Path) -> None:
+    """Issue 19: a log saved at T+40m marked the T+1h and T+2h deadlines "Not done".
+    Minutes count as the page's clock does (started 14:00:40, a tick at 14:10:20 is
+    T+10m), and a note still being typed when the log was saved is in the timeline."""
+    shutil.copytree(ROOT / "plans", tmp_path / "plans")
+    log = {
+        **LOG,
+        "started": "2026-11-22T14:00:40+01:00",
+        "saved": "2026-11-22T14:40:10+01:00",
+        "unsent_note": "  Meta case 123 op ",
+        "events": [
+            {"at": "2026-11-22T14:00:40+01:00", "kind": "start", "text": "Incident started"},
+            {"at": "2026-11-22T14:10:20+01:00", "kind": "action", "id": "action-1", "done": True, "text": ""},
+        ],
+    }
+    write_log(tmp_path, log)
+    code, _, err = run(tmp_path, "review", "hacked-account", "--from-log", "incident.json")
+    assert (code, err) == (0, "")
+    text = (tmp_path / "plans" / "brightbrew" / "reviews" / "2026-11-22-hacked-account.yaml").read_text("utf-8")
+    assert '  - "On time: Try to log in, change the password and sign out all other sessions (IT security lead) (due T+10m, done T+10m)"\n' in text
+    # Passed by T+40m and not ticked: not done.
+    assert '  - "Not done: Pause every scheduled post and ad on all brand accounts (Social media lead) (due T+10m)"\n' in text
+    assert '  - "Not done: Target: Acknowledge (due T+15m)"\n' in text
+    # Still ahead at T+40m: not yet due, listed last, to be checked.
+    to_fix = text[text.index("what_to_fix:") : text.index("questions:")]
+    assert to_fix.rstrip().endswith(
+        '  - "Not yet due when the log was saved at T+40m: Target: First statement (due T+1h); check whether it was done"\n'
+        '  - "Not yet due when the log was saved at T+40m: Notify: Legal counsel (due T+2h); check whether it was done"'
+    )
+    assert "Not done: Target: First statement" not in text and "Not done: Notify: Legal counsel" not in text
+    assert (
+        '  - at: "2026-11-22 14:40"\n'
+        '    what: "Note not yet added to the log (still being typed when the log was saved): Meta case 123 op"\n'
+    ) in text
+    assert check_paths([tmp_path / "plans"]).diagnostics == []
+
+
+def test_a_deadline_in_the_minute_the_log_was_saved_could_still_be_met(tmp_path: Path) -> None:
+    """As on the page: in its own minute a deadline is due now; from the next, missed."""
+    minimal_plan(tmp_path)
+    pause = "Pause scheduled posts (Social media lead) (due T+10m)"
+    log = {**OUTAGE, "started": "2026-11-22T10:00:00+00:00", "events": []}
+    write_log(tmp_path, {**log, "saved": "2026-11-22T10:10:59+00:00"})
+    text = review_text_of(tmp_path)
+    assert f'"Not yet due when the log was saved at T+10m: {pause}; check whether it was done"' in text
+    assert '"Not done:' not in text
+    write_log(tmp_path, {**log, "saved": "2026-11-22T10:11:00+00:00"})
+    text = review_text_of(tmp_path)
+    assert f'"Not done: {pause}"' in text
+    assert '"Not yet due when the log was saved at T+11m: Notify: Social media lead (due T+15m); check whether it was done"' in text
+    assert check_paths([tmp_path / "plan"]).diagnostics == []
+    write_log(tmp_path, {**OUTAGE, "saved": "not a time"})
+    code, _, err = review_outage(tmp_path)
+    assert code == 2
+    assert err.startswith("error: incident.json: the log 'saved' is not a date and time like 2026-11-22T10:05:00+01:00")
+
+
+def review_text_of(folder: Path) -> str:
+    """The review of the minimal plan's outage from incident.json, written afresh."""
+    shutil.rmtree(folder / "plan" / "reviews", ignore_errors=True)
+    code, _, err = review_outage(folder)
+    assert (code, err) == (0, ""), err
+    return next((folder / "plan" / "reviews").glob("*.yaml")).read_text("utf-8")
 
 
 def test_the_log_of_a_long_incident_keeps_the_review_within_its_limits(tmp_path: Path) -> None:

@@ -30,9 +30,8 @@ test("a deadline falls due its offset after the start", () => {
   assert.equal(clock.due(NOW, 0), NOW);
 });
 
-test("the time since the start counts whole minutes", () => {
-  const start = NOW - 25 * MINUTE - 59 * SECOND;
-  assert.equal(clock.elapsed(start, NOW), "25m");
+test("the time since the start counts clock minutes", () => {
+  assert.equal(clock.elapsed(NOW - 25 * MINUTE, NOW), "25m");
   assert.equal(clock.elapsed(NOW - 90 * MINUTE, NOW), "1h30m");
   assert.equal(clock.elapsed(NOW, NOW), "0m");
   // A start typed up to a minute ahead of this clock (another device's time).
@@ -40,23 +39,59 @@ test("the time since the start counts whole minutes", () => {
   assert.equal(words.say(english, "at_time", { time: clock.elapsed(NOW - 25 * MINUTE, NOW) }), "T+25m");
 });
 
+// Issue 19: started 14:00, the clock said T+11m at 14:12 while the deadlines counted
+// their minutes up. Everything now counts the minutes the reader's clock shows.
+const AT_1400 = Date.UTC(2026, 10, 22, 13, 0); // 14:00 in Copenhagen
+
+test("started 14:00, at 14:12 the clock says T+12m, whatever the seconds", () => {
+  assert.equal(clock.timeOfDay(AT_1400, AT_1400, "en"), "14:00");
+  assert.equal(clock.elapsed(AT_1400, AT_1400 + 12 * MINUTE), "12m");
+  // "Start incident" pressed at 14:00:40, looked at 14:12:10: still 14:00 to 14:12.
+  assert.equal(clock.elapsed(AT_1400 + 40 * SECOND, AT_1400 + 12 * MINUTE + 10 * SECOND), "12m");
+  assert.equal(clock.elapsed(AT_1400, AT_1400 + 12 * MINUTE + 59 * SECOND), "12m");
+  assert.equal(clock.elapsed(AT_1400 + 59 * SECOND, AT_1400 + 12 * MINUTE), "12m");
+});
+
+test("T+ and what is left add up to the deadline's T+, at any second", () => {
+  for (const startSeconds of [0, 1, 40, 59]) {
+    const start = AT_1400 + startSeconds * SECOND;
+    const due = clock.due(start, 15); // the T+15m deadline, shown as 14:15
+    assert.equal(clock.timeOfDay(due, start, "en"), "14:15");
+    for (const nowSeconds of [0, 10, 59]) {
+      const now = AT_1400 + 12 * MINUTE + nowSeconds * SECOND; // the reader's 14:12
+      const at = `start :${startSeconds}, now 14:12:${nowSeconds}`;
+      assert.equal(clock.elapsed(start, now), "12m", at);
+      assert.deepEqual(plain(clock.left(due, now)), { overdue: false, now: false, time: "3m" }, at);
+      assert.equal(words.say(english, "incident_due_in", { time: clock.left(due, now).time }), "in 3m");
+      // At 14:17 the same deadline is 2 minutes overdue: T+17m is T+15m and 2m.
+      const later = now + 5 * MINUTE;
+      assert.equal(clock.elapsed(start, later), "17m", at);
+      assert.deepEqual(plain(clock.left(due, later)), { overdue: true, now: false, time: "2m" }, at);
+    }
+  }
+});
+
 test("a deadline ahead says how long is left: in 4m", () => {
   const left = clock.left(NOW + 4 * MINUTE, NOW);
-  assert.deepEqual(plain(left), { overdue: false, time: "4m" });
+  assert.deepEqual(plain(left), { overdue: false, now: false, time: "4m" });
   assert.equal(words.say(english, "incident_due_in", { time: left.time }), "in 4m");
   assert.equal(clock.left(NOW + 90 * MINUTE, NOW).time, "1h30m");
+  // 3m10s ahead on the minute 10:08:10: due at the clock's 10:08, 3 minutes from 10:05.
+  assert.equal(clock.left(NOW + 3 * MINUTE + 10 * SECOND, NOW).time, "3m");
+  assert.equal(clock.left(NOW + 4 * MINUTE + 59 * SECOND, NOW).time, "4m");
 });
 
-test("what is left counts the minute that has begun", () => {
-  assert.equal(clock.left(NOW + 3 * MINUTE + 10 * SECOND, NOW).time, "4m");
-  assert.equal(clock.left(NOW + 4 * MINUTE + 59 * SECOND, NOW).time, "5m");
-  // Never "in 0m" while the deadline is still ahead.
-  assert.deepEqual(plain(clock.left(NOW + SECOND, NOW)), { overdue: false, time: "1m" });
+test("in its own minute a deadline is due now, never 'in 0m' nor '0m overdue'", () => {
+  const dueNow = { overdue: false, now: true, time: "0m" };
+  assert.deepEqual(plain(clock.left(NOW, NOW)), dueNow);
+  assert.deepEqual(plain(clock.left(NOW + 59 * SECOND, NOW)), dueNow);
+  assert.deepEqual(plain(clock.left(NOW, NOW + 59 * SECOND)), dueNow);
+  assert.equal(words.say(english, "incident_due_now"), "due now");
 });
 
-test("a deadline passed is overdue, by at least a minute", () => {
-  assert.deepEqual(plain(clock.left(NOW, NOW)), { overdue: true, time: "1m" });
-  assert.deepEqual(plain(clock.left(NOW - 10 * SECOND, NOW)), { overdue: true, time: "1m" });
+test("from the next minute on a deadline is overdue, by the minutes since", () => {
+  assert.deepEqual(plain(clock.left(NOW - MINUTE, NOW)), { overdue: true, now: false, time: "1m" });
+  assert.deepEqual(plain(clock.left(NOW - 10 * SECOND, NOW)), { overdue: true, now: false, time: "1m" });
   assert.equal(clock.left(NOW - 5 * MINUTE, NOW).time, "5m");
   assert.equal(clock.left(NOW - 5 * MINUTE - SECOND, NOW).time, "6m");
   const late = clock.left(NOW - 70 * MINUTE, NOW);

@@ -232,3 +232,77 @@ test("SHA-256 and HMAC-SHA-256 agree with Node's crypto", () => {
     }
   }
 });
+
+// --- Issue 19: nothing typed is left out, and a log a person can read -----------------
+
+test("a note still being typed goes into the file as unsent_note, not as an event", () => {
+  const state = running();
+  state.note = "  Meta case 123 op\n";
+  const file = plain(log.logDocument({ scenario: "brightbrew/hacked-account", language: "en" }, state, NOW + 30 * MINUTE));
+  assert.equal(file.unsent_note, "Meta case 123 op");
+  assert.deepEqual(file.events.map((e) => e.kind), ["start"]);
+  // Nothing typed, or spaces only: no key at all (the file stays as before).
+  for (const note of [undefined, "", "  \n"]) {
+    state.note = note;
+    assert.ok(!("unsent_note" in log.logDocument({ scenario: "b/h", language: "en" }, state, NOW)), JSON.stringify(note));
+  }
+});
+
+test("the start can be moved to when the incident began, with its event", () => {
+  const state = running();
+  log.tick(state, NOW + MINUTE, "action", "action-1", true, "Try to log in");
+  log.retime(state, NOW - 25 * MINUTE);
+  assert.equal(state.startedMs, NOW - 25 * MINUTE);
+  assert.equal(state.events[0].at, "2026-11-22T09:40:00+01:00");
+  assert.equal(state.events[1].at, "2026-11-22T10:06:00+01:00"); // the tick stays when it was made
+  assert.ok(log.checkState(plain(state)));
+});
+
+function timelineOf(state, saved, title) {
+  const page = { scenario: "brightbrew/hacked-account", title: title, language: "en", notice: say("incident_log_unverified") };
+  return log.timelineHtml(log.logDocument(page, state, saved), say);
+}
+
+test("the printable timeline is a page in the page's words, with T+ as the clock counts", () => {
+  const state = log.start(NOW + 40 * 1000, say("incident_log_started")); // 10:05:40
+  log.tick(state, NOW + 12 * MINUTE + 10 * 1000, "action", "action-1", true, "Try to log in");
+  log.copy(state, NOW + 20 * MINUTE, { statement: "hacked-warning", language: "en", text: "Our account was hacked.\nDon't click." });
+  log.note(state, NOW + 21 * MINUTE, "Meta case opened");
+  state.note = "Half typed";
+  const html = timelineOf(state, NOW + 30 * MINUTE, "Hacked account");
+  assert.ok(html.startsWith('<!DOCTYPE html>\n<html lang="en">'));
+  assert.match(html, /<title>Incident log: Hacked account<\/title>/);
+  assert.match(html, /<h1>Incident log: Hacked account<\/h1>/);
+  assert.match(html, /Started [^<]*2026 10:05 · log saved [^<]*2026 10:35/);
+  assert.match(html, /<p class="cp-notice">Recorded in a web browser and not verified/);
+  assert.match(html, /<th scope="col">Time<\/th><th scope="col">T\+<\/th><th scope="col">What happened<\/th>/);
+  const rows = [...html.matchAll(/<tr( class="[^"]*")?><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => m.slice(1));
+  assert.deepEqual(rows, [
+    [undefined, "10:05", "T+0m", "Incident started"],
+    [undefined, "10:17", "T+12m", "Done: Try to log in"],
+    [undefined, "10:25", "T+20m", "Statement copied: hacked-warning (en): Our account was hacked.\nDon&#39;t click."],
+    [undefined, "10:26", "T+21m", "Note: Meta case opened"],
+    [' class="cp-unsent"', "10:35", "T+30m", "Note not yet added to the log (still being typed when the log was saved): Half typed"]
+  ]);
+});
+
+test("the printable timeline escapes what was typed and asks for nothing from the network", () => {
+  const state = running();
+  log.note(state, NOW + MINUTE, '<img src="https://example.com/x.png"> & <script>alert(1)</script>');
+  const html = timelineOf(state, NOW + 24 * 60 * MINUTE + 5 * MINUTE, '<b>"Hacked"</b>');
+  assert.ok(!/<(img|script|link|iframe)|\s(src|href)="|url\(/i.test(html));
+  assert.match(html, /Note: &lt;img src=&quot;https:\/\/example.com\/x.png&quot;&gt; &amp; &lt;script&gt;/);
+  assert.match(html, /<h1>Incident log: &lt;b&gt;&quot;Hacked&quot;&lt;\/b&gt;<\/h1>/);
+  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">/);
+  assert.match(html, /@media print/);
+});
+
+test("another day's events carry their date, in the page's language", () => {
+  const state = running();
+  log.note(state, NOW + 24 * 60 * MINUTE, "Next morning");
+  const page = { scenario: "b/h", title: "", language: "da", notice: "" };
+  const html = log.timelineHtml(log.logDocument(page, state, NOW + 25 * 60 * MINUTE), say);
+  assert.match(html, /<html lang="da">/);
+  assert.match(html, /<td>23\. november 2026 10:05<\/td><td>T\+1d<\/td><td>Note: Next morning<\/td>/);
+  assert.equal(log.fileName(log.logDocument(page, state, NOW), "html"), "incident-h-20261122-1005.html");
+});

@@ -36,18 +36,34 @@
     return startMs + offsetMinutes * MINUTE_MS;
   }
 
-  // The time since the start, in whole minutes as a duration: 25m59s -> "25m".
-  function elapsed(startMs, nowMs) {
-    return duration(Math.floor((nowMs - startMs) / MINUTE_MS));
+  // The wall-clock minute a moment falls in, counted from the epoch. Every zone in
+  // use today is a whole number of minutes from UTC, so these minutes turn over when
+  // the reader's clock does: the page counts in what the reader sees.
+  function clockMinute(ms) {
+    return Math.floor(ms / MINUTE_MS);
   }
 
-  // What is left before a deadline, {overdue, time}, in started minutes: 3m10s left is
-  // "4m", so a deadline never shows "0m" while it is still ahead, and one passed by
-  // seconds is already "1m" overdue.
+  // Whole clock minutes from one moment to another: 14:00:40 to 14:12:10 is 12,
+  // as the clock times shown beside them (14:00, 14:12) say.
+  function minutesBetween(fromMs, toMs) {
+    return clockMinute(toMs) - clockMinute(fromMs);
+  }
+
+  // The time since the start, in clock minutes: started 14:00, now 14:12 -> "12m",
+  // whatever the seconds of either.
+  function elapsed(startMs, nowMs) {
+    return duration(minutesBetween(startMs, nowMs));
+  }
+
+  // What is left before a deadline, {overdue, now, time}, in clock minutes, as elapsed
+  // counts them: at 14:12 a 14:15 deadline is "3m" ahead (T+12m + 3m = T+15m); in
+  // its own minute it is due now (time "0m"); from the next minute on, overdue by
+  // the minutes since: at 14:17, "2m".
   function left(dueMs, nowMs) {
-    var minutes = (dueMs - nowMs) / MINUTE_MS;
-    if (minutes > 0) return { overdue: false, time: duration(Math.ceil(minutes)) };
-    return { overdue: true, time: duration(Math.max(1, Math.ceil(-minutes))) };
+    var minutes = minutesBetween(nowMs, dueMs);
+    if (minutes > 0) return { overdue: false, now: false, time: duration(minutes) };
+    if (minutes === 0) return { overdue: false, now: true, time: duration(0) };
+    return { overdue: true, now: false, time: duration(-minutes) };
   }
 
   // The start of an incident from the time field ("09:40", empty: now). A time later
@@ -92,6 +108,7 @@
     MINUTE_MS: MINUTE_MS,
     duration: duration,
     due: due,
+    minutesBetween: minutesBetween,
     elapsed: elapsed,
     left: left,
     startedAt: startedAt,

@@ -295,6 +295,15 @@
     return state;
   }
 
+  // The start moved to when the incident really began (the first tick started the
+  // clock, and the reader then said when): T+0 and its event, nothing else.
+  function retime(state, startedMs) {
+    state.startedMs = startedMs;
+    state.events.forEach(function (event) {
+      if (event.kind === "start") event.at = clock.isoLocal(startedMs);
+    });
+  }
+
   function tick(state, nowMs, kind, id, done, text) {
     var key = doneKey(kind, id);
     if (done) state.done[key] = nowMs;
@@ -335,13 +344,16 @@
   // The downloadable log. page: {scenario: "plan/scenario", title: the h1's text,
   // language, notice: the page's words saying the events were recorded in a browser
   // and are not verified}; fields with no value are left out, the others sorted by key.
+  // A note still being typed goes in as "unsent_note", apart from the events: it
+  // was not added, and the review and the printable timeline say so.
   function logDocument(page, state, nowMs) {
     var parts = String(page.scenario).split("/");
     var fields = {};
     Object.keys(state.fields).sort().forEach(function (key) {
       if (state.fields[key]) fields[key] = state.fields[key];
     });
-    return {
+    var unsent = typeof state.note === "string" ? state.note.trim() : "";
+    var file = {
       format: FORMAT,
       version: VERSION,
       plan: parts.slice(0, -1).join("/"),
@@ -359,12 +371,78 @@
       events: state.events,
       fields: fields
     };
+    if (unsent) file.unsent_note = unsent;
+    return file;
   }
 
-  // "incident-hacked-account-20261122-1005.json": the scenario and the local start.
-  function fileName(log) {
+  // "incident-hacked-account-20261122-1005.json": the scenario and the local start;
+  // the printable timeline is the same name with "html".
+  function fileName(log, extension) {
     var stamp = log.started.slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
-    return "incident-" + log.scenario + "-" + stamp + ".json";
+    return "incident-" + log.scenario + "-" + stamp + "." + (extension || "json");
+  }
+
+  /* The printable timeline: the log as a page to read, print or keep, in the page's
+     language. Self-contained (no script, no request: its policy forbids them), so it
+     opens from a downloads folder on a phone as well as on a computer. */
+
+  var HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  var TIMELINE_STYLE =
+    "body{font:16px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#111;background:#fff;margin:0}" +
+    "main{max-width:50rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem;margin:0 0 .5rem}" +
+    ".cp-period{margin:0 0 .5rem;font-weight:600}.cp-notice{margin:0 0 1rem;color:#444;font-size:.9rem}" +
+    "table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:.35rem .5rem .35rem 0;border-bottom:1px solid #bbb}" +
+    "th{font-size:.85rem}td:nth-child(-n+2){white-space:nowrap;font-variant-numeric:tabular-nums}" +
+    "td:last-child{white-space:pre-wrap;overflow-wrap:anywhere}.cp-unsent td{font-style:italic}" +
+    "@page{margin:15mm}@media print{main{max-width:none;padding:0}tr{break-inside:avoid}}";
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) { return HTML_ESCAPES[c]; });
+  }
+
+  // A day of the log ("2026-11-22") as the page's language writes it; the day as
+  // written when the browser does not know the language.
+  function longDate(day, language) {
+    var parts = day.split("-");
+    try {
+      return new Date(Date.UTC(+parts[0], parts[1] - 1, +parts[2])).toLocaleDateString(language, {
+        timeZone: "UTC", day: "numeric", month: "long", year: "numeric"
+      });
+    } catch (error) {
+      return day;
+    }
+  }
+
+  // A moment of the log as its own wall clock showed it: the time alone on the day
+  // the incident began, the day and time on another.
+  function logTime(iso, firstDay, language) {
+    var day = iso.slice(0, 10);
+    return (day === firstDay ? "" : longDate(day, language) + " ") + iso.slice(11, 16);
+  }
+
+  // One row: the time, the T+ (in the clock minutes the page counts) and the text.
+  function timelineRow(file, at, text, say, className) {
+    var since = Math.max(0, clock.minutesBetween(Date.parse(file.started), Date.parse(at)));
+    return "<tr" + (className ? ' class="' + className + '"' : "") + "><td>" +
+      escapeHtml(logTime(at, file.started.slice(0, 10), file.language)) + "</td><td>" +
+      escapeHtml(say("at_time", { time: clock.duration(since) })) + "</td><td>" + escapeHtml(text) + "</td></tr>";
+  }
+
+  // The log (as logDocument makes it) as a page; say(key, values) gives its words.
+  function timelineHtml(file, say) {
+    var title = say("incident_log") + (file.title ? ": " + file.title : "");
+    var rows = file.events.map(function (event) { return timelineRow(file, event.at, describe(event, say), say, ""); });
+    if (file.unsent_note) rows.push(timelineRow(file, file.saved, say("incident_log_unsent_note", { text: file.unsent_note }), say, "cp-unsent"));
+    var when = function (iso) { return longDate(iso.slice(0, 10), file.language) + " " + iso.slice(11, 16); };
+    return "<!DOCTYPE html>\n<html lang=\"" + escapeHtml(file.language || "") + "\"><head><meta charset=\"utf-8\">" +
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">" +
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + escapeHtml(title) + "</title>" +
+      "<style>" + TIMELINE_STYLE + "</style></head><body><main><h1>" + escapeHtml(title) + "</h1>" +
+      "<p class=\"cp-period\">" + escapeHtml(say("incident_print_period", { start: when(file.started), saved: when(file.saved) })) + "</p>" +
+      (file.notice ? "<p class=\"cp-notice\">" + escapeHtml(file.notice) + "</p>" : "") +
+      "<table><thead><tr><th scope=\"col\">" + escapeHtml(say("incident_print_time")) + "</th><th scope=\"col\">" +
+      escapeHtml(say("at_time", { time: "" })) + "</th><th scope=\"col\">" + escapeHtml(say("incident_print_what")) +
+      "</th></tr></thead><tbody>" + rows.join("") + "</tbody></table></main></body></html>\n";
   }
 
   function fileText(log) {
@@ -393,6 +471,7 @@
     updated: updated,
     copied: copied,
     start: start,
+    retime: retime,
     tick: tick,
     copy: copy,
     note: note,
@@ -400,6 +479,7 @@
     describe: describe,
     logDocument: logDocument,
     fileName: fileName,
-    fileText: fileText
+    fileText: fileText,
+    timelineHtml: timelineHtml
   };
 })(window.crisisplan = window.crisisplan || {});

@@ -251,7 +251,11 @@
     var end = element("button", "md-button cp-inc-end", this.w("incident_end"));
     end.type = "button";
     end.addEventListener("click", function () { self.end(); });
+    var print = element("button", "md-button cp-inc-print", this.w("incident_print"));
+    print.type = "button";
+    print.addEventListener("click", function () { self.printable(); });
     buttons.appendChild(download);
+    buttons.appendChild(print);
     buttons.appendChild(end);
     this.running.appendChild(buttons);
 
@@ -272,6 +276,7 @@
 
   Incident.prototype.start = function () {
     this.notice.hidden = true;
+    this.dropAsk();
     // An earlier time typed in the field, or now; a later one was yesterday's.
     var started = clock.startedAt(this.startInput.value, Date.now());
     this.state = log.start(started, this.w("incident_log_started"));
@@ -291,6 +296,7 @@
     if (!window.confirm(this.w("incident_end_confirm"))) return;
     if (this.store) this.store.removeItem(this.key);
     this.state = null;
+    this.dropAsk();
     document.querySelectorAll("li.cp-action .cp-check").forEach(function (box) { box.checked = false; });
     document.querySelectorAll(".cp-statement .cp-input").forEach(function (input) {
       if (!input.value) return;
@@ -299,6 +305,57 @@
     });
     this.noteInput.value = "";
     this.show();
+  };
+
+  // The first tick, made before the incident was started: it starts the incident now (or at
+  // the time already typed in the start form), saved at once with the tick, and asks
+  // once, beside the tick, when the incident really began.
+  Incident.prototype.startOnTick = function (item) {
+    this.start();
+    this.askStart(item);
+  };
+
+  Incident.prototype.askStart = function (item) {
+    var self = this;
+    var ask = element("div", "cp-inc-ask");
+    ask.setAttribute("role", "group");
+    var said = element("p", "cp-inc-ask-text", this.w("incident_started_by_tick", { time: this.time(this.state.startedMs) }));
+    said.setAttribute("role", "status");
+    ask.appendChild(said);
+    var row = element("div", "cp-inc-start");
+    var label = element("label", "cp-inc-field");
+    label.appendChild(element("span", "", this.w("incident_began_at")));
+    var input = element("input", "cp-inc-time cp-inc-ask-time");
+    input.type = "time";
+    input.value = clock.timeOfDay(this.state.startedMs, this.state.startedMs, this.language);
+    label.appendChild(input);
+    row.appendChild(label);
+    var set = element("button", "md-button md-button--primary cp-inc-ask-set", this.w("incident_began_set"));
+    set.type = "button";
+    set.addEventListener("click", function () { self.answerStart(input.value); });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") self.answerStart(input.value);
+    });
+    row.appendChild(set);
+    ask.appendChild(row);
+    item.appendChild(ask);
+    this.ask = ask;
+  };
+
+  // The time the reader gave (empty or unchanged: the start stays), then no more asking.
+  Incident.prototype.answerStart = function (typed) {
+    this.dropAsk();
+    if (!this.state || !typed) return;
+    var at = clock.startedAt(typed, Date.now());
+    if (clock.minutesBetween(at, this.state.startedMs) === 0) return;
+    log.retime(this.state, at);
+    this.save();
+    this.show();
+  };
+
+  Incident.prototype.dropAsk = function () {
+    if (this.ask && this.ask.parentNode) this.ask.parentNode.removeChild(this.ask);
+    this.ask = null;
   };
 
   // An action, escalation or target ticked (done) or unticked, into the log.
@@ -332,6 +389,7 @@
 
   // Another page took this one's place (instant navigation): no clock, no bar left.
   Incident.prototype.stop = function () {
+    this.dropAsk();
     clearInterval(this.timer);
     this.timer = null;
     if (this.bar.parentNode) this.bar.parentNode.removeChild(this.bar);
@@ -343,7 +401,13 @@
     document.addEventListener("change", function (event) {
       var self = current;
       var target = event.target;
-      if (!self || !self.state || !target.matches) return;
+      if (!self || !target.matches) return;
+      if (!self.state) {
+        // The start button is screens below the first actions, and a phone may reload
+        // the tab after a call: a tick is never left outside an incident.
+        if (target.checked && target.matches("li.cp-action .cp-check")) self.startOnTick(target.closest("li.cp-action"));
+        return;
+      }
       if (target.matches("li.cp-action .cp-check")) {
         self.tick("action", target.closest("li.cp-action").getAttribute("data-cp-action"), target.checked);
       } else if (target.matches(".cp-inc-check")) {
@@ -515,10 +579,12 @@
     return items;
   };
 
-  // "in 12m" or "5m overdue", and which.
+  // What is left ("in 12m"), due in this very minute, or overdue ("5m overdue"), and
+  // which: in the clock minutes T+ counts.
   Incident.prototype.left = function (due, now) {
     var left = clock.left(due, now);
-    return { overdue: left.overdue, text: this.w(left.overdue ? "incident_overdue" : "incident_due_in", { time: left.time }) };
+    var key = left.overdue ? "incident_overdue" : left.now ? "incident_due_now" : "incident_due_in";
+    return { overdue: left.overdue, text: this.w(key, { time: left.time }) };
   };
 
   Incident.prototype.refresh = function () {
@@ -634,8 +700,8 @@
     });
   };
 
-  // The log as a file, for `crisisplan review SCENARIO --from-log FILE`.
-  Incident.prototype.download = function () {
+  // The log as the file holds it (a note still being typed in it too, as unsent_note).
+  Incident.prototype.logFile = function () {
     var heading = document.querySelector("h1");
     var page = {
       scenario: this.box.getAttribute("data-cp-scenario"),
@@ -643,11 +709,29 @@
       language: this.language,
       notice: this.w("incident_log_unverified")
     };
-    var file = log.logDocument(page, this.state, Date.now());
-    var blob = new Blob([log.fileText(file)], { type: "application/json" });
+    return log.logDocument(page, this.state, Date.now());
+  };
+
+  // The log as a file, for `crisisplan review SCENARIO --from-log FILE`.
+  Incident.prototype.download = function () {
+    var file = this.logFile();
+    this.offer(log.fileText(file), "application/json", log.fileName(file));
+  };
+
+  // The log as a page to read, print or keep, in the page's language (no network).
+  Incident.prototype.printable = function () {
+    var self = this;
+    var file = this.logFile();
+    var say = function (key, values) { return self.w(key, values); };
+    this.offer(log.timelineHtml(file, say), "text/html", log.fileName(file, "html"));
+  };
+
+  // Text saved as a file in the reader's downloads.
+  Incident.prototype.offer = function (text, type, name) {
+    var blob = new Blob([text], { type: type + ";charset=utf-8" });
     var link = element("a", "cp-inc-file");
     link.href = URL.createObjectURL(blob);
-    link.download = log.fileName(file);
+    link.download = name;
     link.hidden = true;
     document.body.appendChild(link);
     link.click();

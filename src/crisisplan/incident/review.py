@@ -13,7 +13,8 @@ start from the plan's deadlines and when each was met. The log is JSON:
      "started": "2026-11-22T10:05:00+01:00",
      "events": [{"at": "2026-11-22T10:12:40+01:00", "kind": "action",
                  "id": "action-1", "done": true, "text": "Try to log in"}, ...],
-     "fields": {"hacked-warning/platform": "Instagram"}}
+     "fields": {"hacked-warning/platform": "Instagram"},
+     "saved": "2026-11-22T10:40:00+01:00", "unsent_note": "Meta case 123 op"}
 
 Event kinds: start, action, escalation and target (ticks, with ``done``), statement
 (a statement copied, with ``language`` and its ``text``), update (an update posted)
@@ -23,6 +24,13 @@ issue 20 add ``"recorded_in": "browser"``, ``"verified": false`` and a ``notice`
 saying so; they are not needed, because every log comes from a browser: whatever any
 other local page could write into that browser's storage can be in it, so the review
 says its events are not verified, whatever the log claims.
+
+``saved`` is when the log was downloaded: a deadline not ticked that had not come by
+then (or by the last event, in a log without it) is "not yet due", not "not done".
+``unsent_note`` (issue 19, optional) is a note still being typed when the log was
+saved; the timeline shows it, marked as such, at the saved time. Older crisisplan
+versions ignore both. Minutes are counted as the incident's wall clock shows them,
+as the page does: from 14:00:40 to 14:12:10 is T+12m.
 
 Whatever the file holds, reading it ends in an IncidentLog or a LogError naming the
 file and the part that is wrong, never in another exception; and a review is written
@@ -221,10 +229,22 @@ class IncidentLog:
     scenario: str
     started: dt.datetime
     events: tuple[LogEvent, ...] = field(default=())
+    saved: dt.datetime | None = None
+    unsent_note: str = ""
 
     def minutes_at(self, moment: dt.datetime) -> int:
-        """Whole minutes since T+0 (never negative: a tick before T+0 counts as T+0)."""
-        return max(0, int((moment - self.started).total_seconds() // 60))
+        """Clock minutes since T+0, as the page counts them: 14:00:40 to 14:12:10 is 12
+        (never negative: a tick before T+0 counts as T+0)."""
+
+        def minute(at: dt.datetime) -> dt.datetime:
+            return at.replace(second=0, microsecond=0)
+
+        return max(0, int((minute(moment) - minute(self.started)).total_seconds() // 60))
+
+    @property
+    def ended(self) -> dt.datetime:
+        """The last moment the log knows of: when it was saved, or its last event."""
+        return max([self.started, *(e.at for e in self.events), *([self.saved] if self.saved else [])])
 
 
 def read_log(path: Path) -> IncidentLog:
@@ -244,10 +264,13 @@ def read_log(path: Path) -> IncidentLog:
     if len(raw_events) > MAX_LOG_EVENTS:
         raise reader.problem("the log", f"has more than {MAX_LOG_EVENTS:,} events: it is not an incident log")
     events = [reader.event(item, f"event {number}", started) for number, item in enumerate(raw_events, start=1)]
+    saved = reader.moment(document, "saved", "the log", clock=started) if "saved" in document else None
+    unsent = reader.text(document, "unsent_note", "the log").strip()
     started = _same_clock(started, started)
     # The reader may type T+0 after the first ticks: show them in time order.
     events.sort(key=lambda e: e.at)
-    return IncidentLog(path, reader.text(document, "plan", "the log"), scenario, started, tuple(events))
+    plan = reader.text(document, "plan", "the log")
+    return IncidentLog(path, plan, scenario, started, tuple(events), saved, unsent)
 
 
 def _shown(path: Path | str) -> str:
@@ -436,6 +459,8 @@ def log_timeline(plan: Plan, scenario: Scenario, log: IncidentLog, words: Labels
                 continue
             what = words["incident_log_note"].format(text=event.text)
         lines.append((event.at, _clip(what.strip())))
+    if log.unsent_note:
+        lines.append((log.ended, _clip(words["incident_log_unsent_note"].format(text=log.unsent_note))))
     shown = [(f"{at:%Y-%m-%d %H:%M}", what) for at, what in lines]
     if len(shown) > MAX_TIMELINE:
         # The review format keeps 200 lines; the rest stay in the log file.
@@ -472,9 +497,17 @@ def met_deadlines(plan: Plan, scenario: Scenario, log: IncidentLog, words: Label
                 deadlines.append((minutes, f"{words['target']}: {words[target]}", ("target", target)))
     worked: list[str] = []
     to_fix: list[str] = []
+    # Not ticked and not due yet when the log was saved: it may have been done after.
+    not_yet: list[str] = []
+    saved_at = log.minutes_at(log.ended)
+    saved = words["at_time"].format(time=format_minutes(saved_at))
     for minutes, what, which in sorted(deadlines, key=lambda d: d[0]):
         due = words["at_time"].format(time=format_minutes(minutes))
         when = done_at.get(which)
+        if when is None and saved_at <= minutes:
+            # In its own minute a deadline can still be met: the page says "due now".
+            not_yet.append(words["review_log_not_yet_due"].format(what=what, due=due, saved=saved))
+            continue
         if when is None:
             to_fix.append(words["review_log_missed"].format(what=what, due=due))
             continue
@@ -483,4 +516,5 @@ def met_deadlines(plan: Plan, scenario: Scenario, log: IncidentLog, words: Label
             worked.append(words["review_log_on_time"].format(what=what, due=due, done=done))
         else:
             to_fix.append(words["review_log_late"].format(what=what, due=due, done=done))
+    to_fix += not_yet
     return [_clip(w) for w in worked[:MAX_TIMELINE]], [_clip(f) for f in to_fix[:MAX_TIMELINE]]
