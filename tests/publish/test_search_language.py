@@ -244,7 +244,7 @@ def test_script_is_shipped_with_the_site(danish: Path) -> None:
 def test_a_scenario_page_is_one_entry_with_its_terms(tmp_path: Path) -> None:
     """A result opens a scenario at its top: its sections fold into the page's entry, and
     the terms the page carries (keywords, channels, triggers) go into the boosted field.
-    Other pages keep their sections. Running it again changes nothing."""
+    Other pages' sections fold into them too. Running it again changes nothing."""
     (tmp_path / "search").mkdir()
     (tmp_path / "acme" / "scenarios").mkdir(parents=True)
     (tmp_path / "acme" / "scenarios" / "hack.html").write_text(
@@ -264,7 +264,9 @@ def test_a_scenario_page_is_one_entry_with_its_terms(tmp_path: Path) -> None:
     localize_search_index(tmp_path, "en", {"acme": ["en"]})
     once = (tmp_path / "search" / "search_index.json").read_text(encoding="utf-8")
     result = json.loads(once)
-    assert [d["location"] for d in result["docs"]] == ["", "acme/scenarios/hack.html", "acme/team.html", "acme/team.html#lead"]
+    # Every page is one entry: no page is listed twice, as a page and as its section.
+    assert [d["location"] for d in result["docs"]] == ["", "acme/scenarios/hack.html", "acme/team.html"]
+    assert result["docs"][2]["text"] == "<p>Lead</p> Maya"
     page = result["docs"][1]
     assert page["text"] == "<p>Level 3</p> <p>First actions</p> Change the password <p>Scenario</p> Scams"
     assert page["terms"] == "giveaway instagram brandfail café cafe"

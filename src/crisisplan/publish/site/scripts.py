@@ -24,6 +24,7 @@ SCRIPTS = (
     GENERATED_SCRIPT,
     "crisisplan.js",  # the statement composer and copy buttons (reads constants.js)
     "search.js",  # stems what the reader types: Material's search only (zensical_site)
+    "search-scenarios.js",  # Enter opens the best scenario; labels other plans' results
     "incident-words.js",  # incident mode: the page's labels (data-cp-words)
     "incident-clock.js",  # durations, elapsed time, due and overdue
     "incident-log.js",  # the stored state and the downloadable log

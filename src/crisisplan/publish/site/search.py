@@ -21,13 +21,21 @@ the page's own words), the other forms a reader may type:
 - the parts of words that the page's markup runs together in the index text
   ("ØstergaardPrimær", from a name and its label): "primær", "primaer".
 
-Scenario pages are searched as one entry each, so that a result opens its scenario at
-the top, where the first actions are, never at a section further down (MkDocs indexes
-each section of a page as an entry of its own, and a result opens at its section).
-The scenario's own search terms (its keywords, the channels its statements go to and
+Every page is searched as one entry, so that a result opens a scenario at the top,
+where the first actions are, never at a section further down, and no page is listed
+twice (both engines index each section of a page as an entry of its own, and a result
+opens at its section). The scenario's own search terms (its keywords, the channels its statements go to and
 its triggers, which the page carries in ``data-cp-terms``) go into a hidden ``terms``
 field that weighs more than the text, so that "instagram" or "giveaway" ranks the
 scenario above the pages that merely mention the word.
+
+For Enter, the index also carries under "crisisplan" what the plans say about each
+scenario (its title, and its terms with their folded forms and roots), its plan and its
+language, and each plan's name and language: `assets/search-scenarios.js` ranks the
+scenarios with them, the reader's own plan and language first, and opens the best one
+(never a statement library or monitoring page), on both engines. Zensical's index
+(search.json, items) gets the same entries per page and the same "crisisplan" part; its
+search has fields of its own, so the hidden fields are Material's only.
 
 A form is added only when no word of the entry already starts with it, so the index
 grows little. It also splits words at brackets, quotes and punctuation rather than only
@@ -58,6 +66,11 @@ INDEX = "search/search_index.json"
 # reads from file://; both must carry the same index.
 OFFLINE_INDEX = "search/search_index.js"
 OFFLINE_PREFIX = "var __index = "
+# Zensical's index and its offline copy (same prefix), with "items" for "docs".
+ZENSICAL_INDEX = "search.json"
+ZENSICAL_OFFLINE_INDEX = "search.js"
+# Where the index carries the scenarios for search-scenarios.js; neither engine reads it.
+SCENARIOS_KEY = "crisisplan"
 
 # The hidden fields, each searched with the weight of the field its forms come from.
 VARIANT_FIELDS = {"title": "title_variants", "text": "text_variants"}
@@ -66,8 +79,11 @@ VARIANT_FIELDS = {"title": "title_variants", "text": "text_variants"}
 # scenario whose title has the word still comes first.
 TERMS_FIELD = "terms"
 TERMS_BOOST = 100.0
-# Where a scenario page carries its terms (templates/site/scenario.md.j2).
+# Where a scenario page carries its terms (templates/site/scenario.md.j2), and where
+# every page says its language (publish/languages.py may change it after the build).
 _TERMS = re.compile(r'data-cp-terms="([^"]*)"')
+_LANG = re.compile(r'<html[^>]*\slang="([^"]*)"')
+_HEADING = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)
 # Our own pages are small; a page this large is not one of them.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 
@@ -270,48 +286,59 @@ def _variants(
     return list(found)
 
 
-def _page_terms(site_dir: Path, page: str) -> str | None:
-    """The search terms a built scenario page carries, or None for any other page."""
+@dataclass(frozen=True)
+class _Page:
+    """What a built page says about itself: the terms of a scenario page (None on any
+    other page), the page's language and its heading."""
+
+    terms: str | None
+    language: str
+    heading: str = ""
+
+
+def _read_page(site_dir: Path, page: str) -> _Page:
     if ".." in page.split("/"):
-        return None
+        return _Page(None, "")
     try:
         with (site_dir / page).open("rb") as handle:
-            data = handle.read(MAX_PAGE_BYTES)
+            data = handle.read(MAX_PAGE_BYTES).decode("utf-8", errors="replace")
     except OSError:
-        return None
-    found = _TERMS.search(data.decode("utf-8", errors="replace"))
-    return html.unescape(found.group(1)) if found else None
+        return _Page(None, "")
+    terms, language, heading = _TERMS.search(data), _LANG.search(data), _HEADING.search(data)
+    return _Page(
+        html.unescape(terms.group(1)) if terms else None,
+        language.group(1) if language else "",
+        html.unescape(_TAG.sub("", heading.group(1))).strip() if heading else "",
+    )
 
 
-def _scenario_entries(site_dir: Path, docs: list[dict[str, Any]], plans: Iterable[str]) -> list[dict[str, Any]]:
-    """Each scenario page of the plans as one entry: its sections' titles and text
-    appended to the page's own, its search terms in the terms field. Other pages'
-    entries are kept as they are, in their order."""
-    folders = {f"{slug}/scenarios/" for slug in plans}
+def _page_entries(
+    site_dir: Path, docs: list[dict[str, Any]], plans: Iterable[str]
+) -> tuple[list[dict[str, Any]], dict[str, _Page]]:
+    """Each page as one entry: its sections' titles and text appended to the page's own,
+    a scenario page's search terms in the terms field. Entries keep their order; a
+    section whose page has no entry of its own stays as it is. Also each scenario page
+    of the plans, as the built page describes itself."""
+    folders = tuple(f"{slug}/scenarios/" for slug in plans)
     pages: dict[str, dict[str, Any]] = {}
+    scenarios: dict[str, _Page] = {}
     kept: list[dict[str, Any]] = []
     for doc in docs:
         page, _, section = str(doc.get("location", "")).partition("#")
-        if not any(page.startswith(folder) for folder in folders):
-            kept.append(doc)
-            continue
-        if not section:
-            if page not in pages:
-                terms = _page_terms(site_dir, page)
-                if terms is None:
-                    kept.append(doc)
-                    continue
-                pages[page] = doc
-                if terms:
-                    doc[TERMS_FIELD] = terms
-            kept.append(doc)
-        elif page in pages:
+        if not section and page not in pages:
+            pages[page] = doc
+            read = _read_page(site_dir, page) if folders and page.startswith(folders) else _Page(None, "")
+            if read.terms is not None:
+                scenarios[page] = read
+                if read.terms:
+                    doc[TERMS_FIELD] = read.terms
+        elif section and page in pages:
             entry = pages[page]
             title, text = str(doc.get("title") or ""), str(doc.get("text") or "")
             entry["text"] = f"{entry.get('text') or ''} <p>{title}</p> {text}".strip()
-        else:
-            kept.append(doc)
-    return kept
+            continue
+        kept.append(doc)
+    return kept, scenarios
 
 
 def _terms_with_forms(terms: str) -> str:
@@ -321,39 +348,112 @@ def _terms_with_forms(terms: str) -> str:
     return " ".join(dict.fromkeys(form for w in words for form in [w, *folded_forms(w)]))
 
 
+def _forms(words: Iterable[str], roots: Callable[[str], list[str]] | None) -> str:
+    """The words with their folded forms and, for Malay and Indonesian, their roots."""
+    forms: dict[str, None] = {}
+    for word in words:
+        more = roots(word) if roots is not None and SHORTEST <= len(word) <= LONGEST else []
+        forms.update(dict.fromkeys([word, *folded_forms(word), *more]))
+    return " ".join(forms)
+
+
+def _both(markup: str) -> list[str]:
+    """The words of a text both as written and as typed ("whatsapp", "whats", "app")."""
+    written, typed = _words(markup)
+    return [*written, *typed]
+
+
+def _scenario_data(
+    site_dir: Path,
+    docs: Iterable[dict[str, Any]],
+    scenarios: Mapping[str, _Page],
+    plans: Mapping[str, Sequence[str]],
+    roots: Callable[[str], list[str]] | None,
+) -> dict[str, Any]:
+    """What search-scenarios.js ranks scenarios by: each scenario's page, plan,
+    language, and the words of its title and terms with their other forms; and each
+    plan's name (its overview's heading up to ": ") and language."""
+    titles = {str(doc.get("location")): str(doc.get("title") or "") for doc in docs}
+    listed = []
+    for page, read in scenarios.items():
+        slug = page.split("/", 1)[0]
+        malay = any(_primary(lang) in MALAY_INDONESIAN for lang in plans.get(slug, ()))
+        listed.append({
+            "location": page,
+            "plan": slug,
+            "lang": read.language,
+            "title": _forms(_both(titles.get(page, "")), roots if malay else None),
+            "terms": _forms(_both(html.escape(read.terms or "")), roots if malay else None),
+        })
+    described = []
+    for slug in plans:
+        overview = _read_page(site_dir, f"{slug}/index.html")
+        name = overview.heading.split(": ", 1)[0].strip() or slug
+        described.append({"slug": slug, "name": name, "lang": overview.language})
+    return {"plans": described, "scenarios": listed}
+
+
+@dataclass
+class _Index:
+    """A built site's search index: Material's (docs) or Zensical's (items)."""
+
+    file: Path
+    offline: Path
+    entries: str
+    data: dict[str, Any]
+    size: int
+
+
+def _read_index(site_dir: Path) -> _Index | None:
+    for name, offline, entries in ((INDEX, OFFLINE_INDEX, "docs"), (ZENSICAL_INDEX, ZENSICAL_OFFLINE_INDEX, "items")):
+        index_file = site_dir / name
+        if not index_file.is_file():
+            continue
+        raw = index_file.read_bytes()
+        try:
+            index = json.loads(raw)
+        except ValueError:
+            return None
+        if not (isinstance(index, dict) and isinstance(index.get("config"), dict) and isinstance(index.get(entries), list)):
+            return None
+        return _Index(index_file, site_dir / offline, entries, index, len(raw))
+    return None
+
+
 def localize_search_index(
     site_dir: Path,
     site_language: str,
     plan_languages: Mapping[str, Sequence[str]] | None = None,
 ) -> SearchIndexReport | None:
-    """Add folded forms and Indonesian/Malay roots to the built site's search index.
+    """Add folded forms and Indonesian/Malay roots to the built site's search index,
+    one entry per page, and the scenarios for Enter (SCENARIOS_KEY).
 
     site_language is the site's language; plan_languages maps the folder of each plan in
     the site (its slug) to the plan's languages, and says which roots its pages get.
     Pages outside a plan's folder (the start page, the user's own docs) are read in all
-    of the site's languages. Rewrites search/search_index.json and its offline copy
-    search/search_index.js; running it again on its own output changes nothing.
-    Returns None, changing nothing, when the site has no search index of Material's form.
+    of the site's languages. Rewrites Material's search/search_index.json or Zensical's
+    search.json, and its offline copy; running it again on its own output changes
+    nothing. Returns None, changing nothing, when the site has no search index of
+    either engine's form.
     """
-    index_file = site_dir / INDEX
-    if not index_file.is_file():
-        return None
-    raw = index_file.read_bytes()
-    try:
-        index = json.loads(raw)
-    except ValueError:
-        return None
-    if not (isinstance(index, dict) and isinstance(index.get("config"), dict) and isinstance(index.get("docs"), list)):
+    index = _read_index(site_dir)
+    if index is None:
         return None
     plans = dict(plan_languages or {})
-    docs: list[dict[str, Any]] = _scenario_entries(
-        site_dir, [doc for doc in index["docs"] if isinstance(doc, dict)], plans
+    docs, scenarios = _page_entries(
+        site_dir, [doc for doc in index.data[index.entries] if isinstance(doc, dict)], plans
     )
-    index["docs"] = docs
+    index.data[index.entries] = docs
     for doc in docs:
         if doc.get(TERMS_FIELD):
             doc[TERMS_FIELD] = _terms_with_forms(str(doc[TERMS_FIELD]))
-    _configure(index["config"], site_language)
+    # Zensical searches its own fields (title, text, path): no hidden fields there.
+    material = index.entries == "docs"
+    if material:
+        _configure(index.data["config"], site_language)
+    else:
+        for doc in docs:
+            doc.pop(TERMS_FIELD, None)
 
     everywhere = list(dict.fromkeys([site_language, *(lang for langs in plans.values() for lang in langs)]))
 
@@ -375,15 +475,15 @@ def localize_search_index(
         for field, hidden in VARIANT_FIELDS.items():
             # Recomputed from the shown fields, never appended to: the same index again.
             doc.pop(hidden, None)
-            variants = _variants(analysed[field][1], covered, roots if on else None)
+            variants = _variants(analysed[field][1], covered, roots if on else None) if material else []
             if variants:
                 doc[hidden] = " ".join(variants)
                 added += len(variants)
+    index.data[SCENARIOS_KEY] = _scenario_data(site_dir, docs, scenarios, plans, roots)
 
-    # As Material writes it: compact, ASCII, keys in their order.
-    data = json.dumps(index, separators=(",", ":"), default=str)
-    index_file.write_text(data, encoding="utf-8")
-    offline = site_dir / OFFLINE_INDEX
-    if offline.is_file():
-        offline.write_text(OFFLINE_PREFIX + data, encoding="utf-8")
-    return SearchIndexReport(len(docs), added, len(raw), len(data.encode("utf-8")))
+    # As the engines write it: compact, ASCII, keys in their order.
+    data = json.dumps(index.data, separators=(",", ":"), default=str)
+    index.file.write_text(data, encoding="utf-8")
+    if index.offline.is_file():
+        index.offline.write_text(OFFLINE_PREFIX + data, encoding="utf-8")
+    return SearchIndexReport(len(docs), added, index.size, len(data.encode("utf-8")))
