@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from crisisplan.plan.model import Plan, Scenario, SeverityLevel
+from crisisplan.plan.model import Plan, Scenario, SeverityLevel, in_sequence
 from crisisplan.plan.values import format_minutes, parse_duration
 from crisisplan.publish.pdf.documents import PAPER, stylesheet
 from crisisplan.render.labels import SOURCE_LANGUAGE, Labels, labels_for
@@ -21,10 +21,12 @@ from crisisplan.render.views import owners_title, role_title, statement_views, w
 
 @dataclass(frozen=True)
 class Expectation:
-    minutes: int
+    minutes: int  # when it is due; for an untimed step, when the step before it is
     kind: str  # "action", "escalation" or "target"
     text: str
     who: str = ""
+    # False for a step in a sequence without a clock: the script shows no time for it.
+    timed: bool = True
 
 
 @dataclass
@@ -65,11 +67,13 @@ class DrillScript:
 
 def _expectations(plan: Plan, scenario: Scenario, level: SeverityLevel | None, words: Labels) -> list[Expectation]:
     found: list[Expectation] = []
+    latest = 0
     for step in plan.actions_of(scenario):
-        found.append(Expectation(step.minutes, "action", step.do, owners_title(plan, step)))
-    for escalation in scenario.escalation:
-        if escalation.minutes is None:
-            continue
+        latest = latest if step.minutes is None else step.minutes
+        found.append(Expectation(latest, "action", step.do, owners_title(plan, step), step.minutes is not None))
+    latest = 0
+    for escalation in in_sequence(scenario.escalation, lambda e: e.minutes):
+        latest = latest if escalation.minutes is None else escalation.minutes
         told = [role_title(plan, r) for r in escalation.notify]
         parts = []
         if told:
@@ -80,7 +84,7 @@ def _expectations(plan: Plan, scenario: Scenario, level: SeverityLevel | None, w
         if escalation.when:
             text += f" ({escalation.when})"
         by = role_title(plan, escalation.by) if escalation.by else ""
-        found.append(Expectation(escalation.minutes, "escalation", text, by))
+        found.append(Expectation(latest, "escalation", text, by, escalation.minutes is not None))
     if level is not None:
         for key, label in (("acknowledge", "drill_target_acknowledge"), ("first_statement", "drill_target_statement")):
             minutes = parse_duration(getattr(level, key))
@@ -166,6 +170,9 @@ def build_drill(plan: Plan, scenario: Scenario, start: dt.time = dt.time(10, 0),
     checklist: list[str] = []
     for e in expectations:
         who = f"{e.who}: " if e.who else ""
+        if not e.timed:
+            checklist.append(f"{who}{e.text}")
+            continue
         checklist.append(words["drill_by_time"].format(item=f"{who}{e.text}", time=words["at_time"].format(time=format_minutes(e.minutes))))
     if main is not None:
         first = main.variants[0] if main.variants else None

@@ -123,9 +123,12 @@ def review_text(
         held_by = (date + dt.timedelta(minutes=within)).isoformat() if within else ""
     except OverflowError:
         held_by = ""
+    # A step the plan did not time is expected in its order, never at an invented T+.
     expected = [
-        _one_line(f"{words['at_time'].format(time=step.at)} {step.do} ({owners_title(plan, step)})")
-        for step in plan.actions_of(scenario)
+        _one_line(
+            f"{words['at_time'].format(time=step.at) if step.at else f'{number}.'} {step.do} ({owners_title(plan, step)})"
+        )
+        for number, step in enumerate(plan.actions_of(scenario), start=1)
     ]
     timeline: list[tuple[str, str]] = []
     worked: list[str] = []

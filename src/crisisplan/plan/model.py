@@ -7,8 +7,9 @@ author sees every problem of every file in one run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from crisisplan.diagnostics import Location
 from crisisplan.plan.names import PLATFORM_NAMES
@@ -85,6 +86,28 @@ def _items(data: dict[str, Any], key: str, path: JsonPath) -> list[tuple[JsonPat
 def _int(data: dict[str, Any], key: str) -> int | None:
     value = data.get(key)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+_T = TypeVar("_T")
+
+
+def in_sequence(items: list[_T], minutes: Callable[[_T], int | None]) -> list[_T]:
+    """Items in the order a reader follows them: by time where times are given, each
+    untimed item right after the item written before it (list order is the order a
+    plan without a clock gives). A list with every time given is sorted by time, as
+    written where two share a time; a list with none keeps its written order."""
+    after: list[int] = []
+    latest = 0
+    for item in items:
+        given = minutes(item)
+        latest = latest if given is None else given
+        after.append(latest)
+    return [items[i] for i in sorted(range(len(items)), key=after.__getitem__)]
+
+
+def all_timed(minutes: list[int | None]) -> bool:
+    """Whether a list reads as a clock (every entry has a time) rather than a sequence."""
+    return all(m is not None for m in minutes)
 
 
 # --- the objects -------------------------------------------------------------------------
@@ -400,6 +423,11 @@ class SeverityLevel:
         )
 
     @property
+    def has_targets(self) -> bool:
+        """Whether the level sets any response time: a level without targets shows none."""
+        return bool(self.acknowledge or self.first_statement or self.update_every)
+
+    @property
     def band(self) -> str:
         """low, mid or high: where this level sits among the plan's levels."""
         if self.of <= 1:
@@ -554,8 +582,10 @@ class Step:
         )
 
     @property
-    def minutes(self) -> int:
-        return parse_duration(self.at) or 0
+    def minutes(self) -> int | None:
+        """When it is done by, in minutes since the crisis began; None for a step in a
+        sequence without a clock (it comes after the step before it)."""
+        return parse_duration(self.at)
 
 
 @dataclass
@@ -949,14 +979,14 @@ class Plan:
 
     def severity_phases(self, scenario: Scenario) -> list[tuple[EscalationStep | None, SeverityLevel]]:
         """The severity levels a scenario may pass through: where it starts, then each
-        level an escalation step raises it to, in time order (with the raising step)."""
+        level an escalation step raises it to, in order (with the raising step)."""
         phases: list[tuple[EscalationStep | None, SeverityLevel]] = []
         start = self.severity(scenario.severity)
         if start is not None:
             phases.append((None, start))
-        for step in sorted(scenario.escalation, key=lambda e: e.minutes or 0):
+        for step in in_sequence(scenario.escalation, lambda e: e.minutes):
             level = self.severity(step.raise_to) if step.raise_to else None
-            if level is not None and step.minutes is not None:
+            if level is not None:
                 phases.append((step, level))
         return phases
 
@@ -1004,13 +1034,13 @@ class Plan:
         return found
 
     def actions_of(self, scenario: Scenario) -> list[Step]:
-        """A scenario's first actions, shared steps filled in, in time order."""
+        """A scenario's first actions, shared steps filled in, in order (see in_sequence)."""
         found: list[Step] = []
         for entry in scenario.first_actions:
             step = self.shared_step(entry.id) if isinstance(entry, Ref) else entry
             if step is not None:
                 found.append(step)
-        return sorted(found, key=lambda s: s.minutes)
+        return in_sequence(found, lambda s: s.minutes)
 
     def moderation_of(self, scenario: Scenario) -> list[ModerationRule]:
         return self.moderation + scenario.moderation

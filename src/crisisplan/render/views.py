@@ -25,6 +25,8 @@ from crisisplan.plan.model import (
     Scenario,
     Statement,
     Step,
+    all_timed,
+    in_sequence,
 )
 from crisisplan.plan.names import LANGUAGE_NAMES
 from crisisplan.plan.values import PLACEHOLDER, format_minutes, measure, parse_date, parse_duration
@@ -69,7 +71,7 @@ def who_to_call(plan: Plan, scenario: Scenario) -> list[Role]:
 
 @dataclass
 class TimelineItem:
-    minutes: int
+    minutes: int | None  # None: a step in a sequence, with no time of its own
     kind: str  # "escalation" or "target"
     text: str
     detail: str = ""
@@ -77,23 +79,45 @@ class TimelineItem:
     # A stable id for the site's incident clock: "escalation-2" (the plan's second
     # escalation step, counted as written) or the target's name ("first_statement").
     key: str = ""
+    # Its place in a sequence (1, 2, 3) when the escalation is not all on a clock; 0
+    # when the times alone order it.
+    number: int = 0
+    # The minute it is read at: its own, else that of the step before it.
+    after: int = 0
 
     @property
     def at(self) -> str:
-        return self.at_format.format(time=format_minutes(self.minutes))
+        """"T+30m", or "" for a step without a time: no clock is shown that the plan
+        did not set."""
+        return "" if self.minutes is None else self.at_format.format(time=format_minutes(self.minutes))
+
+    @property
+    def step(self) -> str:
+        """"2." for the second step of a sequence; "" on a clock."""
+        return f"{self.number}." if self.number else ""
+
+
+def sequence_numbers(minutes: list[int | None]) -> list[int]:
+    """1, 2, 3 for a list read as a sequence (some entry has no time); all 0 for a list
+    on a clock, which its times order."""
+    return [0] * len(minutes) if all_timed(minutes) else list(range(1, len(minutes) + 1))
 
 
 def timeline(plan: Plan, scenario: Scenario, words: dict[str, str]) -> list[TimelineItem]:
-    """Escalation steps and the severity's response targets on one time axis."""
+    """Escalation steps, in order (by time, or as written where no time is given), and
+    the severity's response targets where it sets them."""
     items: list[TimelineItem] = []
 
     def titles(ids: list[str]) -> str:
         return ", ".join(plan.party_title(i) for i in ids)
 
-    for number, step in enumerate(scenario.escalation, start=1):
+    written = {id(step): n for n, step in enumerate(scenario.escalation, start=1)}
+    ordered = in_sequence(scenario.escalation, lambda e: e.minutes)
+    numbers = sequence_numbers([e.minutes for e in ordered])
+    after = 0
+    for step, place in zip(ordered, numbers, strict=True):
         minutes = step.minutes
-        if minutes is None:
-            continue
+        after = after if minutes is None else minutes
         parts = []
         if step.notify:
             parts.append(f"{words['notify']}: {titles(step.notify)}")
@@ -108,16 +132,21 @@ def timeline(plan: Plan, scenario: Scenario, words: dict[str, str]) -> list[Time
         if step.when:
             detail.append(step.when)
         items.append(
-            TimelineItem(minutes, "escalation", "; ".join(parts), " · ".join(detail), words["at_time"], f"escalation-{number}")
+            TimelineItem(
+                minutes, "escalation", "; ".join(parts), " · ".join(detail), words["at_time"],
+                f"escalation-{written[id(step)]}", place, after,
+            )
         )
     level = plan.severity(scenario.severity)
     if level is not None:
         for key, text in (("acknowledge", level.acknowledge), ("first_statement", level.first_statement)):
             minutes = parse_duration(text)
             if minutes is not None:
-                items.append(TimelineItem(minutes, "target", f"{words['target']}: {words[key]}", at_format=words["at_time"], key=key))
+                items.append(
+                    TimelineItem(minutes, "target", f"{words['target']}: {words[key]}", at_format=words["at_time"], key=key, after=minutes)
+                )
     # Targets sort after steps at the same minute: the step is what makes the target.
-    return sorted(items, key=lambda i: (i.minutes, i.kind != "escalation"))
+    return sorted(items, key=lambda i: (i.after, i.kind != "escalation"))
 
 
 @dataclass(frozen=True)
@@ -128,6 +157,9 @@ class ActionView:
 
     step: Step
     key: str
+    # Its place in a sequence (1, 2, 3) when the actions are not all on a clock; 0
+    # when the times alone order them.
+    number: int = 0
 
     @property
     def offset(self) -> int | None:
@@ -136,7 +168,8 @@ class ActionView:
 
 
 def action_views(plan: Plan, scenario: Scenario) -> list[ActionView]:
-    """A scenario's first actions in time order (as Plan.actions_of), each with its key."""
+    """A scenario's first actions in order (as Plan.actions_of), each with its key, and
+    numbered 1, 2, 3 when they are a sequence rather than a clock."""
     keyed: list[ActionView] = []
     seen: set[str] = set()
     for number, entry in enumerate(scenario.first_actions, start=1):
@@ -148,7 +181,9 @@ def action_views(plan: Plan, scenario: Scenario) -> list[ActionView]:
             key = f"{key}-{number}"
         seen.add(key)
         keyed.append(ActionView(step, key))
-    return sorted(keyed, key=lambda a: a.step.minutes)
+    ordered = in_sequence(keyed, lambda a: a.offset)
+    numbers = sequence_numbers([a.offset for a in ordered])
+    return [ActionView(a.step, a.key, n) for a, n in zip(ordered, numbers, strict=True)]
 
 
 @dataclass
@@ -252,7 +287,7 @@ def people_named(plan: Plan, scenario: Scenario) -> list[Contact]:
     order: list[str] = []
     for step in plan.actions_of(scenario):
         order.extend(step.owners)
-    for escalation in sorted(scenario.escalation, key=lambda e: e.minutes or 0):
+    for escalation in in_sequence(scenario.escalation, lambda e: e.minutes):
         order.extend(escalation.notify)
     for _, level in plan.severity_phases(scenario):
         order.extend(n.role for n in level.notify)
@@ -300,7 +335,7 @@ def roles_named(plan: Plan, scenario: Scenario) -> list[Role]:
     if lead:
         order.append(lead.id)
     order.extend(step.owner for step in plan.actions_of(scenario))
-    for escalation in sorted(scenario.escalation, key=lambda e: e.minutes or 0):
+    for escalation in in_sequence(scenario.escalation, lambda e: e.minutes):
         order.append(escalation.by)
         order.extend(escalation.notify)
         order.append(escalation.hand_over_to)
@@ -319,9 +354,12 @@ def contacts_named(plan: Plan, scenario: Scenario) -> list[ContactPoint]:
 
 
 def escalation_summary(plan: Plan, scenario: Scenario, words: dict[str, str]) -> list[str]:
-    """The escalation as short items ("T+30m: Legal counsel, Spokesperson"), in time order."""
+    """The escalation as short items ("T+30m: Legal counsel, Spokesperson"), in time
+    order; a sequence without a clock as "1. Vice Chancellor", "2. Chancellor", with a
+    time only where one is given ("2. T+1h: Chancellor")."""
     items: list[str] = []
-    for step in sorted(scenario.escalation, key=lambda e: e.minutes or 0):
+    ordered = in_sequence(scenario.escalation, lambda e: e.minutes)
+    for step, number in zip(ordered, sequence_numbers([e.minutes for e in ordered]), strict=True):
         told = [role_title(plan, role_id) for role_id in step.notify]
         raised = plan.severity(step.raise_to) if step.raise_to else None
         if raised is not None:
@@ -330,7 +368,8 @@ def escalation_summary(plan: Plan, scenario: Scenario, words: dict[str, str]) ->
             told.append(f"{words['hand_over_to']} {role_title(plan, step.hand_over_to)}")
         if not told:
             continue
-        item = f"{words['at_time'].format(time=step.at)}: {', '.join(told)}"
+        at = f"{words['at_time'].format(time=step.at)}: " if step.minutes is not None else ""
+        item = f"{f'{number}. ' if number else ''}{at}{', '.join(told)}"
         items.append(f"{item} ({step.when})" if step.when else item)
     return items
 
@@ -483,10 +522,13 @@ def call_tree(plan: Plan) -> list[CallNode]:
         return []
     edges: list[tuple[int, str, str]] = []
     for scenario in plan.scenarios:
-        for step in scenario.escalation:
+        # A step without a time is read with the step before it (a chain in order).
+        latest = 0
+        for step in in_sequence(scenario.escalation, lambda e: e.minutes):
+            latest = latest if step.minutes is None else step.minutes
             for callee in [*step.notify, step.hand_over_to]:
                 if callee:
-                    edges.append((step.minutes or 0, step.by or lead.id, callee))
+                    edges.append((latest, step.by or lead.id, callee))
     for level in plan.severity_levels:
         edges.extend((parse_duration(n.within) or 0, lead.id, n.role) for n in level.notify)
     edges.sort(key=lambda edge: edge[0])

@@ -14,10 +14,10 @@ import datetime as dt
 from collections.abc import Iterator
 
 from crisisplan.check.checks.drills import last_drills
-from crisisplan.check.checks.timings import first_told
+from crisisplan.check.checks.timings import first_told, step_name, told_untimed, untimed_finding
 from crisisplan.check.registry import Context, Finding, check
 from crisisplan.diagnostics import Severity
-from crisisplan.plan.model import Plan, Scenario, SeverityLevel
+from crisisplan.plan.model import EscalationStep, Plan, Scenario, SeverityLevel, in_sequence
 from crisisplan.plan.values import (
     add_cadence,
     format_minutes,
@@ -29,14 +29,12 @@ from crisisplan.plan.yamlfile import JsonPath
 from crisisplan.suggest import slug
 
 
-def _raises(
-    plan: Plan, scenario: Scenario
-) -> Iterator[tuple[int, str, JsonPath, SeverityLevel | None]]:
-    """Each raise in time order: its minute, its 'at', its step's path, and the level it
-    raises to (None when the level is unknown: CP203's)."""
-    for step in sorted(scenario.escalation, key=lambda e: e.minutes or 0):
-        if step.raise_to and step.minutes is not None:
-            yield step.minutes, step.at, step.path, plan.severity(step.raise_to)
+def _raises(plan: Plan, scenario: Scenario) -> Iterator[tuple[EscalationStep, SeverityLevel | None]]:
+    """Each raise in order (a raise without a time comes after the step written before
+    it), and the level it raises to (None when the level is unknown: CP203's)."""
+    for step in in_sequence(scenario.escalation, lambda e: e.minutes):
+        if step.raise_to:
+            yield step, plan.severity(step.raise_to)
 
 
 @check("CP465", "raise-without-condition")
@@ -54,7 +52,7 @@ def raise_without_condition(plan: Plan, context: Context) -> Iterator[Finding]:
             if step.raise_to and step.condition is None:
                 yield Finding(
                     plan.at((*step.path, "raise_to")),
-                    f"the step at T+{step.at} raises the severity to '{step.raise_to}' without a measurable condition",
+                    f"{step_name(scenario, step)} raises the severity to '{step.raise_to}' without a measurable condition",
                     "add condition: {metric: negative mentions, more_than: 200, per: 1h, within: 1h} (what is counted, past which number, per which period, within how long)",
                 )
 
@@ -73,9 +71,10 @@ def raise_not_higher(plan: Plan, context: Context) -> Iterator[Finding]:
         current = plan.severity(scenario.severity)
         if current is None:
             continue
-        for _, at, path, level in _raises(plan, scenario):
+        for step, level in _raises(plan, scenario):
             if level is None:
                 continue
+            path = step.path
             if level.rank <= current.rank:
                 higher = [lvl.id for lvl in plan.severity_levels if lvl.rank > current.rank]
                 state = (
@@ -85,7 +84,7 @@ def raise_not_higher(plan: Plan, context: Context) -> Iterator[Finding]:
                 )
                 yield Finding(
                     plan.at((*path, "raise_to")),
-                    f"the step at T+{at} raises scenario '{scenario.id}' to '{level.id}', {state}",
+                    f"{step_name(scenario, step)} raises scenario '{scenario.id}' to '{level.id}', {state}",
                     f"raise to a more severe level, like '{higher[0]}'"
                     if higher
                     else f"'{current.id}' is the most severe level: remove raise_to, or add a higher level under severity_levels:",
@@ -132,30 +131,59 @@ def raised_escalation_later_than_target(plan: Plan, context: Context) -> Iterato
 
     Fails: a raise to ``level-3`` at ``2h`` when level-3 requires the executive
     sponsor within 30m, and the sponsor is told at ``3h`` or not at all.
-    Passes: the sponsor is told at ``2h30m`` or earlier.
+    Passes: the sponsor is told at ``2h30m`` or earlier. A raise or a notify without
+    a time holds nobody to one: the people the level requires must still be told,
+    in any escalation step.
     """
     for scenario in plan.scenarios:
-        for minutes, at, path, level in _raises(plan, scenario):
+        for step, level in _raises(plan, scenario):
             if level is None:
                 continue
             for notify in level.notify:
-                within = parse_duration(notify.within)
-                if within is None or not notify.role:
-                    continue
-                deadline = format_minutes(minutes + within)
-                first = first_told(scenario, notify.role)
-                if first is None:
-                    yield Finding(
-                        plan.at((*path, "raise_to")),
-                        f"after the raise to '{level.id}' at T+{at}, '{notify.role}' must be told within {notify.within} (by T+{deadline}), but scenario '{scenario.id}' never tells them",
-                        f"add to escalation: - {{at: {deadline}, notify: [{notify.role}]}}",
-                    )
-                elif (first.minutes or 0) > minutes + within:
-                    yield Finding(
-                        plan.at((*first.path, "at")),
-                        f"'{notify.role}' is told at T+{first.at}, but after the raise to '{level.id}' at T+{at} they must be told within {notify.within} (by T+{deadline})",
-                        f"tell '{notify.role}' at {deadline} or earlier",
-                    )
+                if notify.role:
+                    yield from _told_after_raise(plan, scenario, step, level, notify.role, notify.within)
+
+
+def _told_after_raise(
+    plan: Plan, scenario: Scenario, step: EscalationStep, level: SeverityLevel, who: str, within_text: str
+) -> Iterator[Finding]:
+    """CP468 for one person the raised level requires. Times are compared only when
+    both the raise and the level's notify give one; without them, the person must
+    still be told."""
+    within = parse_duration(within_text)
+    if within_text and within is None:
+        return  # not a time span: the schema's finding
+    first, untimed = first_told(scenario, who), told_untimed(scenario, who)
+    timed = step.minutes is not None and within is not None
+    deadline = format_minutes((step.minutes or 0) + (within or 0))
+    if first is None and untimed is None:
+        if timed:
+            yield Finding(
+                plan.at((*step.path, "raise_to")),
+                f"after the raise to '{level.id}' at T+{step.at}, '{who}' must be told within {within_text} (by T+{deadline}), but scenario '{scenario.id}' never tells them",
+                f"add to escalation: - {{at: {deadline}, notify: [{who}]}}",
+            )
+        else:
+            yield Finding(
+                plan.at((*step.path, "raise_to")),
+                f"after the raise to '{level.id}' in {step_name(scenario, step)}, '{who}' must be told, but scenario '{scenario.id}' never tells them",
+                f"add to escalation, after that step: - {{notify: [{who}]}}",
+            )
+        return
+    if not timed:
+        return
+    limit = (step.minutes or 0) + (within or 0)
+    if first is None and untimed is not None:
+        yield untimed_finding(
+            plan, scenario, untimed, who, deadline,
+            f"after the raise to '{level.id}' at T+{step.at} they must be told within {within_text} (by T+{deadline})",
+        )
+    elif first is not None and (first.minutes or 0) > limit:
+        yield Finding(
+            plan.at((*first.path, "at")),
+            f"'{who}' is told at T+{first.at}, but after the raise to '{level.id}' at T+{step.at} they must be told within {within_text} (by T+{deadline})",
+            f"tell '{who}' at {deadline} or earlier",
+        )
 
 
 # --- review and drill cadences ----------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from crisisplan.plan.model import EscalationStep, Plan, Scenario
+from crisisplan.plan.model import EscalationStep, Plan, Scenario, in_sequence
 from crisisplan.plan.values import parse_duration
 from crisisplan.publish.site.console_keys import plan_key, plan_seal
 from crisisplan.render.labels import labels_for
@@ -129,12 +129,16 @@ def by_severity(plan: Plan) -> list[Scenario]:
     return sorted(plan.scenarios, key=rank)
 
 
-def _tell_next(scenario: Scenario) -> list[tuple[str, int, EscalationStep]]:
-    """The first escalation step(s), those at the earliest time, with the key the
-    timeline gives them ("escalation-1") and their minute."""
-    timed = [(f"escalation-{n}", m, step) for n, step in enumerate(scenario.escalation, start=1) if (m := step.minutes) is not None]
-    first = min((m for _, m, _ in timed), default=None)
-    return [entry for entry in timed if entry[1] == first]
+def _tell_next(scenario: Scenario) -> list[tuple[str, int | None, EscalationStep]]:
+    """The first escalation step(s), with the key the timeline gives them
+    ("escalation-1") and their minute: on a clock, those at the earliest time; in a
+    sequence (a step without a time), the first step in order, whose minute is None
+    when it has no time (the incident console then sets no deadline for it)."""
+    steps = [(f"escalation-{n}", step.minutes, step) for n, step in enumerate(scenario.escalation, start=1)]
+    if any(minutes is None for _, minutes, _ in steps):
+        return in_sequence(steps, lambda entry: entry[1])[:1]
+    first = min((m for _, m, _ in steps if m is not None), default=None)
+    return [entry for entry in steps if entry[1] == first]
 
 
 def _search_terms(plan: Plan, scenario: Scenario, words: dict[str, str]) -> str:
