@@ -137,4 +137,6 @@ def test_a_build_stopped_while_workers_start_prints_no_traceback(tmp_path: Path,
     build.send_signal(signal.SIGTERM)
     _, err = build.communicate(timeout=60)
     assert "Traceback" not in err and "Error" not in err, err
-    assert build.returncode in (0, 143), err
+    # 143: stopped by crisisplan's own handler; -SIGTERM: stopped by Python's default
+    # one, on a busy machine, before crisisplan had started (nothing to clean up).
+    assert build.returncode in (0, 143, -signal.SIGTERM), err
