@@ -37,13 +37,14 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
+from babel.dates import get_timezone, get_timezone_location
 from babel.messages.catalog import Message
 from babel.messages.pofile import PoFileError, read_po
 from markupsafe import Markup
 
 from crisisplan.errors import CrisisplanError
 from crisisplan.files import UnsafeFile, boundary_for, describe_os_error, read_bounded
-from crisisplan.plan.values import parse_date
+from crisisplan.plan.values import format_minutes, parse_date, parse_duration
 
 DOMAIN = "crisisplan"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -59,6 +60,9 @@ _DATE_LOCALES = {"en": "en_GB"}
 _CODE_PART = re.compile(r"[A-Za-z0-9]{1,8}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CSS_COUNTER = re.compile(r"[a-z][a-z-]*")
+# The parts of a duration the plan's notation allows (1w2d3h4m), each a label of its own.
+_DURATION_PART = re.compile(r"(\d+)([wdhm])", re.ASCII)
+_DURATION_UNITS = {"w": "duration_weeks", "d": "duration_days", "h": "duration_hours", "m": "duration_minutes"}
 
 Plural = Callable[[int], int]
 
@@ -124,6 +128,33 @@ class Labels(dict[str, str]):
         if day is None:
             return "" if value is None else str(value)
         return babel_format_date(day, format=style, locale=self.locale)
+
+    def duration(self, value: str | int) -> str:
+        """A duration as readers of this language write it: "1h30m" is "1h30m" (en),
+        "1 t 30 min" (da), "1 jam 30 mnt" (id). Takes the plan's notation, kept in the
+        units the plan chose ("90m" stays ninety minutes), or whole minutes (largest
+        unit first); text that is not a duration is shown as written."""
+        text = format_minutes(value) if isinstance(value, int) else value
+        if not isinstance(text, str) or parse_duration(text) is None:
+            return "" if value is None else str(value)
+        shown = ""
+        for digits, unit in _DURATION_PART.findall(text.strip()):
+            # The digits as written, so that English output is the plan's own text.
+            forms, plural = self._forms[_DURATION_UNITS[unit]]
+            part = forms[max(0, min(plural(int(digits)), len(forms) - 1))].format(count=digits)
+            shown = self["duration_join"].format(larger=shown, smaller=part) if shown else part
+        return shown
+
+    def zone(self, name: str) -> str:
+        """A time zone as its city in the reader's language ("København" for
+        Europe/Copenhagen in Danish, "Kopenhagen" in Indonesian), from Babel. English
+        keeps the name the plan gives, as do zones Babel does not know."""
+        if not name or self.language.split("-")[0].split("_")[0].lower() == SOURCE_LANGUAGE:
+            return name
+        try:
+            return str(get_timezone_location(get_timezone(name), locale=self.locale, return_city=True))
+        except (LookupError, ValueError, OSError):
+            return name
 
     def choice(self, kind: str, value: str, default: str | None = None) -> str:
         """The word for one of the plan format's fixed values: ``w.choice('action',

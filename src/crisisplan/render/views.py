@@ -30,6 +30,7 @@ from crisisplan.plan.model import (
 )
 from crisisplan.plan.names import LANGUAGE_NAMES
 from crisisplan.plan.values import PLACEHOLDER, format_minutes, measure, parse_date, parse_duration
+from crisisplan.render.labels import Labels
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -37,6 +38,14 @@ if TYPE_CHECKING:
 
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "plan"
+
+
+def duration_text(words: Mapping[str, str], value: str | int) -> str:
+    """A duration in the reader's words ("1 t 30 min" in Danish) when ``words`` are a
+    language's labels; in the plan's notation ("1h30m") for a bare mapping of words."""
+    if isinstance(words, Labels):
+        return words.duration(value)
+    return format_minutes(value) if isinstance(value, int) else value
 
 
 def language_name(code: str) -> str:
@@ -84,12 +93,17 @@ class TimelineItem:
     number: int = 0
     # The minute it is read at: its own, else that of the step before it.
     after: int = 0
+    # ``minutes`` as the reader writes a duration ("30 min" in Danish); the plan's
+    # notation ("30m") when empty.
+    time: str = ""
 
     @property
     def at(self) -> str:
         """"T+30m", or "" for a step without a time: no clock is shown that the plan
         did not set."""
-        return "" if self.minutes is None else self.at_format.format(time=format_minutes(self.minutes))
+        if self.minutes is None:
+            return ""
+        return self.at_format.format(time=self.time or format_minutes(self.minutes))
 
     @property
     def step(self) -> str:
@@ -135,6 +149,7 @@ def timeline(plan: Plan, scenario: Scenario, words: dict[str, str]) -> list[Time
             TimelineItem(
                 minutes, "escalation", "; ".join(parts), " · ".join(detail), words["at_time"],
                 f"escalation-{written[id(step)]}", place, after,
+                "" if minutes is None else duration_text(words, minutes),
             )
         )
     level = plan.severity(scenario.severity)
@@ -143,7 +158,10 @@ def timeline(plan: Plan, scenario: Scenario, words: dict[str, str]) -> list[Time
             minutes = parse_duration(text)
             if minutes is not None:
                 items.append(
-                    TimelineItem(minutes, "target", f"{words['target']}: {words[key]}", at_format=words["at_time"], key=key, after=minutes)
+                    TimelineItem(
+                        minutes, "target", f"{words['target']}: {words[key]}", at_format=words["at_time"], key=key,
+                        after=minutes, time=duration_text(words, minutes),
+                    )
                 )
     # Targets sort after steps at the same minute: the step is what makes the target.
     return sorted(items, key=lambda i: (i.after, i.kind != "escalation"))
@@ -368,7 +386,7 @@ def escalation_summary(plan: Plan, scenario: Scenario, words: dict[str, str]) ->
             told.append(f"{words['hand_over_to']} {role_title(plan, step.hand_over_to)}")
         if not told:
             continue
-        at = f"{words['at_time'].format(time=step.at)}: " if step.minutes is not None else ""
+        at = f"{words['at_time'].format(time=duration_text(words, step.at))}: " if step.minutes is not None else ""
         item = f"{f'{number}. ' if number else ''}{at}{', '.join(told)}"
         items.append(f"{item} ({step.when})" if step.when else item)
     return items
