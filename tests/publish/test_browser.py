@@ -159,6 +159,75 @@ def test_desktop_screenshots(site: Path) -> None:
         assert blocked == []
 
 
+# Scenario pages on a phone, in Malay (the longest chip labels) and in English: the
+# chips' labels and the words that end each one's section heading.
+JUMP_PAGES = {
+    "kodmuda/scenarios/hantaran-kesat.html": ["Lakukan sekarang", "Kenyataan", "Eskalasi", "Telefon", "Situasi"],
+    "brightbrew/scenarios/hacked-account.html": ["Do now", "Statement", "Escalation", "Call", "Situation"],
+}
+TAP_TARGET = 44  # CSS pixels: WCAG 2.5.5, Apple's and Google's guidance for a thumb
+
+
+def phone_link_heights(page: Any) -> list[float]:
+    heights: list[float] = page.eval_on_selector_all(
+        "a[href^='tel:']", "as => as.filter(a => a.offsetParent).map(a => a.getBoundingClientRect().height)"
+    )
+    return heights
+
+
+def check_jump_bar_on_a_phone(page: Any, chips: list[str]) -> None:
+    """Each chip tapped in turn, the last one first: it is marked as the current one and
+    is wholly in view in the bar, and its section's heading shows below the bar."""
+    bar = page.locator("nav.cp-jump")
+    for label in [chips[-1], *chips[1:-1], chips[0]]:
+        chip = bar.get_by_role("link", name=label, exact=True)
+        chip.click()
+        page.wait_for_timeout(300)
+        assert bar.locator("a[aria-current]").all_inner_texts() == [label]
+        outer, inner = bar.bounding_box(), chip.bounding_box()
+        assert outer["x"] <= inner["x"] and inner["x"] + inner["width"] <= outer["x"] + outer["width"], label
+        target = (chip.get_attribute("href") or "")[1:]
+        heading = page.locator(f"[id='{target}'] + h2")
+        top = heading.bounding_box()["y"]
+        assert outer["y"] + outer["height"] <= top < page.viewport_size["height"] / 3, (label, top)
+    # Scrolling by hand, from the top to the middle of the last chip's section, moves
+    # the mark too and brings that chip (off the bar's edge in Malay) into view.
+    last_heading = page.locator(f"[id='{(bar.locator('a').last.get_attribute('href') or '')[1:]}'] + h2")
+    page.mouse.wheel(0, last_heading.bounding_box()["y"])
+    page.wait_for_timeout(400)
+    last = bar.get_by_role("link", name=chips[-1], exact=True)
+    assert bar.locator("a[aria-current]").all_inner_texts() == [chips[-1]]
+    box = last.bounding_box()
+    assert box["x"] + box["width"] <= page.viewport_size["width"]
+
+
+@pytest.mark.parametrize("name", list(JUMP_PAGES))
+def test_jump_bar_on_a_phone_shows_where_the_reader_is(site: Path, name: str) -> None:
+    with offline_browser(width=375, height=812) as (page, blocked):
+        page.goto((site / name).as_uri())
+        bar = page.locator("nav.cp-jump")
+        assert bar.locator("a[aria-current]").all_inner_texts() == [JUMP_PAGES[name][0]]
+        check_jump_bar_on_a_phone(page, JUMP_PAGES[name])
+        screenshot(page, f"browser-phone-jump-{name.split('/')[0]}.png")
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+        assert blocked == []
+
+
+def test_phone_numbers_are_thumb_sized_on_a_phone_only(site: Path) -> None:
+    name = "kodmuda/scenarios/hantaran-kesat.html"
+    with offline_browser(width=375, height=812) as (page, blocked):
+        page.goto((site / name).as_uri())
+        heights = phone_link_heights(page)
+        assert len(heights) > 5 and min(heights) >= TAP_TARGET
+        # Still what to do and whom to call on the first screen.
+        call = page.locator("li.cp-action a.cp-tel").first.bounding_box()
+        assert call["y"] + call["height"] <= 812
+    with offline_browser(width=1280, height=900) as (page, blocked):
+        page.goto((site / name).as_uri())
+        assert max(phone_link_heights(page)) < 32  # a mouse needs no bigger line
+        assert blocked == []
+
+
 def test_no_page_scrolls_sideways_on_a_phone(site: Path) -> None:
     pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html")
     wide = []

@@ -24,6 +24,12 @@ from crisisplan.publish.site.zensical_site import (
     zensical_installed,
 )
 from tests.browser import ARTIFACTS, offline_browser, screenshot
+from tests.publish.test_browser import (
+    JUMP_PAGES,
+    TAP_TARGET,
+    check_jump_bar_on_a_phone,
+    phone_link_heights,
+)
 
 PHONE = (375, 812)
 
@@ -255,3 +261,50 @@ def test_scenario_page_on_a_phone_beside_mkdocs(site: Path, mkdocs_site: Path) -
     side_by_side.paste(images[0], (0, 0))
     side_by_side.paste(images[1], (images[0].width + gap, 0))
     side_by_side.save(ARTIFACTS / "engines-phone-scenario.png")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", list(JUMP_PAGES))
+def test_phone_numbers_and_jump_bar_on_a_phone(site: Path, name: str) -> None:
+    """As on the MkDocs site: thumb-sized phone links, and a jump bar that marks the
+    section being read, keeps its chip in view and lands headings below itself."""
+    with offline_browser(*PHONE) as (page, blocked):
+        errors = page_errors(page)
+        page.goto((site / name).as_uri())
+        assert min(phone_link_heights(page)) >= TAP_TARGET
+        check_jump_bar_on_a_phone(page, JUMP_PAGES[name])
+        screenshot(page, f"zensical-phone-jump-{name.split('/')[0]}.png")
+        assert errors == []
+        assert blocked == []
+
+
+# The colour and opacity of Zensical's search sheet (in its shadow root), and of the
+# theme's background it should have.
+SEARCH_SHEET = """() => {
+  const host = [...document.body.children].find(e => e.shadowRoot && e.shadowRoot.querySelector("[role=combobox]"));
+  const sheet = host.shadowRoot.querySelector("dialog > div:has([role=combobox])");
+  const probe = document.createElement("div");
+  probe.style.color = getComputedStyle(document.body).getPropertyValue("--md-default-bg-color");
+  document.body.appendChild(probe);
+  const theme = getComputedStyle(probe).color;
+  probe.remove();
+  const style = getComputedStyle(sheet);
+  return {background: style.backgroundColor, blur: style.backdropFilter, theme: theme};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("start", ["index.html", "kodmuda/index.html"])
+def test_search_results_sheet_is_opaque_on_a_phone(site: Path, start: str) -> None:
+    """The result sheet used to be 70% opaque: the page's chips and headings showed
+    through the results."""
+    with offline_browser(*PHONE) as (page, blocked):
+        page.goto((site / start).as_uri())
+        page.locator("label[for=__search]").first.click()
+        page.get_by_role("combobox").first.press_sequentially("bocor", delay=30)
+        page.locator("a[role=option]").first.wait_for(timeout=15_000)
+        sheet = page.evaluate(SEARCH_SHEET)
+        assert sheet["background"] == sheet["theme"] == "rgb(255, 255, 255)", sheet
+        assert sheet["blur"] == "none"
+        screenshot(page, f"zensical-phone-search-{start.split('/')[0].removesuffix('.html')}.png")
+        assert blocked == []

@@ -200,8 +200,95 @@
     if (input) input.focus();
   });
 
+  // Scenario pages: the jump bar's chip for the section being read is marked
+  // (aria-current) and kept in view. On a phone the bar scrolls sideways, and a chip
+  // past its edge ("Situasi" in Malay) would never show where the reader is.
+  function currentChip(bar) {
+    var chips = bar.querySelectorAll("a[href^='#']");
+    var line = bar.getBoundingClientRect().bottom;
+    var current = chips[0] || null;
+    chips.forEach(function (chip) {
+      var target = document.getElementById(chip.getAttribute("href").slice(1));
+      if (!target) return;
+      // A section is being read once its anchor has reached the bar: where a tap on
+      // its chip puts it (the anchor's scroll margin), or higher.
+      var margin = parseFloat(getComputedStyle(target).scrollMarginTop) || 0;
+      if (target.getBoundingClientRect().top <= Math.max(line, margin) + 4) current = chip;
+    });
+    return current;
+  }
+
+  function markChip(bar, chip) {
+    bar.querySelectorAll("a[aria-current]").forEach(function (other) {
+      if (other !== chip) other.removeAttribute("aria-current");
+    });
+    if (!chip) return;
+    chip.setAttribute("aria-current", "location");
+    // Only the bar scrolls, never the page (scrollIntoView would scroll the page back
+    // up once the bar has left the screen at the foot of a long page).
+    var padding = parseFloat(getComputedStyle(bar).paddingLeft) || 0;
+    var box = bar.getBoundingClientRect();
+    var at = chip.getBoundingClientRect();
+    if (at.left < box.left + padding) bar.scrollLeft -= box.left + padding - at.left;
+    else if (at.right > box.right - padding) bar.scrollLeft += at.right - (box.right - padding);
+  }
+
+  var following = false;
+  function followScroll() {
+    if (following) return;
+    following = true;
+    requestAnimationFrame(function () {
+      following = false;
+      var bar = document.querySelector(".cp-jump");
+      if (bar) markChip(bar, currentChip(bar));
+    });
+  }
+  window.addEventListener("scroll", followScroll, { passive: true });
+  window.addEventListener("resize", followScroll, { passive: true });
+  document.addEventListener("click", function (event) {
+    var chip = event.target.closest && event.target.closest(".cp-jump a");
+    if (chip) markChip(chip.closest(".cp-jump"), chip);
+  });
+
+  // Zensical draws its search in a shadow root, as a sheet 70% opaque over the blurred
+  // page: on a phone the page's chips and headings show through the results. Give the
+  // sheet and its filter panel the theme's own background. A stylesheet outside cannot
+  // reach into the shadow root; an adopted one survives its re-rendering.
+  var OPAQUE_SEARCH = "dialog > div:has([role=combobox]), dialog [id$='-filters'] {" +
+    " background-color: var(--md-default-bg-color, #fff); backdrop-filter: none; -webkit-backdrop-filter: none; }";
+  var watching = false;
+  function opaqueSearch() {
+    // Zensical may add the search's host element after this script has run.
+    if (!watching && typeof MutationObserver === "function") {
+      watching = true;
+      new MutationObserver(opaqueSearch).observe(document.body, { childList: true });
+    }
+    Array.prototype.forEach.call(document.body.children, function (host) {
+      var root = host.shadowRoot;
+      if (!root || root.cpOpaque) return;
+      root.cpOpaque = true;
+      if (root.adoptedStyleSheets && typeof CSSStyleSheet === "function" && CSSStyleSheet.prototype.replaceSync) {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(OPAQUE_SEARCH);
+        root.adoptedStyleSheets = root.adoptedStyleSheets.concat([sheet]);
+      } else {
+        var style = document.createElement("style");
+        style.textContent = OPAQUE_SEARCH;
+        root.appendChild(style);
+      }
+    });
+  }
+
   function init() {
     document.querySelectorAll(".cp-statement").forEach(update);
+    followScroll();
+    opaqueSearch();
+    // A control hidden from screen readers must not be reached by Tab either (axe:
+    // aria-hidden-focus): Zensical's palette switch, with one palette, is a radio
+    // button with aria-hidden="true".
+    document.querySelectorAll(
+      "input[aria-hidden='true'], button[aria-hidden='true'], select[aria-hidden='true'], textarea[aria-hidden='true'], a[href][aria-hidden='true']"
+    ).forEach(function (control) { control.setAttribute("tabindex", "-1"); });
     // Material's search is a dialog without a name: screen readers announce "dialog".
     // Name it after its own field (the theme's word for "Search", in the page's language).
     var dialog = document.querySelector(".md-search[role=dialog]");
