@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from crisisplan.plan.model import Plan
     from crisisplan.publish.options import BuildResult
 
 TODAY = "2026-11-22"
@@ -59,6 +60,17 @@ def invoke(*args: str, cwd: Path = ROOT) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def checked_plan(path: Path) -> Plan:
+    """A plan read and checked as `crisisplan check` does; it must have no error."""
+    from crisisplan.check.pipeline import check_paths
+
+    report = check_paths([path], today=dt.date.fromisoformat(TODAY))
+    assert report.errors == 0, report.diagnostics
+    (checked,) = report.plans
+    assert checked.plan is not None
+    return checked.plan
+
+
 def build_examples(site: Path, **options: Any) -> BuildResult:
     """A real build of the example plans into site, with the repository's mkdocs.yml."""
     from crisisplan.publish.build import build
@@ -75,6 +87,19 @@ def build_examples(site: Path, **options: Any) -> BuildResult:
     )
     assert result.built, result.report.diagnostics
     return result
+
+
+def snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every file and link under a folder, with its content (a link as "-> target"):
+    to prove that nothing changed."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        key = str(path.relative_to(folder))
+        if path.is_symlink():
+            found[key] = "-> " + os.readlink(path)
+        elif path.is_file():
+            found[key] = path.read_bytes()
+    return found
 
 
 # Where a build keeps its PDF cache: beside the site folder (see publish/pdf/cache.py).

@@ -11,15 +11,40 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 from crisisplan.plan.yamlfile import MAX_DEPTH
+
+# The property tests' shared settings: a fixed seed and no example database, so CI
+# runs the same examples every time; shrinking kept (a failure is reported small),
+# the explain phase left out (it only adds time).
+FUZZ = settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=False,
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+
+
+def examples(count: int) -> int:
+    """How many examples a property tries: the suite's small fixed budget, or more
+    for a deeper search, e.g. CRISISPLAN_FUZZ_SCALE=20."""
+    return max(1, round(count * float(os.environ.get("CRISISPLAN_FUZZ_SCALE", "1"))))
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "cases" / "valid" / "minimal" / "plan.yaml"

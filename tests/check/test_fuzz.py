@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -26,16 +25,18 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crisisplan.cli import cli
 from crisisplan.plan.schema import plan_schema
 from tests.fuzzing import (
+    FUZZ,
     MINIMAL,
     SEGARKITA,
     Files,
     SchemaStrategies,
+    examples,
     generated_plan,
     load_example,
     mutated_folder_plan,
@@ -48,26 +49,7 @@ from tests.fuzzing import (
 # Hypothesis prints only for a failing example) passes its 40 kB warning threshold.
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning")
 
-FUZZ = settings(
-    derandomize=True,
-    database=None,
-    deadline=None,
-    print_blob=False,
-    # Shrinking is kept (a failure is reported as a small plan); the explain phase
-    # only adds time.
-    phases=[Phase.explicit, Phase.generate, Phase.shrink],
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.large_base_example,
-    ],
-)
 
-
-def examples(count: int) -> int:
-    """How many examples a property tries: the suite's small fixed budget (the same
-    examples every run), or more for a deeper search, e.g. CRISISPLAN_FUZZ_SCALE=20."""
-    return max(1, round(count * float(os.environ.get("CRISISPLAN_FUZZ_SCALE", "1"))))
 
 
 SCHEMAS = SchemaStrategies(plan_schema())

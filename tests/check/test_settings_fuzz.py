@@ -17,26 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crisisplan.check.pipeline import check_paths
 from crisisplan.check.settings import CONFIG_FILE, load_config
 from tests.conftest import CASES, invoke
-from tests.fuzzing import HOSTILE_KEYS, dump, hostile_values, yaml_bytes
+from tests.fuzzing import FUZZ, HOSTILE_KEYS, dump, hostile_values, yaml_bytes
 
 MARKER = "hunter2"
 SECRET = f"{MARKER}-password: {MARKER}\nplan:\n  id: {MARKER}\n".encode()
 
-FUZZ = settings(
-    derandomize=True,
-    database=None,
-    deadline=None,
-    print_blob=False,
-    max_examples=50,
-    phases=[Phase.explicit, Phase.generate, Phase.shrink],
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
-)
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +136,7 @@ def assert_clean(texts: list[str]) -> None:
         assert MARKER not in text, f"something outside the repository was read: {text!r}"
 
 
-@settings(FUZZ)
+@settings(FUZZ, max_examples=50)
 @given(case=settings_file(), through_cli=st.integers(0, 4))
 @example(case=("file", b"plans: [../secret.yaml]\n"), through_cli=0)
 @example(case=("file", b"plans: '{root}/secrets'\n"), through_cli=1)

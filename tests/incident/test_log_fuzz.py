@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crisisplan.check.pipeline import check_paths
@@ -30,18 +30,10 @@ from crisisplan.diagnostics import Severity
 from crisisplan.errors import CrisisplanError
 from crisisplan.incident.review import check_log_scenario, read_log, write_review
 from crisisplan.plan.model import Plan, Scenario
-from tests.fuzzing import HOSTILE_TEXTS, MINIMAL, hostile_values, mutated_data
+from tests.fuzzing import FUZZ, HOSTILE_TEXTS, MINIMAL, hostile_values, mutated_data
 
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning")
 
-FUZZ = settings(
-    derandomize=True,
-    database=None,
-    deadline=None,
-    print_blob=False,
-    phases=[Phase.explicit, Phase.generate, Phase.shrink],
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
-)
 TODAY = dt.date(2026, 11, 30)
 
 # A log as the page writes it, for the minimal plan's one scenario.

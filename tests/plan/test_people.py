@@ -16,15 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from crisisplan.check.pipeline import check_paths
-from crisisplan.plan.model import Plan
 from crisisplan.plan.values import add_cadence, parse_cadence
 from crisisplan.plan.windows import covered_minutes, read_window
 from crisisplan.publish.pdf.documents import runbook_html
 from crisisplan.publish.site.pages import SitePlan, generate
 from crisisplan.render.labels import labels_for
 from crisisplan.render.views import people_named, when_text
-from tests.conftest import CASES, TODAY, invoke
+from tests.conftest import CASES, TODAY, checked_plan, invoke
 
 VALID = CASES / "valid" / "people-and-timing" / "plan.yaml"
 
@@ -142,12 +140,6 @@ def test_a_plan_without_contacts_reports_unknown_roles_exactly_as_before(tmp_pat
 # --- what a reader sees ----------------------------------------------------------------
 
 
-def load(path: Path) -> Plan:
-    report = check_paths([path], today=dt.date.fromisoformat(TODAY))
-    assert report.errors == 0, report.diagnostics
-    plan = report.plans[0].plan
-    assert plan is not None
-    return plan
 
 
 def visible(html: str) -> str:
@@ -155,7 +147,7 @@ def visible(html: str) -> str:
 
 
 def test_the_scenario_page_names_both_deciders_the_options_and_the_outside_numbers() -> None:
-    plan = load(VALID)
+    plan = checked_plan(VALID)
     pages = generate([SitePlan(plan, "example")], dt.date.fromisoformat(TODAY), pdf=False).files
     page = pages["example/scenarios/partner-scandal.md"]
     text = visible(page)
@@ -185,7 +177,7 @@ def test_the_scenario_page_names_both_deciders_the_options_and_the_outside_numbe
 
 
 def test_the_pdf_runbook_lists_both_owners_the_options_and_the_outside_contacts() -> None:
-    plan = load(VALID)
+    plan = checked_plan(VALID)
     scenario = plan.scenarios[0]
     text = visible(runbook_html(plan, scenario))
     assert "Crisis lead + Claire Whitmore (Chief executive)" in text
@@ -196,13 +188,13 @@ def test_the_pdf_runbook_lists_both_owners_the_options_and_the_outside_contacts(
 
 
 def test_the_public_edition_shows_no_outside_numbers() -> None:
-    plan = load(VALID)
+    plan = checked_plan(VALID)
     text = runbook_html(plan, plan.scenarios[0], public=True)
     assert "+44 7700 900111" not in text and "+44 20 7946 0300" not in text
 
 
 def test_when_is_written_in_the_readers_language() -> None:
-    plan = load(VALID)
+    plan = checked_plan(VALID)
     danish = labels_for("da")
     assert when_text(plan, "office-hours", danish) == "man.–fre. 08:00–18:00"
     assert when_text(plan, "weekends", danish) == "Weekender"
@@ -211,7 +203,7 @@ def test_when_is_written_in_the_readers_language() -> None:
 
 
 def test_the_review_due_date_comes_from_the_cadence_when_next_review_is_left_out() -> None:
-    plan = load(VALID)
+    plan = checked_plan(VALID)
     assert plan.next_review == ""
     assert plan.review_due == "2027-04-01"
 
@@ -220,7 +212,7 @@ def test_the_review_due_date_comes_from_the_cadence_when_next_review_is_left_out
 
 
 def test_an_overnight_window_runs_into_the_next_day() -> None:
-    plan = load(VALID)
+    plan = checked_plan(VALID)
     spans, problems = read_window({"days": "fri", "from": "22:00", "to": "06:00"}, (), plan)
     assert problems == []
     minutes = covered_minutes(spans)
@@ -230,7 +222,7 @@ def test_an_overnight_window_runs_into_the_next_day() -> None:
 
 
 def test_sunday_to_monday_ranges_wrap_round_the_week() -> None:
-    plan = load(VALID)
+    plan = checked_plan(VALID)
     spans, _ = read_window({"days": "sat-mon"}, (), plan)
     assert spans[0].days == ("mon", "sat", "sun")
 

@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
-from crisisplan.check.pipeline import check_paths
-from crisisplan.plan.model import Plan
 from crisisplan.publish.pdf.documents import callcard_html
 from crisisplan.publish.pdf.weasy import PdfJob, layout, render_each
 from crisisplan.render.labels import labels_for
 from crisisplan.render.views import call_tree, reachable
-from tests.conftest import ROOT, TESTS
+from tests.conftest import ROOT, TESTS, checked_plan
 
 MANY_ROLES = TESTS / "quick_card" / "many-roles"
 PLANS = {
@@ -35,26 +32,20 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def load(path: Path) -> Plan:
-    report = check_paths([path])
-    assert report.errors == 0, report.diagnostics
-    plan = report.plans[0].plan
-    assert plan is not None
-    return plan
 
 
 @pytest.fixture(scope="module")
 def cards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PdfReader]:
     folder = tmp_path_factory.mktemp("callcards")
-    jobs = [PdfJob(callcard_html(load(path)), folder / f"{name}-call-card.pdf") for name, path in PLANS.items()]
-    jobs.append(PdfJob(callcard_html(load(MANY_ROLES), "letter"), folder / "many-roles-letter.pdf"))
+    jobs = [PdfJob(callcard_html(checked_plan(path)), folder / f"{name}-call-card.pdf") for name, path in PLANS.items()]
+    jobs.append(PdfJob(callcard_html(checked_plan(MANY_ROLES), "letter"), folder / "many-roles-letter.pdf"))
     render_each(jobs, workers=2)
     return {job.target.stem.removesuffix("-call-card"): PdfReader(job.target) for job in jobs}
 
 
 @pytest.mark.parametrize("name", [*PLANS, "many-roles-letter"])
 def test_one_sheet_holds_every_role_and_number_in_the_plans_language(cards: dict[str, PdfReader], name: str) -> None:
-    plan = load(PLANS[name.removesuffix("-letter")])
+    plan = checked_plan(PLANS[name.removesuffix("-letter")])
     reader = cards[name]
     assert len(reader.pages) == 1
     text = squash(reader.pages[0].extract_text())
@@ -87,7 +78,7 @@ def test_the_tree_says_who_calls_whom_primary_then_deputy(cards: dict[str, PdfRe
 
 
 def test_call_tree_places_each_role_once_under_the_caller_nearest_the_lead() -> None:
-    plan = load(PLANS["brightbrew"])
+    plan = checked_plan(PLANS["brightbrew"])
     tree = call_tree(plan)
     assert [(n.number, n.role.id, n.caller.id if n.caller else None) for n in tree] == [
         ("1", "crisis-lead", None),
@@ -111,7 +102,7 @@ def _boxes(box: Any) -> Iterator[Any]:
 @pytest.mark.parametrize("name", ["kodmuda", "many-roles"])
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_every_panel_is_bank_card_size_and_its_text_stays_inside(name: str, paper: str) -> None:
-    document = layout(callcard_html(load(PLANS[name]), paper))
+    document = layout(callcard_html(checked_plan(PLANS[name]), paper))
     panels = [
         box
         for page in document.pages

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
-from crisisplan.check.pipeline import check_paths
 from crisisplan.plan.model import Plan
 from crisisplan.publish.site.console_keys import plan_key, plan_seal
-from tests.conftest import CASES, TODAY
+from tests.conftest import CASES, checked_plan
 
 MINIMAL = CASES / "valid" / "minimal" / "plan.yaml"
 
@@ -18,10 +16,7 @@ MINIMAL = CASES / "valid" / "minimal" / "plan.yaml"
 def plan_in(folder: Path, replace: tuple[str, str] = ("", "")) -> Plan:
     folder.mkdir(parents=True)
     (folder / "plan.yaml").write_text(MINIMAL.read_text().replace(*replace))
-    report = check_paths([folder / "plan.yaml"], dt.date.fromisoformat(TODAY))
-    (checked,) = report.plans
-    assert checked.plan is not None
-    return checked.plan
+    return checked_plan(folder / "plan.yaml")
 
 
 def test_the_key_is_the_same_wherever_the_plan_is_built(tmp_path: Path) -> None:

@@ -6,28 +6,17 @@ not. Such a build is refused before anything is written."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CASES, invoke
+from tests.conftest import CASES, invoke, snapshot
 
 MINIMAL = CASES / "valid" / "minimal" / "plan.yaml"
 PREVIOUS = b"<p>the previous, good site</p>"
 
-
-def snapshot(folder: Path) -> dict[str, bytes | str]:
-    found: dict[str, bytes | str] = {}
-    for path in sorted(folder.rglob("*")):
-        key = str(path.relative_to(folder))
-        if path.is_symlink():
-            found[key] = "-> " + os.readlink(path)
-        elif path.is_file():
-            found[key] = path.read_bytes()
-    return found
 
 
 @pytest.fixture

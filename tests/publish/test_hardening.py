@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from crisisplan.plan.yamlfile import MAX_EXPANDED_BYTES, MAX_NODES, LoadError, load_file
-from tests.conftest import CASES
+from tests.conftest import CASES, snapshot
 
 MINIMAL = CASES / "valid" / "minimal" / "plan.yaml"
 
@@ -31,17 +31,6 @@ def run_cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.Completed
         stdin=subprocess.DEVNULL,
     )
 
-
-def snapshot(folder: Path) -> dict[str, bytes | str]:
-    """Every file and link under a folder, with its content: to prove nothing changed."""
-    found: dict[str, bytes | str] = {}
-    for path in sorted(folder.rglob("*")):
-        key = str(path.relative_to(folder))
-        if path.is_symlink():
-            found[key] = "-> " + os.readlink(path)
-        elif path.is_file():
-            found[key] = path.read_bytes()
-    return found
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from crisisplan.publish.scaffold import InitOptions, Skipped, Source, init, plan_files
-from tests.conftest import TODAY, invoke
+from tests.conftest import TODAY, invoke, snapshot
 
 SOURCE = ("--source", "https://git.example.com/comms/crisisplan.git", "--rev", "v0.1.0")
 OURS = Source("https://git.example.com/comms/crisisplan.git", "v0.1.0")
@@ -34,17 +34,6 @@ NEXT = (
     "  4. crisisplan build, then open site/index.html\n"
 )
 
-
-def snapshot(folder: Path) -> dict[str, bytes | str]:
-    """Every file and link under ``folder``: a file's bytes, a link's target."""
-    found: dict[str, bytes | str] = {}
-    for path in sorted(folder.rglob("*")):
-        name = str(path.relative_to(folder))
-        if path.is_symlink():
-            found[name] = os.readlink(path)
-        elif path.is_file():
-            found[name] = path.read_bytes()
-    return found
 
 
 def our_files() -> dict[PurePosixPath, str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crisisplan.publish.site.mkdocs_site import (
@@ -28,18 +28,10 @@ from crisisplan.publish.site.mkdocs_site import (
     user_config,
 )
 from tests.conftest import CASES, invoke
-from tests.fuzzing import HOSTILE_KEYS, hostile_values, yaml_bytes
+from tests.fuzzing import FUZZ, HOSTILE_KEYS, hostile_values, yaml_bytes
 
 MARKER = "hunter2"
 
-FUZZ = settings(
-    derandomize=True,
-    database=None,
-    deadline=None,
-    print_blob=False,
-    phases=[Phase.explicit, Phase.generate, Phase.shrink],
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
-)
 
 FOLDERS: list[Any] = ["docs", "plans", "plans/shop", "plans/shop/scenarios", ".", "..", "../outside", "{root}/outside", "docs/../plans", "", "nowhere"]
 SETTINGS: list[Any] = [

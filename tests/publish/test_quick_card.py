@@ -14,14 +14,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from crisisplan.check.pipeline import check_paths
 from crisisplan.plan.model import Plan, Role, Scenario
 from crisisplan.publish.options import BuildResult
 from crisisplan.publish.pdf.documents import runbook_html
 from crisisplan.publish.pdf.weasy import PdfJob, render_each
 from crisisplan.render.labels import labels_for
 from crisisplan.render.views import reachable, roles_named
-from tests.conftest import ROOT, TESTS
+from tests.conftest import ROOT, TESTS, checked_plan
 
 MANY_ROLES = TESTS / "quick_card" / "many-roles"
 
@@ -32,12 +31,6 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def load(path: Path) -> Plan:
-    report = check_paths([path])
-    assert report.errors == 0, report.diagnostics
-    plan = report.plans[0].plan
-    assert plan is not None
-    return plan
 
 
 def named_in_actions_and_escalation(plan: Plan, scenario: Scenario) -> list[Role]:
@@ -67,7 +60,7 @@ def examples(example_build: tuple[Path, BuildResult]) -> tuple[Cards, dict[str, 
     cards: Cards = []
     pages: dict[str, list[str]] = {}
     for path in (ROOT / "plans" / "brightbrew", ROOT / "plans" / "segarkita.yaml", ROOT / "plans" / "kodmuda"):
-        plan = load(path)
+        plan = checked_plan(path)
         for s in plan.scenarios:
             name = f"{path.stem}-{s.id}"
             cards.append((name, plan, s))
@@ -112,7 +105,7 @@ def test_hacked_account_card_names_legal_and_the_spokesperson_and_summarises_esc
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_a_plan_with_many_roles_keeps_the_card_to_one_page_with_an_overflow_card(tmp_path: Path, paper: str) -> None:
-    plan = load(MANY_ROLES)
+    plan = checked_plan(MANY_ROLES)
     assert len(plan.roles) == 24
     # The crowded scenario on both papers; the other only on A4.
     cards = [(s.id, plan, s) for s in plan.scenarios if paper == "a4" or s.id == "contamination"]
@@ -153,7 +146,7 @@ def test_a_plan_with_many_roles_keeps_the_card_to_one_page_with_an_overflow_card
 
 
 def test_roles_named_lists_each_role_once_lead_first() -> None:
-    plan = load(ROOT / "plans" / "brightbrew")
+    plan = checked_plan(ROOT / "plans" / "brightbrew")
     scenario = plan.scenario("hacked-account")
     assert scenario is not None
     assert [r.id for r in roles_named(plan, scenario)] == [
