@@ -104,7 +104,7 @@ def test_a_scenario_file_is_checked_as_a_scenario(company: Path) -> None:
         "  hint: ids use lowercase letters, digits and hyphens: write 'level-3'\n"
         f"{name}:6:1: error CP102: unknown key 'colour' in scenario 'hacked-account'\n"
         "  hint: keys allowed here: id, title, category, visibility, description, severity, likelihood, impact, "
-        "triggers, signals, keywords, drill_every, worst_case, first_actions, escalation, statements, audiences, "
+        "triggers, signals, keywords, drill_every, worst_case, activation, first_actions, escalation, statements, audiences, "
         "response_rules, moderation, dos, donts, recovery, review, involves, stand_down, accepted\n"
         "1 plan checked: 3 errors\n"
     )

@@ -40,7 +40,8 @@ BODY = (
     "by id; a misspelt id would leave a task with nobody to do it. Where the plan\n"
     "names who is told, who does or decides an action, or who is on a rota's shift,\n"
     "the id may also be a person or organisation from contacts:, and the hint looks\n"
-    "among both.\n\n"
+    "among both. A holder's or contact's through: may also name a rota, and an\n"
+    "audience's contact: names an entry of contacts:.\n\n"
 )
 
 # Paths and messages that need every kind of escaping: commas and colons end a
@@ -128,7 +129,8 @@ def test_sarif_check_output_is_exact_and_valid() -> None:
             "by id; a misspelt id would leave a task with nobody to do it. Where the plan "
             "names who is told, who does or decides an action, or who is on a rota's shift, "
             "the id may also be a person or organisation from contacts:, and the hint looks "
-            "among both."
+            "among both. A holder's or contact's through: may also name a rota, and an "
+            "audience's contact: names an entry of contacts:."
         },
         "help": {
             "text": FIRST_LINE + "\n\n" + BODY + "Fails: ``owner: socail-lead`` when the role is ``social-lead``, "

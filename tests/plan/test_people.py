@@ -121,7 +121,7 @@ def test_handing_the_incident_over_to_the_board_chair_says_a_role_is_needed(tmp_
     assert (code, out) == (
         1,
         "plan.yaml:158:23: error CP453: 'ceo' is a contact outside the team, but 'hand_over_to' needs a role from roles:\n"
-        "  hint: name the role that does this; to tell ceo, add them to an escalation step's notify:\n"
+        "  hint: name the role that does this; to tell ceo, add them to an escalation step's notify:; if they decide above the team, give them kind: command\n"
         "1 plan checked: 1 error\n",
     )
 

@@ -22,11 +22,12 @@ from crisisplan.plan.yamlfile import JsonPath, Locator
 
 LOCAL_TYPES = tuple(
     f"#/definitions/{name}"
-    for name in ("localText", "localTitle", "localTextNonEmpty", "localTitleNonEmpty", "localValue")
+    for name in ("localText", "localTitle", "localTextNonEmpty", "localTitleNonEmpty", "localValue", "localName")
 )
-# Values that are usually the same in every language (an example time, a link), and
-# may be given per language where they differ: not reported as untranslated.
-SAME_BY_DEFAULT = "#/definitions/localValue"
+# Values that are usually the same in every language (an example time, a link, a
+# person's or a company's name), and may be given per language where they differ:
+# not reported as untranslated.
+SAME_BY_DEFAULT = ("#/definitions/localValue", "#/definitions/localName")
 
 
 def _target(ref: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from crisisplan.plan.names import PLATFORM_NAMES
 from crisisplan.plan.values import (
     LANGUAGE_CODE,
     add_cadence,
+    dial_digits,
     is_filler,
     parse_cadence,
     parse_date,
@@ -113,8 +114,15 @@ def all_timed(minutes: list[int | None]) -> bool:
 # --- the objects -------------------------------------------------------------------------
 
 
+# The keys that say how to reach someone: any one written (not filler) will do.
+REACH_KEYS = ("phone", "email", "chat", "reach", "through")
+
+
 @dataclass
 class Person:
+    """Who holds a role: a named person, or a position or office that holds it (whoever
+    holds the position, or their designee, acts), with the ways to reach them."""
+
     path: JsonPath
     name: str
     organisation: str = ""
@@ -125,11 +133,15 @@ class Person:
     hours: str = ""
     reachable: bool = False
     reach: list[ReachMethod] = field(default_factory=list)
+    position: str = ""
+    office: str = ""
+    # A role, contact or rota that reaches them for you (a switchboard, the chain).
+    through: str = ""
 
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Person:
         d = _map(data)
-        reachable = any(_says_something(d.get(key)) for key in ("phone", "email", "chat", "reach"))
+        reachable = any(_says_something(d.get(key)) for key in REACH_KEYS)
         return cls(
             path,
             _text(d, "name"),
@@ -141,11 +153,24 @@ class Person:
             _text(d, "hours"),
             reachable,
             ReachMethod.build_all(d, path),
+            _text(d, "position"),
+            _text(d, "office"),
+            _text(d, "through"),
         )
 
     @property
     def tel(self) -> str:
         return tel_number(self.phone)
+
+    @property
+    def named(self) -> bool:
+        """Whether a person is named, not only a position or office."""
+        return bool(self.name)
+
+    @property
+    def label(self) -> str:
+        """As a reader looks them up: the name, else the position, else the office."""
+        return self.name or self.position or self.office
 
 
 # --- people outside the team, ways to reach them, rotas (see checks/people.py) ----------
@@ -197,16 +222,27 @@ class Contact:
     reach: list[ReachMethod]
     notes: str
     given: bool  # any way to reach them written, even with the wrong type
+    through: str = ""
+    # For a body that decides above the team (kind: command): what it decides, who sits on it.
+    decides: list[str] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Contact:
         d = _map(data)
-        given = any(_says_something(d.get(key)) for key in ("phone", "email", "chat", "reach"))
+        given = any(_says_something(d.get(key)) for key in REACH_KEYS)
         return cls(
             path, _text(d, "id"), _text(d, "name"), _text(d, "kind"), _text(d, "position"),
             _text(d, "organisation"), _string(d, "phone"), _string(d, "email"), _string(d, "chat"),
             _text(d, "timezone"), _text(d, "hours"), ReachMethod.build_all(d, path), _text(d, "notes"), given,
+            _text(d, "through"), _texts(d, "decides"), _texts(d, "members"),
         )
+
+    @property
+    def commands(self) -> bool:
+        """A body or person above the team that decides (a crisis management team, an
+        Incident Commander): may approve, take over and activate, as a role may."""
+        return self.kind == "command"
 
     @property
     def tel(self) -> str:
@@ -221,8 +257,9 @@ class Contact:
 @dataclass
 class Shift:
     path: JsonPath
-    who: str
+    who: str  # a role or contact id; "" when a person is written in its place
     when: Any
+    person: Person | None = None
 
 
 @dataclass
@@ -239,7 +276,12 @@ class Rota:
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Rota:
         d = _map(data)
-        shifts = [Shift(p, _text(_map(i), "who"), _map(i).get("when")) for p, i in _items(d, "shifts", path) if isinstance(i, dict)]
+        shifts = [
+            Shift(p, _text(_map(i), "who"), _map(i).get("when"),
+                  Person.build((*p, "who"), i["who"]) if isinstance(_map(i).get("who"), dict) else None)
+            for p, i in _items(d, "shifts", path)
+            if isinstance(i, dict)
+        ]
         return cls(path, _text(d, "id"), _text(d, "name"), _text(d, "timezone"), ReachMethod.build_all(d, path), shifts)
 
 
@@ -318,6 +360,65 @@ class ContactPoint:
 
 
 @dataclass
+class Activation:
+    """Who activates the plan (or the response to a scenario), after what assessment,
+    and what triggers it."""
+
+    path: JsonPath
+    by: list[str]
+    after: str
+    when: list[str]
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> Activation | None:
+        if not isinstance(data, dict):
+            return None
+        return cls(path, _texts(data, "by"), _text(data, "after"), _texts(data, "when"))
+
+
+@dataclass
+class MediaInquiries:
+    """Where every media inquiry goes (a role or contact, or a number), and what everyone
+    else does with one."""
+
+    path: JsonPath
+    to: str
+    phone: str
+    email: str
+    rule: str
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> MediaInquiries | None:
+        if not isinstance(data, dict):
+            return None
+        return cls(path, _text(data, "to"), _string(data, "phone"), _string(data, "email"), _text(data, "rule"))
+
+    @property
+    def tel(self) -> str:
+        return tel_number(self.phone)
+
+
+@dataclass
+class EmergencyLine:
+    """A number anyone calls first, as people dial it: 112, 911, 328-COPS (2677)."""
+
+    path: JsonPath
+    name: str
+    number: str
+    note: str
+
+    @classmethod
+    def build(cls, path: JsonPath, data: Any) -> EmergencyLine:
+        d = _map(data)
+        return cls(path, _text(d, "name"), _string(d, "number"), _text(d, "note"))
+
+    @property
+    def tel(self) -> str:
+        """For a tel: link: the digits to dial ("" when it cannot be dialled)."""
+        return dial_digits(self.number)
+
+
+@dataclass
 class Role:
     path: JsonPath
     id: str
@@ -326,13 +427,29 @@ class Role:
     primary: Person | None
     deputies: list[Person]
     rota: str = ""
+    # A role filled during the crisis: who names its holder then; and when it passes on.
+    named_by: str = ""
+    handover: str = ""
 
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Role:
         d = _map(data)
         primary = Person.build((*path, "primary"), d["primary"]) if isinstance(d.get("primary"), dict) else None
         deputies = [Person.build(p, item) for p, item in _items(d, "deputies", path) if isinstance(item, dict)]
-        return cls(path, _text(d, "id"), _text(d, "title"), _texts(d, "duties"), primary, deputies, _text(d, "rota"))
+        return cls(
+            path, _text(d, "id"), _text(d, "title"), _texts(d, "duties"), primary, deputies, _text(d, "rota"),
+            _text(d, "named_by"), _text(d, "handover"),
+        )
+
+    @property
+    def needs_deputy(self) -> bool:
+        """Whether the role rests on one named person: a position or office acts through
+        its designee, an outside firm has its own staff, a rota has its shifts, and a
+        role named during the crisis has no holder yet."""
+        holder = self.primary
+        if holder is None or self.rota or self.named_by:
+            return False
+        return holder.named and not holder.position and not holder.office and not holder.organisation
 
     @property
     def people(self) -> list[Person]:
@@ -549,9 +666,11 @@ class Statement:
 
     @property
     def awaiting_approval(self) -> bool:
-        """In review with a named reviewer since a stated day: a real, expected state
-        that --strict accepts (every surface still shows it as not approved)."""
-        return self.status == "in-review" and bool(self.review_with) and parse_date(self.review_since) is not None
+        """In review with a named reviewer (since a stated day, where the plan knows it):
+        a real, expected state that --strict accepts (every surface still shows it as
+        not approved)."""
+        since_readable = not self.review_since or parse_date(self.review_since) is not None
+        return self.status == "in-review" and bool(self.review_with) and since_readable
 
     @property
     def minutes(self) -> int | None:
@@ -634,6 +753,9 @@ class Audience:
     deadline: str = ""
     basis: str = ""
     stage: str = ""
+    # The plan's own word for the audience ("Next of kin"), and the body's contact card.
+    name: str = ""
+    contact: str = ""
 
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Audience:
@@ -649,6 +771,8 @@ class Audience:
             _text(d, "deadline"),
             _text(d, "basis"),
             _text(d, "stage"),
+            _text(d, "name"),
+            _text(d, "contact"),
         )
 
     @property
@@ -789,6 +913,7 @@ class Scenario:
     involves: list[str] = field(default_factory=list)
     stand_down: StandDown | None = None
     drill_every: str = ""
+    activation: Activation | None = None
 
     @classmethod
     def build(cls, path: JsonPath, data: Any) -> Scenario:
@@ -832,6 +957,7 @@ class Scenario:
             involves=_texts(d, "involves"),
             stand_down=StandDown.build((*path, "stand_down"), d.get("stand_down")),
             drill_every=_text(d, "drill_every"),
+            activation=Activation.build((*path, "activation"), d.get("activation")),
         )
 
 
@@ -879,6 +1005,14 @@ class Plan:
     time_windows: dict[str, Any] = field(default_factory=dict)
     review_every: str = ""
     drill_every: str = ""
+    # What the plan is for and the rules it communicates by, and the questions that
+    # gather the facts first.
+    purpose: str = ""
+    principles: list[str] = field(default_factory=list)
+    fact_questions: list[str] = field(default_factory=list)
+    activation: Activation | None = None
+    media_inquiries: MediaInquiries | None = None
+    emergency: list[EmergencyLine] = field(default_factory=list)
 
     @classmethod
     def build(cls, source: str, data: dict[str, Any], locator: Locator) -> Plan:
@@ -925,6 +1059,12 @@ class Plan:
             time_windows=_map(data.get("time_windows")),
             review_every=_text(info, "review_every"),
             drill_every=_text(info, "drill_every"),
+            purpose=_text(data, "purpose"),
+            principles=_texts(data, "principles"),
+            fact_questions=_texts(data, "fact_questions"),
+            activation=Activation.build(("activation",), data.get("activation")),
+            media_inquiries=MediaInquiries.build(("media_inquiries",), data.get("media_inquiries")),
+            emergency=[EmergencyLine.build(p, i) for p, i in _items(data, "emergency", ())],
         )
 
     # --- places ---------------------------------------------------------------------------
@@ -955,6 +1095,14 @@ class Plan:
 
     def contact(self, contact_id: str) -> Contact | None:
         return next((c for c in self.contacts if c.id == contact_id), None)
+
+    def activation_of(self, scenario: Scenario) -> Activation | None:
+        """Who activates the response to a scenario: its own activation, else the plan's."""
+        return scenario.activation or self.activation
+
+    def deciding_bodies(self) -> list[Contact]:
+        """The bodies and people above the team that decide (contacts with kind: command)."""
+        return [c for c in self.contacts if c.commands]
 
     def rota(self, rota_id: str) -> Rota | None:
         return next((r for r in self.rotas if r.id == rota_id), None)

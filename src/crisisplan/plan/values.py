@@ -129,6 +129,28 @@ def tel_number(phone: str) -> str:
     return f"{e164};ext={number.extension}" if number.extension else e164
 
 
+# Letters on a phone keypad (ITU E.161), for vanity numbers like 328-COPS.
+_KEYPAD = {letter: str(digit) for digit, letters in
+           ((2, "ABC"), (3, "DEF"), (4, "GHI"), (5, "JKL"), (6, "MNO"), (7, "PQRS"), (8, "TUV"), (9, "WXYZ"))
+           for letter in letters}
+
+
+def dial_digits(number: str) -> str:
+    """What to dial for an emergency line written as people say it: a short code
+    ("112"), a local or international number, or a vanity number ("328-COPS (2677)"):
+    letters become keypad digits and a bracketed repeat of the letters is dropped.
+    "" when nothing in it can be dialled."""
+    text = number.strip()
+    if not re.search(r"\d", text):
+        return ""  # a word, not a number
+    repeat = re.search(r"\(([\d\s-]+)\)\s*$", text)
+    if repeat and re.search(r"[A-Za-z]", text[: repeat.start()]):
+        text = text[: repeat.start()]
+    dialled = "".join(_KEYPAD.get(c.upper(), c) for c in text if c.isascii() and (c.isalnum() or c in "+*#"))
+    dialled = (dialled[:1] + dialled[1:].replace("+", "")) if dialled else ""
+    return dialled if re.fullmatch(r"\+?[\d*#]{2,20}", dialled) else ""
+
+
 # Units a cadence may be written in; "m" is not one: in a duration it means minutes.
 _CADENCE = re.compile(r"(\d{1,4})\s*(days?|d|weeks?|w|months?|years?|y)", re.ASCII | re.IGNORECASE)
 

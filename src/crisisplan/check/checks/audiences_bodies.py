@@ -74,3 +74,24 @@ def deadline_without_named_body(plan: Plan, context: Context) -> Iterator[Findin
                     f"'{audience.audience}' has a {audience.deadline} deadline in scenario '{scenario.id}' but no named body",
                     "add body: with the exact organisation to tell, like body: Information Commissioner's Office (ICO)",
                 )
+
+
+@check("CP483", "audience-without-name")
+def audience_without_name(plan: Plan, context: Context) -> Iterator[Finding]:
+    """An audience of kind other with no name: nobody can tell who is meant.
+
+    The known kinds (staff, families, students, elected-officials, partner-agencies
+    and the rest) are named in the reader's language; any other audience the plan
+    names in its own words.
+
+    Fails: ``{audience: other, by: comms-lead}``.
+    Passes: ``{audience: other, name: {en: Volunteers, da: Frivillige}, by: comms-lead}``.
+    """
+    for scenario in plan.scenarios:
+        for audience in scenario.audiences:
+            if audience.audience == "other" and not audience.name:
+                yield Finding(
+                    plan.at((*audience.path, "audience")),
+                    f"an audience of scenario '{scenario.id}' is 'other' without a name",
+                    "add name: with who they are, as the plan says it, like name: Volunteers",
+                )

@@ -44,6 +44,12 @@ def _contact_places(plan: Plan) -> Iterator[tuple[JsonPath, str, str]]:
         yield from ((m.path, m.phone, m.email) for m in contact.reach)
     for rota in plan.rotas:
         yield from ((m.path, m.phone, m.email) for m in rota.reach)
+        for shift in rota.shifts:
+            if shift.person is not None:
+                yield shift.person.path, shift.person.phone, shift.person.email
+                yield from ((m.path, m.phone, m.email) for m in shift.person.reach)
+    if plan.media_inquiries is not None:
+        yield plan.media_inquiries.path, plan.media_inquiries.phone, plan.media_inquiries.email
 
 
 def _parse(phone: str, region: str | None = None) -> PhoneNumber | None:
@@ -216,4 +222,25 @@ def malformed_email(plan: Plan, context: Context) -> Iterator[Finding]:
                 f"{reason[:1].lower()}{reason[1:]}; write it like name@example.com"
                 if reason
                 else "write it like name@example.com",
+            )
+
+
+@check("CP409", "emergency-number-not-dialable")
+def emergency_number_not_dialable(plan: Plan, context: Context) -> Iterator[Finding]:
+    """An emergency line whose number has nothing a phone can dial.
+
+    Emergency lines are written as people dial them: a short code (112, 911), a
+    local number, or a vanity number whose letters are on the keypad (328-COPS);
+    they are not held to the international form other numbers use (CP404). The
+    site makes each a tap-to-call link.
+
+    Fails: ``number: the police`` or ``number: "-"``.
+    Passes: ``number: "112"``, ``number: "328-COPS (2677)"`` or ``number: "+45 70 10 20 30"``.
+    """
+    for line in plan.emergency:
+        if line.number and not line.tel:
+            yield Finding(
+                plan.at((*line.path, "number")),
+                f"emergency line '{line.name}' has number '{line.number}', which a phone cannot dial",
+                'write the number as it is dialled, like number: "112" or number: "328-COPS (2677)"',
             )

@@ -41,7 +41,7 @@ def text_missing_language(plan: Plan, context: Context) -> Iterator[Finding]:
         return
     first = plan.languages[0]
     for path, value, kind in typed_local_texts(plan.raw):
-        if kind == SAME_BY_DEFAULT or path[:1] in (("reviews",), ("drills",)):
+        if kind in SAME_BY_DEFAULT or path[:1] in (("reviews",), ("drills",)):
             continue
         if isinstance(value, str):
             given = {first: value}

@@ -12,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from crisisplan.check.checks.references import _unknown, party_references, role_references
+from crisisplan.check.checks.references import (
+    _unknown,
+    command_references,
+    party_references,
+    role_references,
+)
 from crisisplan.check.registry import Context, Finding, check
 from crisisplan.diagnostics import Severity
 from crisisplan.plan.model import Plan, ReachMethod
@@ -121,24 +126,32 @@ def unknown_rota(plan: Plan, context: Context) -> Iterator[Finding]:
 def contact_where_role_needed(plan: Plan, context: Context) -> Iterator[Finding]:
     """A person or organisation from contacts: named where only a role on the team will do.
 
-    Contacts can be told (``notify``), own or decide a first action, and cover a
-    rota's shift. Taking over the incident (``hand_over_to``), telling others
-    (``by``), approving statements, owning the plan or a channel, informing an
+    Contacts can be told (``notify``), own or decide a first action, cover a rota's
+    shift, activate the plan, take media inquiries and name a role's holder during
+    the crisis. A body above the team (``kind: command``: a crisis management team,
+    an Incident Commander) may also approve statements, take over the incident, tell
+    others and stand the crisis down. Owning the plan or a channel, informing an
     audience and following up a review are the team's work.
 
-    Fails: ``hand_over_to: ceo`` when ``ceo`` is under ``contacts:``.
-    Passes: ``hand_over_to: exec-sponsor`` (a role), with ``notify: [ceo]`` to tell the CEO.
+    Fails: ``hand_over_to: ceo`` when ``ceo`` is under ``contacts:`` as an executive.
+    Passes: ``hand_over_to: exec-sponsor`` (a role), with ``notify: [ceo]`` to tell the
+    CEO; or ``hand_over_to: incident-commander``, a contact with ``kind: command``.
     """
     contacts = {c.id for c in plan.contacts if c.id}
+    bodies = {c.id for c in plan.deciding_bodies()}
     roles = {r.id for r in plan.roles}
     either = {path for path, _ in party_references(plan)}
+    decides = command_references(plan)
     for path, ref in role_references(plan):
+        if ref in bodies and path in decides:
+            continue
         if ref in contacts and ref not in roles and path not in either:
             key = next((p for p in reversed(path) if isinstance(p, str)), "")
             yield Finding(
                 plan.at(path),
                 f"'{ref}' is a contact outside the team, but '{key}' needs a role from roles:",
-                f"name the role that does this; to tell {ref}, add them to an escalation step's notify:",
+                f"name the role that does this; to tell {ref}, add them to an escalation step's notify:"
+                + ("; if they decide above the team, give them kind: command" if path in decides else ""),
             )
 
 

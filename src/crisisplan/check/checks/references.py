@@ -20,7 +20,7 @@ def _unknown(
     # An id written with capitals or spaces is reported by the schema with the
     # spelling to use; a reference already spelt that way is not wrong too.
     respelt = {slug(k) for k in ids}
-    plural = "roles and contacts" if what == "role or contact" else f"{what}s"
+    plural = {"role or contact": "roles and contacts", "role, contact or rota": "roles, contacts and rotas"}.get(what, f"{what}s")
     for path, ref in refs:
         if ref and ref not in ids and ref not in respelt:
             yield Finding(
@@ -102,7 +102,42 @@ def party_references(plan: Plan) -> Iterator[tuple[JsonPath, str]]:
             yield (*audience.path, "by"), audience.by
     for rota in plan.rotas:
         for shift in rota.shifts:
-            yield (*shift.path, "who"), shift.who
+            if shift.person is None:
+                yield (*shift.path, "who"), shift.who
+    # Who activates, who takes media inquiries, and who names a role's holder during
+    # the crisis: a body above the team as often as a role.
+    for activation in [plan.activation, *(s.activation for s in plan.scenarios)]:
+        if activation is not None:
+            yield from (((*activation.path, "by", i), party) for i, party in enumerate(activation.by))
+    if plan.media_inquiries is not None and plan.media_inquiries.to:
+        yield (*plan.media_inquiries.path, "to"), plan.media_inquiries.to
+    for role in plan.roles:
+        if role.named_by:
+            yield (*role.path, "named_by"), role.named_by
+
+
+def command_references(plan: Plan) -> set[JsonPath]:
+    """The places where a body above the team (a contact with kind: command: a crisis
+    management team, an Incident Commander) may stand where a role would: approving
+    or reviewing a statement, taking over, telling others, standing down."""
+    places: set[JsonPath] = set()
+    for statement in plan.all_statements():
+        places |= {(*statement.path, "approval", "by"), (*statement.path, "approval", "with")}
+    for scenario in plan.scenarios:
+        for escalation in scenario.escalation:
+            places |= {(*escalation.path, "hand_over_to"), (*escalation.path, "by")}
+        if scenario.stand_down:
+            places.add((*scenario.stand_down.path, "by"))
+    return places
+
+
+def go_between_references(plan: Plan) -> Iterator[tuple[JsonPath, str]]:
+    """Who reaches a holder or contact for you (through:): a role, contact or rota."""
+    holders = [p for r in plan.roles for p in r.people]
+    holders += [s.person for r in plan.rotas for s in r.shifts if s.person is not None]
+    for holder in [*holders, *plan.contacts]:
+        if holder.through:
+            yield (*holder.path, "through"), holder.through
 
 
 @check("CP201", "unknown-role")
@@ -113,7 +148,8 @@ def unknown_role(plan: Plan, context: Context) -> Iterator[Finding]:
     by id; a misspelt id would leave a task with nobody to do it. Where the plan
     names who is told, who does or decides an action, or who is on a rota's shift,
     the id may also be a person or organisation from contacts:, and the hint looks
-    among both.
+    among both. A holder's or contact's through: may also name a rota, and an
+    audience's contact: names an entry of contacts:.
 
     Fails: ``owner: socail-lead`` when the role is ``social-lead``, or ``notify: [ceo]`` with no role or contact ``ceo``.
     Passes: every role id used is defined under ``roles:``, and every other id under ``contacts:``.
@@ -127,6 +163,10 @@ def unknown_role(plan: Plan, context: Context) -> Iterator[Finding]:
     yield from _unknown(plan, only_roles, roles, "role")
     open_to_contacts = [(path, ref) for path, ref in refs if path in either]
     yield from _unknown(plan, open_to_contacts, roles + contacts, "role or contact" if contacts else "role")
+    rotas = [r.id for r in plan.rotas if r.id]
+    yield from _unknown(plan, go_between_references(plan), roles + contacts + rotas, "role, contact or rota")
+    cards = [((*a.path, "contact"), a.contact) for s in plan.scenarios for a in s.audiences if a.contact]
+    yield from _unknown(plan, cards, contacts, "contact")
 
 
 @check("CP202", "unknown-channel")

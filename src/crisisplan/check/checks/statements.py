@@ -129,13 +129,14 @@ def statement_not_approved(plan: Plan, context: Context) -> Iterator[Finding]:
     (a warning; an error under --strict).
 
     Holding statements are approved in advance so they can go out in minutes. A
-    statement in review that says with whom and since when is a real, expected
-    state: it passes --strict, and the runbook shows it as not approved.
+    statement in review that says with whom (and, where known, since when) is a
+    real, expected state: it passes --strict, and the runbook shows it as not
+    approved.
 
     Fails: no ``approval:``, ``approval: {status: draft}``, or
-    ``approval: {status: in-review}`` without who has it and since when.
+    ``approval: {status: in-review}`` without who has it.
     Passes: ``approval: {status: approved, by: legal, date: 2026-10-01}``, or
-    ``approval: {status: in-review, with: legal, since: 2026-11-01}``.
+    ``approval: {status: in-review, with: legal}`` (``since: 2026-11-01`` where known).
     """
     for statement in plan.all_statements():
         if statement.approved or statement.awaiting_approval or statement.status == "retired":
@@ -143,15 +144,12 @@ def statement_not_approved(plan: Plan, context: Context) -> Iterator[Finding]:
         path = (*statement.path, "approval", "status")
         where = plan.at(path) if path in plan.locator.values else plan.at((*statement.path, "id"))
         if statement.status == "in-review":
-            missing = " and ".join(
-                m for m, given in (("with whom", statement.review_with), ("since when", statement.review_since)) if not given
-            )
-            if not missing:
+            if statement.review_with:
                 continue  # a malformed since: is reported by the schema
             yield Finding(
                 where,
-                f"statement '{statement.id}' is in review, but does not say {missing}",
-                "write approval: {status: in-review, with: <role>, since: YYYY-MM-DD}, like with: legal",
+                f"statement '{statement.id}' is in review, but does not say with whom",
+                "write approval: {status: in-review, with: <role>}, like with: legal (and since: YYYY-MM-DD if you know the day)",
             )
             continue
         yield Finding(

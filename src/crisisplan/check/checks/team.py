@@ -1,4 +1,5 @@
-"""The team: every role held by a reachable primary and at least one deputy."""
+"""The team: every role held by someone reachable (a person, or a position or office),
+and a deputy for a role that rests on one named person."""
 
 from __future__ import annotations
 
@@ -14,38 +15,55 @@ from crisisplan.plan.model import Person, Plan
 def _people(plan: Plan) -> Iterator[tuple[str, Person]]:
     for role in plan.roles:
         for person in role.people:
-            yield role.id, person
+            yield f"of role '{role.id}'", person
+    for rota in plan.rotas:
+        for shift in rota.shifts:
+            if shift.person is not None:
+                yield f"on rota '{rota.id}'", shift.person
 
 
 @check("CP401", "role-without-primary")
 def role_without_primary(plan: Plan, context: Context) -> Iterator[Finding]:
-    """A role that nobody holds.
+    """A role that nobody holds, and that nobody names a holder for during the crisis.
 
-    Fails: a role with no ``primary:``.
-    Passes: ``primary: {name: Ana Lima, phone: "+44 20 7946 0321"}``.
+    A role may be held by a person or by a position or office; a role filled only
+    when a crisis breaks ("the crisis management team names a spokesperson") says who
+    names its holder then (``named_by:``); a rota may cover it.
+
+    Fails: a role with no ``primary:``, ``named_by:`` or ``rota:``.
+    Passes: ``primary: {name: Ana Lima, phone: "+44 20 7946 0321"}``, ``primary:
+    {position: Director of News and Media Relations, phone: "+1 555 0100"}``, or
+    ``named_by: crisis-management-team``.
     """
     for role in plan.roles:
-        if role.primary is None:
+        if role.primary is None and not role.named_by and not role.rota:
             yield Finding(
                 plan.at((*role.path, "id")),
                 f"role '{role.id}' has no primary holder",
-                "add primary: with the name and contacts of the person who holds this role",
+                "add primary: with the name (or the position: or office:) and the contacts of who holds this role; "
+                "if it is filled during the crisis, write named_by: with who names its holder",
             )
 
 
 @check("CP402", "role-without-deputy")
 def role_without_deputy(plan: Plan, context: Context) -> Iterator[Finding]:
-    """A role with no deputy: when its holder is asleep, ill or on a plane, nobody acts.
+    """A role held by one named person with no deputy: when they are asleep, ill or on a plane, nobody acts.
 
-    Fails: a role with no ``deputies:`` or an empty list.
-    Passes: at least one deputy with a name and a way to reach them.
+    A role held by a position or office (whoever holds it, or their designee, acts),
+    by someone at an outside firm (``organisation:``), covered by a rota, or named
+    during the crisis (``named_by:``) needs no standing deputy.
+
+    Fails: ``primary: {name: Ana Lima, ...}`` with no ``deputies:`` or an empty list.
+    Passes: at least one deputy with a name and a way to reach them, or ``primary:
+    {position: Director of Communications, ...}``.
     """
     for role in plan.roles:
-        if not role.deputies:
+        if role.needs_deputy and not role.deputies:
             yield Finding(
                 plan.at((*role.path, "id")),
                 f"role '{role.id}' has no deputy",
-                "add deputies: with at least one person who steps in when the primary cannot be reached",
+                f"add deputies: with at least one person who steps in when {role.primary.name if role.primary else 'the primary'} "
+                "cannot be reached; if the role belongs to a position, write position: instead of name:",
             )
 
 
@@ -84,21 +102,22 @@ def deputy_is_primary(plan: Plan, context: Context) -> Iterator[Finding]:
 
 @check("CP406", "unreachable-person")
 def unreachable_person(plan: Plan, context: Context) -> Iterator[Finding]:
-    """A role holder with no phone, e-mail or chat handle: named, but not reachable.
+    """A role holder (or a rota's member) with no phone, e-mail, chat handle or go-between: named, but not reachable.
 
-    Filler such as ``chat: not given in source`` is not a way to reach anyone.
+    Filler such as ``chat: not given in source`` is not a way to reach anyone. Someone
+    reached through a switchboard or the chain of command says so with ``through:``.
 
     Fails: ``primary: {name: Ana Lima}``, or ``chat: n/a`` as the only way.
-    Passes: at least one of phone, email or chat.
+    Passes: at least one of phone, email, chat or reach, or ``through: switchboard``.
     """
-    for role_id, person in _people(plan):
+    for holds, person in _people(plan):
         if not person.reachable:
             filler = [f"{key}: {value}" for key, value in (("phone", person.phone), ("email", person.email), ("chat", person.chat)) if value]
             said = f" ('{filler[0]}' says nothing)" if filler else ""
             yield Finding(
                 plan.at(person.path),
-                f"{person.name or 'a holder'} of role '{role_id}' has no phone, e-mail or chat{said}",
-                "add phone:, email: or chat: so they can be reached in a crisis",
+                f"{person.label or 'a holder'} {holds} has no phone, e-mail or chat{said}",
+                "add phone:, email: or chat: so they can be reached in a crisis, or through: with the role, contact or rota that reaches them",
             )
 
 
