@@ -135,9 +135,10 @@ def go_between_references(plan: Plan) -> Iterator[tuple[JsonPath, str]]:
     """Who reaches a holder or contact for you (through:): a role, contact or rota."""
     holders = [p for r in plan.roles for p in r.people]
     holders += [s.person for r in plan.rotas for s in r.shifts if s.person is not None]
-    for holder in [*holders, *plan.contacts]:
-        if holder.through:
-            yield (*holder.path, "through"), holder.through
+    places = [(h.path, h.through) for h in holders] + [(c.path, c.through) for c in plan.contacts]
+    for path, through in places:
+        if through:
+            yield (*path, "through"), through
 
 
 @check("CP201", "unknown-role")
