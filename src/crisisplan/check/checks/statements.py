@@ -10,7 +10,7 @@ from crisisplan.diagnostics import Severity
 from crisisplan.plan.model import Plan, Statement
 from crisisplan.plan.names import LANGUAGE_NAMES
 from crisisplan.plan.values import PLACEHOLDER, measure
-from crisisplan.suggest import closest
+from crisisplan.suggest import closest, slug
 
 _BRACES = re.compile(r"\{[^{}\n]*\}|[{}]")
 
@@ -65,7 +65,7 @@ def malformed_placeholder(plan: Plan, context: Context) -> Iterator[Finding]:
             bad = malformed_placeholders(text)
             if bad:
                 fragment = bad[0]
-                inner = re.sub(r"[^a-z0-9]+", "_", fragment.strip("{}").lower()).strip("_")
+                inner = slug(fragment.strip("{}")).replace("-", "_")
                 yield Finding(
                     plan.at_words((*statement.path, "text", language), fragment),
                     f"statement '{statement.id}' ({language}) has a malformed placeholder '{fragment}'",
