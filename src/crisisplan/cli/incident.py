@@ -246,23 +246,28 @@ def drill(
     "--from-log",
     "log_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The incident log saved by 'Download log' on the scenario's page: fills in the timeline and what was done.",
+    help="The incident log saved by 'Download log' on the scenario's page: fills in the timeline and what was done. "
+    "Name more logs after it (--from-log A.json B.json C.json) to merge several phones' logs into one timeline.",
 )
+@click.argument("more_logs", metavar="[MORE_LOGS]...", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @plan_option
 def review(
     scenario_id: str,
     incident_date: dt.datetime | None,
     log_file: Path | None,
+    more_logs: tuple[Path, ...],
     plan_paths: tuple[Path, ...],
 ) -> None:
     """Start a post-crisis review for a scenario, as a file in the plan's reviews/.
 
     The file is pre-filled with the plan's review checklist and expected timings;
     with --from-log, also with the incident's timeline and which deadlines were met.
+    Several phones' logs are merged: every event once, labelled with who did it.
     'crisisplan check' validates it and warns about actions past their due date.
     """
     from crisisplan.files import describe_os_error
     from crisisplan.incident.find import locate_scenario
+    from crisisplan.incident.logmerge import merge_logs
     from crisisplan.incident.review import (
         ReviewExists,
         check_log_scenario,
@@ -270,12 +275,16 @@ def review(
         write_review,
     )
 
+    if more_logs and log_file is None:
+        raise click.UsageError("name the logs after --from-log, like: --from-log phone-a.json phone-b.json")
     plans = _load_plans(_plan_files(plan_paths, "--plan"))
     plan, scenario = locate_scenario(plans, scenario_id)
     log = None
     if log_file is not None:
-        log = read_log(log_file)
-        check_log_scenario(log, scenario)
+        logs = [read_log(path) for path in (log_file, *more_logs)]
+        for one in logs:
+            check_log_scenario(one, scenario)
+        log = merge_logs(logs)
     # The incident's own day unless told otherwise: a log downloaded after midnight
     # still belongs to the day the incident began.
     started = log.started.date() if log else _today()

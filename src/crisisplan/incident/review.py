@@ -149,7 +149,7 @@ def review_text(
         # without a review checklist gets one question to start from.
         questions=plan.review_of(scenario) or [words["review_question_default"]],
         expected=expected,
-        log_name=_one_line(_shown(log.path.name)) if log is not None else "",
+        log_name=_one_line(", ".join(_shown(p.name) for p in (log.sources or (log.path,)))) if log is not None else "",
         timeline=timeline,
         worked=worked,
         to_fix=to_fix,
@@ -223,6 +223,9 @@ class LogEvent:
     done: bool = True
     language: str = ""
     text: str = ""
+    # Who did it: the event's own "by", else the log's (the console asks once who is
+    # using it); "" in a log from before either was written.
+    by: str = ""
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,10 @@ class IncidentLog:
     events: tuple[LogEvent, ...] = field(default=())
     saved: dt.datetime | None = None
     unsent_note: str = ""
+    # The offset the incident's clock had where it began: times are kept without it.
+    zone: dt.tzinfo | None = None
+    # The files a merged log was made from (logmerge.py); () for one file.
+    sources: tuple[Path, ...] = ()
 
     def minutes_at(self, moment: dt.datetime) -> int:
         """Clock minutes since T+0, as the page counts them: 14:00:40 to 14:12:10 is 12
@@ -261,19 +268,21 @@ def read_log(path: Path) -> IncidentLog:
     reader = _LogReader(shown)
     scenario = reader.text(document, "scenario", "the log", required=True)
     started = reader.moment(document, "started", "the log")
+    zone = started.tzinfo
+    user = reader.who(document, "the log")
     raw_events = document.get("events", [])
     if not isinstance(raw_events, list):
         raise reader.problem("the log", "'events' must be a list")
     if len(raw_events) > MAX_LOG_EVENTS:
         raise reader.problem("the log", f"has more than {MAX_LOG_EVENTS:,} events: it is not an incident log")
-    events = [reader.event(item, f"event {number}", started) for number, item in enumerate(raw_events, start=1)]
+    events = [reader.event(item, f"event {number}", started, user) for number, item in enumerate(raw_events, start=1)]
     saved = reader.moment(document, "saved", "the log", clock=started) if "saved" in document else None
     unsent = reader.text(document, "unsent_note", "the log").strip()
     started = _same_clock(started, started)
     # The reader may type T+0 after the first ticks: show them in time order.
     events.sort(key=lambda e: e.at)
     plan = reader.text(document, "plan", "the log")
-    return IncidentLog(path, plan, scenario, started, tuple(events), saved, unsent)
+    return IncidentLog(path, plan, scenario, started, tuple(events), saved, unsent, zone)
 
 
 def _shown(path: Path | str) -> str:
@@ -356,7 +365,14 @@ class _LogReader:
             )
         return shown
 
-    def event(self, item: object, where: str, started: dt.datetime) -> LogEvent:
+    def who(self, item: dict[str, Any], where: str) -> str:
+        """Who used the device, or did the event: a role id or a name, one line."""
+        who = " ".join(self.text(item, "by", where).split())
+        if len(who) > MAX_ID:
+            raise self.problem(where, f"'by' is longer than {MAX_ID} characters: it is not a role or a name")
+        return who
+
+    def event(self, item: object, where: str, started: dt.datetime, user: str = "") -> LogEvent:
         if not isinstance(item, dict):
             raise self.problem(where, "is not an object with 'at' and 'kind'")
         kind = item.get("kind")
@@ -370,7 +386,8 @@ class _LogReader:
         if len(key) > MAX_ID:
             raise self.problem(where, f"'id' is longer than {MAX_ID} characters: it is not a step of the runbook")
         at = self.moment(item, "at", where, clock=started)
-        return LogEvent(at, kind, key, done, self.text(item, "language", where), self.text(item, "text", where))
+        language, text = self.text(item, "language", where), self.text(item, "text", where)
+        return LogEvent(at, kind, key, done, language, text, self.who(item, where) or user)
 
 
 _DOWNLOAD_HINT = "use the file that 'Download log' saves from a scenario page's incident panel"
@@ -461,6 +478,8 @@ def log_timeline(plan: Plan, scenario: Scenario, log: IncidentLog, words: Labels
             if not event.text.strip():
                 continue
             what = words["incident_log_note"].format(text=event.text)
+        if event.by:
+            what = f"{event.by}: {what.strip()}"
         lines.append((event.at, _clip(what.strip())))
     if log.unsent_note:
         lines.append((log.ended, _clip(words["incident_log_unsent_note"].format(text=log.unsent_note))))
@@ -520,4 +539,38 @@ def met_deadlines(plan: Plan, scenario: Scenario, log: IncidentLog, words: Label
         else:
             to_fix.append(words["review_log_late"].format(what=what, due=due, done=done))
     to_fix += not_yet
+    to_fix += _conflict_lines(plan, scenario, log, words)
     return [_clip(w) for w in worked[:MAX_TIMELINE]], [_clip(f) for f in to_fix[:MAX_TIMELINE]]
+
+
+def tick_conflicts(log: IncidentLog) -> list[tuple[LogEvent, LogEvent]]:
+    """Ticks two people disagree on: one ticked a step, another unticked it later
+    (or the other way round). The last tick still counts for the deadlines; the
+    review asks the team which was right."""
+    last: dict[tuple[str, str], LogEvent] = {}
+    found: dict[tuple[str, str], tuple[LogEvent, LogEvent]] = {}
+    for event in log.events:
+        if event.kind not in TICK_KINDS:
+            continue
+        key = (event.kind, event.id)
+        before = last.get(key)
+        if before is not None and before.done != event.done and before.by != event.by:
+            found[key] = (before, event)
+        last[key] = event
+    return list(found.values())
+
+
+def _conflict_lines(plan: Plan, scenario: Scenario, log: IncidentLog, words: Labels) -> list[str]:
+    lines = []
+    for first, then in tick_conflicts(log):
+        ticked, unticked = (first, then) if first.done else (then, first)
+        lines.append(
+            words["review_log_conflict"].format(
+                what=_what(plan, scenario, then, words),
+                ticked=ticked.by or "?",
+                ticked_at=f"{ticked.at:%H:%M}",
+                unticked=unticked.by or "?",
+                unticked_at=f"{unticked.at:%H:%M}",
+            )
+        )
+    return lines
