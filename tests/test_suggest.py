@@ -170,3 +170,11 @@ def test_a_budget_belongs_to_its_run() -> None:
             assert closest("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", ["a" * 100]) is not None
         assert inner.spent > suggest.LOOKUP_STEPS and empty.spent == 0
     assert suggest.current_budget() is outside and outside.spent == before
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("datalæk", "datalaek"), ("forældremøde", "foraeldremoede"), ("påstand", "paastand"), ("Müller", "mueller"), ("Ærø Bank", "aeroe-bank")],
+)
+def test_an_id_with_danish_or_german_letters_is_spelt_as_those_languages_do(written: str, meant: str) -> None:
+    assert suggest.slug(written) == meant

@@ -333,8 +333,14 @@ def did_you_mean(word: str, choices: Iterable[str], listing: str = "choose one o
     return f"{listing}: {shown}"
 
 
+# Where Danish, Norwegian and German write a letter in Latin ones by their own rule
+# (Søren -> Soeren, Århus -> Aarhus, Müller -> Mueller), not as anyascii's nearest
+# letter (o, a, u); æ is ae either way.
+_NORDIC = str.maketrans({"ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa", "ä": "ae", "Ä": "Ae", "ö": "oe", "Ö": "Oe", "ü": "ue", "Ü": "Ue"})
+
+
 def slug(text: str) -> str:
     """What an id written with capitals, spaces or accents most likely meant: letters
-    written in Latin ones (æ -> ae, ø -> o), the rest joined by hyphens."""
-    lowered = anyascii(text.strip()).lower()
+    written in Latin ones (æ -> ae, ø -> oe, å -> aa), the rest joined by hyphens."""
+    lowered = anyascii(text.strip().translate(_NORDIC)).lower()
     return re.sub(r"[^a-z0-9]+", "-", lowered).strip("-")

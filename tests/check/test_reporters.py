@@ -456,10 +456,11 @@ def test_quiet_prints_only_the_problems() -> None:
 
 def test_verbose_lists_the_plans_checked_on_stderr() -> None:
     code, stdout, stderr = invoke("check", "-v", "plans", cwd=ROOT)
-    assert (code, stdout) == (0, "3 plans checked: no problems\n")
+    assert (code, stdout) == (0, "4 plans checked: no problems\n")
     assert stderr == (
         "checked plans/segarkita.yaml (segarkita.yaml): no problems\n"
         "checked plans/brightbrew/ (plan.yaml, 6 scenario files): no problems\n"
+        "checked plans/fjordby/ (plan.yaml, 4 scenario files): no problems\n"
         "checked plans/kodmuda/ (plan.yaml, 3 scenario files): no problems\n"
     )
 

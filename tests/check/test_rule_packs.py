@@ -157,7 +157,7 @@ def test_example_plans_name_their_data_protection_authority() -> None:
     assert "Kementerian Komunikasi dan Digital (Komdigi)" in (ROOT / "plans" / "segarkita.yaml").read_text()
     kodmuda = (ROOT / "plans" / "kodmuda" / "scenarios" / "kebocoran-data-peserta.yaml").read_text()
     assert "Pesuruhjaya Perlindungan Data Peribadi (JPDP)" in kodmuda
-    assert invoke("check", "--strict", "plans") == (0, "3 plans checked: no problems\n", "")
+    assert invoke("check", "--strict", "plans") == (0, "4 plans checked: no problems\n", "")
 
 
 def test_site_and_pdf_show_the_named_body_its_deadline_who_tells_it_and_the_stand_down(tmp_path: Path) -> None:

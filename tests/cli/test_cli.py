@@ -79,7 +79,7 @@ def test_warnings_pass_unless_strict() -> None:
 
 def test_clean_plans_exit_zero(root: Path) -> None:
     code, output = invoke("check", "--strict", cwd=root)
-    assert (code, output) == (0, "3 plans checked: no problems\n")
+    assert (code, output) == (0, "4 plans checked: no problems\n")
 
 
 def test_a_scenario_file_stands_for_its_whole_plan() -> None:

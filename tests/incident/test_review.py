@@ -39,7 +39,7 @@ def test_single_file_plan_reviews_live_in_reviews_slash_name(tmp_path: Path) -> 
     assert code == 0
     assert (tmp_path / "plans" / "reviews" / "segarkita" / "2026-11-20-keluhan-viral.yaml").is_file()
     # The reviews folder is not mistaken for more plans.
-    assert len(check_paths([tmp_path / "plans"]).plans) == 3
+    assert len(check_paths([tmp_path / "plans"]).plans) == 4
 
 
 def test_a_review_is_never_overwritten(tmp_path: Path) -> None:

@@ -38,8 +38,9 @@ def test_every_scenario_has_a_page_and_a_pdf(built: tuple[Path, BuildResult]) ->
         "brightbrew": ["viral-complaint", "offensive-post", "hacked-account", "product-recall", "data-breach", "executive-misconduct"],
         "segarkita": ["keluhan-viral", "hoaks-produk", "kebocoran-data"],
         "kodmuda": ["kebocoran-data-peserta", "hantaran-kesat", "ambilan-dibatalkan"],
+        "fjordby": ["forurenet-drikkevand", "cyberangreb", "doedsulykke", "vildledende-opslag"],
     }
-    # Each plan at the root in its first language; the two bilingual ones again in English.
+    # Each plan at the root in its first language; the bilingual ones again in English.
     for root in (site, site / "en"):
         for plan, scenarios in plans.items():
             if root != site and plan == "brightbrew":
@@ -51,9 +52,9 @@ def test_every_scenario_has_a_page_and_a_pdf(built: tuple[Path, BuildResult]) ->
                 assert (root / "pdf" / plan / f"{scenario}.pdf").stat().st_size > 10_000
             assert (root / "pdf" / plan / f"{plan}-plan.pdf").is_file()
     # A runbook per scenario, the full plan and the call card, per plan and language.
-    assert result.pdfs == (6 + 2) + 2 * (3 + 2) + 2 * (3 + 2)
+    assert result.pdfs == (6 + 2) + 2 * (3 + 2) + 2 * (3 + 2) + 2 * (4 + 2)
     # Start page, and per plan an overview, team, statements, monitoring and about page plus its scenarios.
-    assert result.pages == (1 + 5 * 3 + 12) + (1 + 5 * 2 + 6)
+    assert result.pages == (1 + 5 * 4 + 16) + (1 + 5 * 3 + 10)
 
 
 def test_scenario_page_shows_what_to_do_who_to_call_and_what_to_say(built: tuple[Path, BuildResult]) -> None:

@@ -13,15 +13,29 @@ from collections.abc import Iterator
 
 from crisisplan.check.registry import Context, Finding, check
 from crisisplan.diagnostics import Severity
-from crisisplan.plan.model import Audience, Plan
+from crisisplan.plan.model import Audience, Plan, Scenario
 
 # The groups a legal deadline is owed to: each is one specific body.
 OFFICIAL = ("regulators", "authorities")
 
 
 def audience_name(audience: Audience) -> str:
-    """How a message names an audience: the body when one is named, else the group."""
-    return audience.body or audience.audience
+    """How a message names an audience: the body when one is named, else the plan's
+    own word for it, else the group."""
+    return audience.body or audience.name or audience.audience
+
+
+def _keeps_time(plan: Plan, scenario: Scenario) -> bool:
+    """Whether a scenario times anything of its own (a step, an escalation, an audience,
+    its severity's targets). One that times nothing is a sequence: it tells a body
+    with a legal deadline in its turn, and the deadline the law sets is what shows."""
+    level = plan.severity(scenario.severity)
+    return (
+        any(step.minutes is not None for step in plan.actions_of(scenario))
+        or any(step.minutes is not None for step in scenario.escalation)
+        or any(audience.minutes is not None for audience in scenario.audiences)
+        or (level is not None and level.has_targets)
+    )
 
 
 @check("CP481", "audience-later-than-deadline")
@@ -33,7 +47,8 @@ def audience_later_than_deadline(plan: Plan, context: Context) -> Iterator[Findi
     deadline has the breach reported late before anything has happened.
 
     Fails: ``{audience: regulators, deadline: 72h, within: 4d, by: legal}``, or a
-    deadline with no ``within:``.
+    deadline with no ``within:`` in a scenario that times its steps (one that times
+    nothing tells them in its turn, and shows the legal deadline).
     Passes: ``{audience: regulators, deadline: 72h, within: 48h, by: legal}``.
     """
     for scenario in plan.scenarios:
@@ -42,7 +57,7 @@ def audience_later_than_deadline(plan: Plan, context: Context) -> Iterator[Findi
             if limit is None:
                 continue
             told = audience.minutes
-            if told is None and not audience.within:
+            if told is None and not audience.within and _keeps_time(plan, scenario):
                 yield Finding(
                     plan.at((*audience.path, "deadline")),
                     f"'{audience_name(audience)}' must be told within {audience.deadline}, but scenario '{scenario.id}' does not say when it tells them",
@@ -64,11 +79,13 @@ def deadline_without_named_body(plan: Plan, context: Context) -> Iterator[Findin
     regulator, and how, while the clock runs. A legal deadline belongs to one body.
 
     Fails: ``{audience: regulators, deadline: 72h, within: 48h, by: legal}``.
-    Passes: the same with ``body: Information Commissioner's Office (ICO)``.
+    Passes: the same with ``body: Information Commissioner's Office (ICO)``, or with
+    ``contact: ico`` pointing at its card under contacts:.
     """
     for scenario in plan.scenarios:
         for audience in scenario.audiences:
-            if audience.deadline and not audience.body and audience.audience in OFFICIAL:
+            named = audience.body or (audience.contact and plan.contact(audience.contact))
+            if audience.deadline and not named and audience.audience in OFFICIAL:
                 yield Finding(
                     plan.at((*audience.path, "audience")),
                     f"'{audience.audience}' has a {audience.deadline} deadline in scenario '{scenario.id}' but no named body",
