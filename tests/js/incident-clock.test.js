@@ -139,3 +139,37 @@ test("moments in the log carry the reader's own offset", () => {
     process.env.TZ = "Europe/Copenhagen";
   }
 });
+
+// Issue 19: the console's clock said "12m" and "1h" on Danish, Malay and Indonesian
+// pages. The page gives its duration_* labels (publish/site/pages.py incident_words),
+// as the build writes them from each catalog; the clock says durations with them.
+const PAGE_WORDS = {
+  da: { duration_minutes: "{count} min", duration_minutes_one: "{count} min", duration_hours: "{count} t", duration_hours_one: "{count} t", duration_days: "{count} dage", duration_days_one: "{count} dag", duration_join: "{larger} {smaller}", at_time: "T+{time}" },
+  id: { duration_minutes: "{count} mnt", duration_minutes_one: "{count} mnt", duration_hours: "{count} jam", duration_hours_one: "{count} jam", duration_days: "{count} hari", duration_days_one: "{count} hari", duration_join: "{larger} {smaller}", at_time: "T+{time}" },
+};
+const sayIn = (language) => (key, values) => words.say(PAGE_WORDS[language], key, values);
+
+test("durations in the page's words: '1 t 30 min' in Danish, '1 jam 30 mnt' in Indonesian", () => {
+  const da = sayIn("da");
+  const cases = [[0, "0 min"], [12, "12 min"], [60, "1 t"], [90, "1 t 30 min"], [1440, "1 dag"], [2 * 1440 + 61, "2 dage 1 t 1 min"], [-5, "0 min"], [NaN, "0 min"]];
+  for (const [minutes, text] of cases) assert.equal(clock.spoken(minutes, da), text, `${minutes} minutes`);
+  assert.equal(clock.spoken(90, sayIn("id")), "1 jam 30 mnt");
+});
+
+test("the running clock, what is left and what is overdue speak the page's language", () => {
+  const da = sayIn("da");
+  assert.equal(words.say(PAGE_WORDS.da, "at_time", { time: clock.elapsed(AT_1400, AT_1400 + 12 * MINUTE, da) }), "T+12 min");
+  assert.equal(clock.elapsed(AT_1400, AT_1400 + 60 * MINUTE, da), "1 t");
+  assert.deepEqual(plain(clock.left(AT_1400 + 15 * MINUTE, AT_1400 + 11 * MINUTE, da)), { overdue: false, now: false, time: "4 min" });
+  assert.deepEqual(plain(clock.left(AT_1400, AT_1400 + 75 * MINUTE, sayIn("id"))), { overdue: true, now: false, time: "1 jam 15 mnt" });
+});
+
+test("without the page's words, or a label it lacks, durations keep the plan's notation", () => {
+  assert.equal(clock.spoken(90), "1h30m");
+  assert.equal(clock.elapsed(AT_1400, AT_1400 + 90 * MINUTE), "1h30m");
+  assert.equal(clock.spoken(90, (key) => key), "1h30m");
+  assert.equal(clock.spoken(90, (key, values) => words.say(english, key, values)), "1h30m");
+  // English pages: the catalog's own English forms.
+  const en = { duration_minutes: "{count}m", duration_hours: "{count}h", duration_join: "{larger}{smaller}" };
+  assert.equal(clock.spoken(90, (key, values) => words.say(en, key, values)), "1h30m");
+});

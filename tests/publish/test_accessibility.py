@@ -22,7 +22,9 @@ pytestmark = pytest.mark.browser
 
 AXE_VERSION = "4"
 PAGES = [
-    "index.html",
+    "index.html",  # with several plans: the chooser
+    "kodmuda/index.html",  # a plan built in its own language (Malay frame)
+    "kodmuda/scenarios/kebocoran-data-peserta.html",
     "brightbrew/scenarios/hacked-account.html",
     "brightbrew/team.html",
     "brightbrew/statements.html",

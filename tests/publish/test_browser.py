@@ -136,12 +136,15 @@ def test_start_page_on_a_phone(site: Path) -> None:
         page.goto((site / "index.html").as_uri())
         button = page.locator("button.cp-search-open")
         assert button.bounding_box()["y"] < 250  # where a thumb finds it
-        # Most severe first; the first plan's scenarios start on the first screen.
+        # Most severe first; the first plan's scenarios start on the first screen, under
+        # the chooser of a site of several plans, which is there in full.
         cards = page.locator(".cp-scenarios").first.locator("a.cp-scenario-card")
         bands = cards.evaluate_all("cs => cs.map(c => c.className.match(/cp-card-(\\w+)/)[1])")
         order = {"high": 0, "mid": 1, "low": 2}
         assert bands == sorted(bands, key=order.__getitem__)
-        assert cards.nth(2).bounding_box()["y"] + cards.nth(2).bounding_box()["height"] <= 812
+        last_plan = page.locator(".cp-chooser a.cp-choice-plan").last.bounding_box()
+        assert last_plan["y"] + last_plan["height"] <= 812
+        assert cards.nth(1).bounding_box()["y"] + cards.nth(1).bounding_box()["height"] <= 812
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
         screenshot(page, "browser-phone-start.png")
         button.click()
@@ -177,7 +180,8 @@ def phone_link_heights(page: Any) -> list[float]:
 
 def check_jump_bar_on_a_phone(page: Any, chips: list[str]) -> None:
     """Each chip tapped in turn, the last one first: it is marked as the current one and
-    is wholly in view in the bar, and its section's heading shows below the bar."""
+    is wholly in view in the bar, and its section's start (its heading, or what comes
+    before the heading, like "Then tell" under "Do now") shows below the bar."""
     bar = page.locator("nav.cp-jump")
     for label in [chips[-1], *chips[1:-1], chips[0]]:
         chip = bar.get_by_role("link", name=label, exact=True)
@@ -187,12 +191,12 @@ def check_jump_bar_on_a_phone(page: Any, chips: list[str]) -> None:
         outer, inner = bar.bounding_box(), chip.bounding_box()
         assert outer["x"] <= inner["x"] and inner["x"] + inner["width"] <= outer["x"] + outer["width"], label
         target = (chip.get_attribute("href") or "")[1:]
-        heading = page.locator(f"[id='{target}'] + h2")
+        heading = page.locator(f"[id='{target}'] + *")
         top = heading.bounding_box()["y"]
         assert outer["y"] + outer["height"] <= top < page.viewport_size["height"] / 3, (label, top)
     # Scrolling by hand, from the top to the middle of the last chip's section, moves
     # the mark too and brings that chip (off the bar's edge in Malay) into view.
-    last_heading = page.locator(f"[id='{(bar.locator('a').last.get_attribute('href') or '')[1:]}'] + h2")
+    last_heading = page.locator(f"[id='{(bar.locator('a').last.get_attribute('href') or '')[1:]}'] + *")
     page.mouse.wheel(0, last_heading.bounding_box()["y"])
     page.wait_for_timeout(400)
     last = bar.get_by_role("link", name=chips[-1], exact=True)
@@ -406,4 +410,27 @@ def test_composer_keeps_each_language_value_in_its_own_statement(site: Path) -> 
         button = card.locator(".cp-variant[lang=en] .cp-copy")
         button.click()
         assert "{fakta}" in button.inner_text()
+        assert blocked == []
+
+
+def test_each_language_tab_asks_for_its_fields_in_its_language(site: Path) -> None:
+    """Issue 19: on a Malay page the English tab's field said "Masa kemas kini
+    seterusnya" with "cth. 4.00 petang" as its example. Each tab now asks in its own
+    language, with its own example, and the Malay tab as before."""
+    with offline_browser(width=375, height=812) as (page, blocked):
+        page.goto((site / "kodmuda" / "scenarios" / "kebocoran-data-peserta.html").as_uri())
+        card = page.locator("#statement-notis-kebocoran")
+        malay = card.locator(".cp-variant[lang=ms] .cp-field-label").filter(has=page.locator("input[data-ph=masa]"))
+        assert "Masa kemas kini seterusnya" in malay.inner_text()
+        assert malay.locator("input").get_attribute("placeholder") == "cth. 4.00 petang"
+        card.locator("label.cp-tab-label[lang=en]").click()
+        english = card.locator(".cp-variant[lang=en] .cp-field-label").filter(has=page.locator("input[data-ph=masa]"))
+        assert english.is_visible()
+        assert "Time of the next update" in english.inner_text() and "Masa" not in english.inner_text()
+        assert english.locator("input").get_attribute("placeholder") == "e.g. 4pm"
+        screenshot(page, "browser-phone-composer-english-tab-on-malay-page.png")
+        # On the English edition of the same plan, the Malay tab asks in Malay.
+        page.goto((site / "en" / "kodmuda" / "scenarios" / "kebocoran-data-peserta.html").as_uri())
+        malay = page.locator("#statement-notis-kebocoran .cp-variant[lang=ms] input[data-ph=masa]")
+        assert malay.get_attribute("placeholder") == "cth. 4.00 petang"
         assert blocked == []

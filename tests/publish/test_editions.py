@@ -136,3 +136,34 @@ def test_every_edition_of_the_examples_speaks_only_its_language(tmp_path: Path) 
         for file in (site / "en" / slug).rglob("*.html"):
             assert page_lang(file) == "en", file
             assert "First actions" in file.read_text("utf-8") or "scenarios" not in file.parts
+
+
+def test_the_sitemap_lists_the_pages_of_plans_built_in_their_own_language(tmp_path: Path) -> None:
+    """Plans in another language than the first plan's are built on their own, with the
+    theme in their language (mkdocs_site.add_part): their pages join the site's
+    sitemap.xml and its .gz, once each, the .gz keeping its time."""
+    import gzip
+
+    from crisisplan.publish.site.mkdocs_site import merge_sitemap
+
+    def sitemap(folder: Path, *pages: str) -> None:
+        folder.mkdir(parents=True)
+        urls = "".join(f"    <url>\n         <loc>https://acme.example/runbook/{p}</loc>\n    </url>\n" for p in pages)
+        text = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>'
+        (folder / "sitemap.xml").write_text(text, "utf-8")
+        with (folder / "sitemap.xml.gz").open("wb") as handle, gzip.GzipFile(fileobj=handle, mode="wb", mtime=1_700_000_000) as out:
+            out.write(text.encode("utf-8"))
+
+    site, part = tmp_path / "site", tmp_path / "part"
+    sitemap(site, "index.html", "brightbrew/index.html")
+    sitemap(part, "index.html", "kodmuda/index.html", "kodmuda/scenarios/bocor.html")
+    merge_sitemap(site, part, ["kodmuda"])
+    text = (site / "sitemap.xml").read_text("utf-8")
+    locs = re.findall(r"<loc>https://acme.example/runbook/([^<]*)</loc>", text)
+    assert locs == ["index.html", "brightbrew/index.html", "kodmuda/index.html", "kodmuda/scenarios/bocor.html"]
+    assert text.endswith("</urlset>")
+    packed = (site / "sitemap.xml.gz").read_bytes()
+    assert gzip.decompress(packed).decode("utf-8") == text
+    assert int.from_bytes(packed[4:8], "little") == 1_700_000_000
+    merge_sitemap(site, part, ["kodmuda"])  # again: nothing twice
+    assert (site / "sitemap.xml").read_text("utf-8") == text

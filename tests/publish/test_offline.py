@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ import pytest
 from crisisplan.publish.build import build
 from crisisplan.publish.options import BuildOptions
 from crisisplan.publish.site.offline import MANIFEST_FILE, SW_FILE, write_offline_files
+from crisisplan.publish.site.zensical_site import zensical_installed
 from tests.browser import ARGS, chromium_path, offline_browser, screenshot
 from tests.conftest import CASES, ROOT, TODAY
 
@@ -102,14 +105,37 @@ def test_same_files_same_worker_and_a_change_makes_a_new_version(site: Path, tmp
     assert version(copy) != version(site)
 
 
-def test_another_edition_inside_is_left_to_its_own_worker(tmp_path: Path) -> None:
+def test_the_root_worker_stores_the_editions_inside_and_their_pages_register_it(tmp_path: Path) -> None:
+    """Issue 19: offline, tapping the other language gave "404 - Not found": the root's
+    worker stored only the root edition. One worker for the whole site now, every
+    edition's files in its list; each edition keeps its own manifest (its language)."""
     (tmp_path / "da" / "search").mkdir(parents=True)
     (tmp_path / "index.html").write_text("<html><head></head><body>root</body></html>", "utf-8")
     (tmp_path / "da" / "index.html").write_text("<html><head></head><body>da</body></html>", "utf-8")
     (tmp_path / "da" / "search" / "search_index.json").write_text("{}", "utf-8")
     write_offline_files(tmp_path, "Runbook", "en")
-    assert "da/index.html" not in worker_files(tmp_path)
+    assert "da/index.html" in worker_files(tmp_path)
+    # The root edition's manifest is not the Danish pages' to link.
     assert 'rel="manifest"' not in (tmp_path / "da" / "index.html").read_text("utf-8")
+    write_offline_files(tmp_path / "da", "Beredskab", "da")
+    assert not (tmp_path / "da" / SW_FILE).exists()
+    assert json.loads((tmp_path / "da" / MANIFEST_FILE).read_text("utf-8"))["lang"] == "da"
+    page = (tmp_path / "da" / "index.html").read_text("utf-8")
+    assert '<link rel="manifest" href="manifest.webmanifest" data-cp-sw="../sw.js">' in page
+    # Written again with what the Danish edition added: its manifest and icons.
+    assert {"da/manifest.webmanifest", "da/assets/crisisplan/icons/icon-192.png"} <= set(worker_files(tmp_path))
+
+
+def test_a_folder_beside_another_site_is_not_taken_for_its_edition(tmp_path: Path) -> None:
+    """Only a worker crisisplan wrote makes a folder's parent its site: a runbook built
+    into a folder of some other site never rewrites that site's worker."""
+    (tmp_path / SW_FILE).write_text("self.addEventListener('fetch', function () {});\n", "utf-8")
+    (tmp_path / MANIFEST_FILE).write_text("{}", "utf-8")
+    (tmp_path / "runbook").mkdir()
+    (tmp_path / "runbook" / "index.html").write_text("<html><head></head><body>runbook</body></html>", "utf-8")
+    write_offline_files(tmp_path / "runbook", "Runbook", "en")
+    assert (tmp_path / SW_FILE).read_text("utf-8").startswith("self.addEventListener")
+    assert (tmp_path / "runbook" / SW_FILE).is_file()
 
 
 @pytest.fixture
@@ -174,3 +200,114 @@ def test_from_file_nothing_is_registered(site: Path) -> None:
         )
         assert registered == 0
         assert blocked == []
+
+
+class _SubPath(SimpleHTTPRequestHandler):
+    """A host that publishes the site under /runbook/, as GitHub Pages publishes a
+    project site, and answers a missing page with the site's 404.html."""
+
+    prefix = "/runbook/"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def translate_path(self, path: str) -> str:
+        inside = path.split("?", 1)[0].split("#", 1)[0]
+        if not inside.startswith(self.prefix):
+            return str(Path(self.directory) / "missing-outside-the-site")
+        return super().translate_path("/" + inside[len(self.prefix) :])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextmanager
+def _published(site: Path) -> Iterator[tuple[str, ThreadingHTTPServer]]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SubPath, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/runbook/", httpd
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def _example(request: pytest.FixtureRequest, engine: str) -> Path:
+    if engine == "zensical" and not zensical_installed():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Zensical is required for these tests in CI: pip install -e '.[test]'")
+        pytest.skip("Zensical is not installed (pip install 'crisisplan[zensical]')")
+    site: Path = request.getfixturevalue("example_site" if engine == "mkdocs" else "zensical_example_site")
+    return site
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_the_404_page_works_from_a_sub_path_with_no_request_elsewhere(request: pytest.FixtureRequest, engine: str) -> None:
+    """Issue 19: the 404 page's links ran from the domain's root ("/assets/..."): under
+    a sub-path its scripts and styles came from outside the site."""
+    site = _example(request, engine)
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with _published(site) as (base, _), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=ARGS, headless=True)
+        try:
+            for address, inside in ((base + "en/kodmuda/no-such-page.html", base), ((site / "404.html").as_uri(), site.as_uri() + "/")):
+                page = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
+                answers: list[tuple[int, str]] = []
+                # A file loaded from file:// answers with status 0.
+                page.on("response", lambda response, seen=answers: seen.append((response.status or 200, response.url)))
+                asked: list[str] = []
+                page.on("request", lambda sent, seen=asked: seen.append(sent.url))
+                page.goto(address)
+                page.wait_for_function("typeof window.document$ !== 'undefined'", timeout=10_000)
+                assert page.evaluate("document.baseURI") == inside
+                outside = [url for url in asked if not url.startswith((inside, "data:", "blob:"))]
+                assert outside == [], address
+                # Its styles and scripts come from the site's root. (The browser's
+                # look-ahead asks for them beside the page too, before the first script
+                # has set the root: those fail, inside the site.)
+                loaded = {url.removeprefix(inside) for status, url in answers if status == 200}
+                assert {"assets/crisisplan/crisisplan.css", "assets/crisisplan/incident.js"} <= loaded, address
+                assert [url for url in loaded if url.startswith("assets/javascripts/bundle.")], address
+                assert page.locator("a[href]").first.evaluate("a => a.href").startswith(inside)
+                page.context.close()
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+def test_offline_the_other_language_opens_from_the_stored_copy(example_site: Path) -> None:
+    """Issue 19: offline, a reader on a Malay page who tapped "English" got a bare
+    "404 - Not found". One visit now stores every edition."""
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with _published(example_site) as (base, httpd), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=ARGS, headless=True)
+        try:
+            page = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
+            page.goto(base + "kodmuda/index.html")
+            page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60_000)
+            httpd.shutdown()
+            httpd.server_close()
+            english = page.locator("a.cp-language[hreflang=en]").first
+            with page.expect_navigation():
+                english.click()
+            assert page.url == base + "en/kodmuda/index.html"
+            assert page.locator("html").get_attribute("lang") == "en"
+            assert "KodMuda" in page.locator("h1").first.inner_text()
+            screenshot(page, "offline-other-language.png")
+        finally:
+            browser.close()

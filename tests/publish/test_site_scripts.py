@@ -26,9 +26,10 @@ from crisisplan.publish.build import build
 from crisisplan.publish.options import BuildOptions
 from crisisplan.publish.site.mkdocs_site import ASSET_DIR
 from crisisplan.publish.site.offline import SW_FILE
+from crisisplan.publish.site.pages import incident_words
 from crisisplan.publish.site.scripts import GENERATED_SCRIPT, SCRIPTS, generated_script
 from crisisplan.publish.site.zensical_site import MATERIAL_SEARCH_SCRIPT, zensical_installed
-from crisisplan.render.labels import template_catalog
+from crisisplan.render.labels import labels_for, template_catalog
 from tests.conftest import CASES, ROOT, TODAY
 
 ASSETS = ROOT / "src" / "crisisplan" / "assets"
@@ -244,6 +245,34 @@ def test_the_page_carries_every_word_the_console_uses(site: tuple[str, Path]) ->
     assert {key: words.get(key) for key in console_keys()} == {
         key: catalog[key] for key in console_keys()
     }
+
+
+def test_the_console_gets_the_catalogs_duration_words() -> None:
+    """Issue 19: the running clock said "12m" and "1h" on Danish pages. The page gives
+    the console each unit as the catalog writes it (incident-clock.js says durations
+    with them), for one and for more."""
+    danish = incident_words(labels_for("da"))
+    assert {key: text for key, text in danish.items() if key.startswith("duration_")} == {
+        "duration_join": "{larger} {smaller}",
+        "duration_minutes_one": "{count} min",
+        "duration_minutes": "{count} min",
+        "duration_hours_one": "{count} t",
+        "duration_hours": "{count} t",
+        "duration_days_one": "{count} dag",
+        "duration_days": "{count} dage",
+    }
+    assert incident_words(labels_for("id"))["duration_minutes"] == "{count} mnt"
+    assert incident_words(labels_for("en"))["duration_hours"] == "{count}h"
+    # And the clock says them: the script run on what the page carries.
+    said = run_node(
+        "const vm = require('vm'); const fs = require('fs'); const box = {}; box.window = box; vm.createContext(box);"
+        f"for (const f of ['incident-words.js', 'incident-clock.js']) vm.runInContext(fs.readFileSync({json.dumps(str(ASSETS))} + '/' + f, 'utf8'), box);"
+        "const w = JSON.parse(fs.readFileSync(0, 'utf8')); const cp = box.crisisplan;"
+        "const say = (k, v) => cp.words.say(w, k, v);"
+        "console.log(JSON.stringify([cp.clock.spoken(90, say), say('at_time', {time: cp.clock.elapsed(0, 12 * 60000, say)})]));",
+        danish,
+    )
+    assert said == ["1 t 30 min", "T+12 min"]
 
 
 @pytest.mark.browser

@@ -102,6 +102,47 @@
     variant.setAttribute("data-filled", filled);
   }
 
+  // Each language tab's fields in that tab's language: the page's own labels are in
+  // the page's language, and the English tab of a Malay page asked in Malay, with a
+  // Malay example. The page gives, by language, each statement's fields as the plan
+  // writes them in it ([description, example]) and its "e.g. {example}", in
+  // .cp-composer-words (publish/site/pages.py composer_words). A field it says
+  // nothing about keeps the words it was written with.
+  function fieldWords(words, language, statement, name) {
+    var said = words && words[language];
+    var fields = said && said.statements && said.statements[statement];
+    var field = fields && Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : null;
+    if (!field) return null;
+    var example = field[1] ? String(said.example || "{example}").replace("{example}", field[1]) : "";
+    return { description: String(field[0] || ""), example: example };
+  }
+
+  // Data the page gives the scripts: JSON in data-cp-data of a hidden element
+  // (publish/site/pages.py), or null.
+  function pageData(selector) {
+    var node = document.querySelector(selector);
+    try {
+      return node ? JSON.parse(node.getAttribute("data-cp-data")) : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function localizeFields(card, words) {
+    var statement = card.getAttribute("data-statement");
+    card.querySelectorAll(".cp-variant[lang] .cp-input[data-ph]").forEach(function (input) {
+      var language = input.closest(".cp-variant").getAttribute("lang");
+      var said = fieldWords(words, language, statement, input.getAttribute("data-ph"));
+      if (!said) return;
+      if (said.example) input.setAttribute("placeholder", said.example);
+      else input.removeAttribute("placeholder");
+      var label = input.closest(".cp-field-label");
+      var code = label && label.querySelector(".cp-field-name > code");
+      var text = code && code.nextSibling;
+      if (said.description && text && text.nodeType === 3) text.textContent = " " + said.description + " ";
+    });
+  }
+
   function update(card) {
     card.querySelectorAll(".cp-input").forEach(checkLength);
     card.querySelectorAll(".cp-variant").forEach(function (variant) { render(variant, fields(card, variant)); });
@@ -267,6 +308,10 @@
       var root = host.shadowRoot;
       if (!root || root.cpOpaque) return;
       root.cpOpaque = true;
+      translateSearch(root);
+      new MutationObserver(function () { translateSearch(root); }).observe(root, {
+        childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ["aria-label", "placeholder", "title"]
+      });
       if (root.adoptedStyleSheets && typeof CSSStyleSheet === "function" && CSSStyleSheet.prototype.replaceSync) {
         var sheet = new CSSStyleSheet();
         sheet.replaceSync(OPAQUE_SEARCH);
@@ -279,8 +324,67 @@
     });
   }
 
+  // Zensical's search dialog says some things in English whatever the page's language
+  // ("3 results", "Close search"): its translations do not reach them. Said here in the
+  // page's language: counts with the theme's own words (__config: "# dokumen yang
+  // sepadan"), the rest with the words every page gives (.cp-search-words,
+  // publish/site/pages.py), "Search" as the theme's search dialog is named.
+  var ZENSICAL_ENGLISH = {
+    "Search results": "search_results_list",
+    "Close search": "search_close",
+    "Filters": "search_filters",
+    "Loading search\u2026": "search_loading"
+  };
+  var COUNT = /^([\d.,\u00a0 ]+) results?$/;
+
+  function themeWords() {
+    var node = document.getElementById("__config");
+    try {
+      return (node && JSON.parse(node.textContent).translations) || {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  // The page's words for one of Zensical's English texts, or null.
+  function searchText(text, words, theme, searchName) {
+    var key = ZENSICAL_ENGLISH[text];
+    if (key) return words[key] || null;
+    if (text === "Search") return searchName || null;
+    if (text === "No results") return theme["search.result.none"] || null;
+    var count = COUNT.exec(text);
+    if (!count) return null;
+    var n = parseInt(count[1].replace(/\D/g, ""), 10);
+    var form = theme[n === 1 ? "search.result.one" : "search.result.other"];
+    return form ? form.replace("#", count[1]) : null;
+  }
+
+  function translateSearch(root) {
+    var lang = (document.documentElement.lang || "en").toLowerCase();
+    if (lang === "en" || lang.indexOf("en-") === 0) return;
+    var words = pageData(".cp-search-words") || {};
+    var theme = themeWords();
+    var dialog = document.querySelector(".md-search[aria-label]");
+    var searchName = dialog ? dialog.getAttribute("aria-label") : "";
+    ["aria-label", "placeholder", "title"].forEach(function (name) {
+      root.querySelectorAll("[" + name + "]").forEach(function (node) {
+        var said = searchText(node.getAttribute(name), words, theme, searchName);
+        if (said && said !== node.getAttribute(name)) node.setAttribute(name, said);
+      });
+    });
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      var said = searchText(node.nodeValue.trim(), words, theme, searchName);
+      if (said && said !== node.nodeValue) node.nodeValue = said;
+    }
+  }
+
   function init() {
-    document.querySelectorAll(".cp-statement").forEach(update);
+    var words = pageData(".cp-composer-words");
+    document.querySelectorAll(".cp-statement").forEach(function (card) {
+      if (words) localizeFields(card, words);
+      update(card);
+    });
     followScroll();
     opaqueSearch();
     // A control hidden from screen readers must not be reached by Tab either (axe:

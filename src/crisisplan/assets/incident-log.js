@@ -425,7 +425,7 @@
     var since = Math.max(0, clock.minutesBetween(Date.parse(file.started), Date.parse(at)));
     return "<tr" + (className ? ' class="' + className + '"' : "") + "><td>" +
       escapeHtml(logTime(at, file.started.slice(0, 10), file.language)) + "</td><td>" +
-      escapeHtml(say("at_time", { time: clock.duration(since) })) + "</td><td>" + escapeHtml(text) + "</td></tr>";
+      escapeHtml(say("at_time", { time: clock.spoken(since, say) })) + "</td><td>" + escapeHtml(text) + "</td></tr>";
   }
 
   // The log (as logDocument makes it) as a page; say(key, values) gives its words.

@@ -126,9 +126,15 @@
     return clock.timeOfDay(ms, Date.now(), this.language);
   };
 
-  // The time since the start as the page writes it: "T+25m".
+  // The page's words as say(key, values), for the clock's durations ("25 min").
+  Incident.prototype.say = function () {
+    var self = this;
+    return function (key, values) { return self.w(key, values); };
+  };
+
+  // The time since the start as the page writes it: "T+25m", "T+25 min" in Danish.
   Incident.prototype.since = function (now) {
-    return this.w("at_time", { time: clock.elapsed(this.state.startedMs, now) });
+    return this.w("at_time", { time: clock.elapsed(this.state.startedMs, now, this.say()) });
   };
 
   /* Saving and loading */
@@ -582,7 +588,7 @@
   // What is left ("in 12m"), due in this very minute, or overdue ("5m overdue"), and
   // which: in the clock minutes T+ counts.
   Incident.prototype.left = function (due, now) {
-    var left = clock.left(due, now);
+    var left = clock.left(due, now, this.say());
     var key = left.overdue ? "incident_overdue" : left.now ? "incident_due_now" : "incident_due_in";
     return { overdue: left.overdue, text: this.w(key, { time: left.time }) };
   };

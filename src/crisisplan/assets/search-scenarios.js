@@ -263,7 +263,8 @@
       tag.className = "cp-search-other";
       tag.textContent = text;
       tag.setAttribute("lang", lang);
-      tag.style.cssText = "display:block;flex-basis:100%;font-size:.7rem;font-weight:bold";
+      // Above the result box's own layers (Zensical paints its highlight over static text).
+      tag.style.cssText = "display:block;flex-basis:100%;font-size:.7rem;line-height:1.3;font-weight:bold;position:relative;z-index:1";
       // Under the result's title, where the reader looks before its long text.
       var title = link.querySelector("h1, h2, h3");
       if (title) title.insertAdjacentElement("afterend", tag);

@@ -7,8 +7,10 @@ only what it must for a runbook that works offline and from file://.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
+import re
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -22,6 +24,7 @@ from crisisplan.files import UnsafeFile, boundary_for, check_inside, special_fil
 from crisisplan.plan.yamlfile import MAX_NODES
 from crisisplan.publish.site.pages import NavItem, Pages
 from crisisplan.publish.site.scripts import SCRIPTS, write_generated_script
+from crisisplan.publish.site.search import merge_search_index
 
 ASSET_DIR = "assets/crisisplan"
 SHIM = f"{ASSET_DIR}/vendor/iframe-worker/shim.js"
@@ -400,6 +403,52 @@ def site_config(
     return overrides
 
 
+def add_part(built: Path, site_dir: Path, folders: Iterable[str]) -> None:
+    """Move a part's plan folders (built on their own, in their language) into the
+    site, and their pages into the site's search index: one search finds every
+    plan, and the parts' pages load the site's assets, which are the same."""
+    folders = list(folders)
+    for folder in folders:
+        target = site_dir / folder
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.move(str(built / folder), str(target))
+    merge_search_index(site_dir, built, folders)
+    merge_sitemap(site_dir, built, folders)
+
+
+_SITEMAP_URL = re.compile(r"[ \t]*<url>.*?</url>\n?", re.DOTALL)
+_SITEMAP_LOC = re.compile(r"<loc>([^<]*)</loc>")
+
+
+def merge_sitemap(site_dir: Path, built: Path, folders: Iterable[str]) -> None:
+    """Add the pages in ``folders`` from built/sitemap.xml to the site's sitemap.xml
+    (and its .gz, with the same time in its header): with site_url set, crawlers find
+    every plan's pages as when all were built at once."""
+    mine, theirs = site_dir / "sitemap.xml", built / "sitemap.xml"
+    if not (mine.is_file() and theirs.is_file()):
+        return
+    text = mine.read_text(encoding="utf-8")
+    known = set(_SITEMAP_LOC.findall(text))
+    inside = tuple(f"/{folder}/" for folder in folders)
+    added = []
+    for url in _SITEMAP_URL.findall(theirs.read_text(encoding="utf-8")):
+        loc = _SITEMAP_LOC.search(url)
+        if loc and loc.group(1) not in known and any(part in loc.group(1) for part in inside):
+            added.append(url if url.endswith("\n") else url + "\n")
+    end = text.rfind("</urlset>")
+    if not added or end < 0:
+        return
+    text = text[:end] + "".join(added) + text[end:]
+    mine.write_text(text, encoding="utf-8")
+    packed = site_dir / "sitemap.xml.gz"
+    if packed.is_file():
+        header = packed.read_bytes()[:8]
+        stamp = int.from_bytes(header[4:8], "little") if len(header) == 8 else 0
+        with packed.open("wb") as handle, gzip.GzipFile(fileobj=handle, filename=str(packed), mode="wb", mtime=stamp) as out:
+            out.write(text.encode("utf-8"))
+
+
 def build_site(
     pages: Pages,
     work_dir: Path,
@@ -409,10 +458,31 @@ def build_site(
     site_name: str,
     folders: bool = False,
 ) -> list[str]:
-    """Write the pages and assets into work_dir/docs and build the site into site_dir.
+    """Write the pages and assets into work_dir/docs and build the site into site_dir;
+    the plans in another language (pages.parts) each in a build of their own, with
+    the theme in their language, then added to it.
 
     Returns MkDocs' warnings. Raises SiteBuildError when MkDocs fails.
     """
+    warnings = _build_one(pages.frame(), work_dir, site_dir, config_file, language, site_name, folders)
+    for part in pages.parts:
+        part_dir = work_dir / f"part-{part.language}"
+        built = part_dir / "built"
+        more = _build_one(pages.part(part), part_dir, built, config_file, part.language, part.name, True)
+        warnings += [w for w in more if w not in warnings]
+        add_part(built, site_dir, part.folders)
+    return warnings
+
+
+def _build_one(
+    pages: Pages,
+    work_dir: Path,
+    site_dir: Path,
+    config_file: Path | None,
+    language: str,
+    site_name: str,
+    folders: bool,
+) -> list[str]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException

@@ -5,11 +5,14 @@ home screen and keep reading it, PDFs included, with the network or the company'
 servers down. Two files at the root of each edition make that happen:
 
 - ``manifest.webmanifest``: the name, language, colours and icons a phone shows;
-- ``sw.js``: a service worker holding the list of every file of the edition and a
-  version made of their contents, so that one visit stores the whole edition, and a
-  new build (a new version) replaces the stored copy instead of mixing with it.
+- ``sw.js``: a service worker holding the list of every file of the site, every
+  language edition included (site/en/), and a version made of their contents, so that
+  one visit stores the whole site and a reader who taps another language offline
+  gets that page, not an error; a new build (a new version) replaces the stored copy
+  instead of mixing with it. Only the site's root has one: the pages of an edition
+  inside (site/en/) register the root's worker, whose scope covers them.
 
-Every page links the manifest; incident.js registers the service worker, and only
+Every page links its edition's manifest; incident.js registers the service worker, and only
 over https or localhost: opened from file:// (a USB stick, an unzipped archive) the
 site works exactly as before, since browsers allow no service worker there.
 
@@ -46,9 +49,12 @@ DEFAULT_COLOUR = "#4051b5"
 # size of the assets), sitemaps for crawlers; dotfiles are the build's own markers.
 _SKIPPED_SUFFIXES = (".map", ".gz")
 _SKIPPED_NAMES = frozenset({SW_FILE, "sitemap.xml"})
-# A folder holding one of these at its top is another edition (site/en/), with its
-# own service worker: its files are not this edition's to store.
-_EDITION_MARKERS = ("sitemap.xml", "search/search_index.json", MANIFEST_FILE)
+# A folder holding one of these at its top is another edition (site/en/): its pages
+# link its own manifest, and the worker of the site around it stores its files.
+_EDITION_MARKERS = ("sitemap.xml", "search/search_index.json", "search.json", MANIFEST_FILE)
+# How the worker this module writes begins: an edition inside a folder that has one is
+# an edition of that site (the build writes the root edition first).
+_WORKER_HEADER = "/* crisisplan: the offline copy of this runbook"
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _MANIFEST_LINK = re.compile(r'<link rel="manifest"[^>]*>\n?')
 _PRIMARY = re.compile(r'data-md-color-primary="([a-z-]+)"')
@@ -134,13 +140,15 @@ self.addEventListener("fetch", function (event) {
 
 
 def write_offline_files(site_dir: Path, site_name: str, language: str) -> None:
-    """Write the manifest, the icons and the service worker of the edition built in
-    site_dir, and link the manifest from each of its pages.
+    """Write the manifest and the icons of the edition built in site_dir, link the
+    manifest from each of its pages, and write the site's service worker.
 
-    Call it once the edition is complete (pages and PDFs written), since the worker
-    stores exactly the files present then. ``site_name`` is the name MkDocs was
-    given (HTML-escaped or not); ``language`` the edition's language code. The
-    output depends only on the files, so a build stays byte-reproducible.
+    Call it once the edition is complete (pages and PDFs written), the root edition
+    first: the worker stores exactly the files present then, and an edition inside
+    the root (site/en/) writes the root's worker again with its files. ``site_name``
+    is the name MkDocs was given (HTML-escaped or not); ``language`` the edition's
+    language code. The output depends only on the files, so a build stays
+    byte-reproducible.
     """
     site_dir = Path(site_dir)
     name = html.unescape(site_name).strip() or "Crisis runbook"
@@ -166,10 +174,29 @@ def write_offline_files(site_dir: Path, site_name: str, language: str) -> None:
     (site_dir / MANIFEST_FILE).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    files = _edition_files(site_dir)
-    for relative in files:
+    root = _enclosing_site(site_dir)
+    make_404_portable(site_dir)
+    worker = f"../{SW_FILE}" if root is not None else SW_FILE
+    for relative in _edition_files(site_dir, nested=False):
         if relative.endswith(".html"):
-            _link_manifest(site_dir / relative, relative, icons[0][1])
+            _link_manifest(site_dir / relative, relative, icons[0][1], worker)
+    _write_worker(root if root is not None else site_dir)
+
+
+def _enclosing_site(site_dir: Path) -> Path | None:
+    """The site whose root edition holds this one (site/ for site/en/), or None."""
+    parent = site_dir.absolute().parent
+    try:
+        with (parent / SW_FILE).open(encoding="utf-8") as handle:
+            header = handle.read(len(_WORKER_HEADER))
+    except OSError:
+        return None
+    return parent if header == _WORKER_HEADER and (parent / MANIFEST_FILE).is_file() else None
+
+
+def _write_worker(site_dir: Path) -> None:
+    """The service worker at the site's root, storing every file of every edition."""
+    files = _edition_files(site_dir, nested=True)
     # The version covers every stored byte, the worker's own code included: any
     # change to the plan gives a new worker, which replaces the stored copy.
     digest = hashlib.sha256(_WORKER.encode("utf-8"))
@@ -179,7 +206,7 @@ def write_offline_files(site_dir: Path, site_name: str, language: str) -> None:
     urls = [quote(relative) for relative in files]
     fallback = "404.html" if "404.html" in files else "index.html"
     head = (
-        "/* crisisplan: the offline copy of this runbook, written by `crisisplan build`. */\n"
+        f"{_WORKER_HEADER}, written by `crisisplan build`. */\n"
         '"use strict";\n'
         f"var VERSION = {json.dumps(digest.hexdigest()[:16])};\n"
         f"var FALLBACK = {json.dumps(fallback)};\n"
@@ -188,8 +215,9 @@ def write_offline_files(site_dir: Path, site_name: str, language: str) -> None:
     (site_dir / SW_FILE).write_text(head + _WORKER, encoding="utf-8")
 
 
-def _edition_files(site_dir: Path) -> list[str]:
-    """Every file a reader may open in this edition, as sorted POSIX paths."""
+def _edition_files(site_dir: Path, nested: bool) -> list[str]:
+    """Every file a reader may open in this edition, and with ``nested`` in the
+    editions inside it too, as sorted POSIX paths."""
     found: list[str] = []
     for folder, dirs, names in os.walk(site_dir):
         here = Path(folder)
@@ -197,23 +225,72 @@ def _edition_files(site_dir: Path) -> list[str]:
             d
             for d in dirs
             if not d.startswith(".")
-            and not any((here / d / marker).is_file() for marker in _EDITION_MARKERS)
+            and (nested or not any((here / d / marker).is_file() for marker in _EDITION_MARKERS))
         )
         for name in names:
             path = here / name
-            if name.startswith(".") or name.endswith(_SKIPPED_SUFFIXES) or not path.is_file():
+            if name.startswith(".") or name.endswith(_SKIPPED_SUFFIXES) or name in _SKIPPED_NAMES or not path.is_file():
                 continue
-            relative = path.relative_to(site_dir).as_posix()
-            if relative not in _SKIPPED_NAMES:
-                found.append(relative)
+            found.append(path.relative_to(site_dir).as_posix())
     return sorted(found)
 
 
-def _link_manifest(page: Path, relative: str, icon: str) -> None:
+# The 404 page: MkDocs and Zensical write its links from the root of the domain
+# ("/assets/..."), since it is served at any depth. Rewritten to work from wherever
+# the site is (a sub-path, a folder): its links relative to a <base> that a first
+# script sets to the site's root, found in the address by the site's top-level names.
+_ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
+_PORTABLE = re.compile(r"<script>/\* crisisplan: the site's root \*/.*?</script>\n?", re.DOTALL)
+_HEAD_START = re.compile(r"<head[^>]*>\n?", re.IGNORECASE)
+_ROOT_SCRIPT = """<script>/* crisisplan: the site's root */(function () {
+  var names = NAMES, parts = location.pathname.split("/"), at = parts.length - 1;
+  for (var i = 1; i < parts.length - 1; i++) if (names.indexOf(decodeURIComponent(parts[i])) >= 0) { at = i; break; }
+  var root = location.protocol + "//" + location.host + parts.slice(0, at).join("/") + "/";
+  // Written into the markup, not added to the page: the browser's look-ahead for
+  // styles and scripts then resolves them against it too.
+  document.write('<base href="' + root.replace(/[&"<>]/g, encodeURIComponent) + '">');
+  window.__cpRoot = root;
+})();</script>
+"""
+# The theme's settings for its scripts name the site's root ("base") and its search
+# worker from the domain's root too: the same root, before the theme reads them.
+_CONFIG_SCRIPT = (
+    "<script>/* crisisplan: the site's root */(function (c) { var root = window.__cpRoot; if (!c || !root) return;"
+    " var d = JSON.parse(c.textContent); d.base = root;"
+    ' Object.keys(d).forEach(function (k) { if (typeof d[k] === "string" && /^\\/(?!\\/)/.test(d[k])) d[k] = root + d[k].slice(1); });'
+    " c.textContent = JSON.stringify(d); })"
+    '(document.getElementById("__config"));</script>\n'
+)
+_CONFIG_END = re.compile(r'(<script id="__config"[^>]*>.*?</script>\n?)', re.DOTALL)
+
+
+def make_404_portable(site_dir: Path) -> None:
+    """Make site_dir/404.html request only the site's own files, from wherever the
+    site is served (a sub-path like /crisis-runbook/, any depth below it, a folder):
+    without site_url both engines write its links from the domain's root."""
+    page = site_dir / "404.html"
+    if not page.is_file():
+        return
+    text = _PORTABLE.sub("", page.read_text(encoding="utf-8"))
+    text = _ROOT_LINK.sub(r"\1", text)
+    # Folders and pages only: the worker and the manifest come and go around this.
+    names = sorted(
+        entry.name for entry in site_dir.iterdir() if not entry.name.startswith(".") and (entry.is_dir() or entry.suffix == ".html")
+    )
+    head = _HEAD_START.search(text)
+    if head is None:
+        return
+    script = _ROOT_SCRIPT.replace("NAMES", json.dumps(names))
+    text = text[: head.end()] + script + text[head.end() :]
+    text = _CONFIG_END.sub(lambda m: m.group(1) + _CONFIG_SCRIPT, text, count=1)
+    page.write_text(text, encoding="utf-8")
+
+
+def _link_manifest(page: Path, relative: str, icon: str, worker: str) -> None:
     """Link the manifest (and the worker, for incident.js) from one page's head."""
     up = "../" * relative.count("/")
     tags = (
-        f'<link rel="manifest" href="{up}{MANIFEST_FILE}" {SW_ATTRIBUTE}="{up}{SW_FILE}">\n'
+        f'<link rel="manifest" href="{up}{MANIFEST_FILE}" {SW_ATTRIBUTE}="{up}{worker}">\n'
         f'<link rel="apple-touch-icon" href="{up}{icon}">\n'
     )
     text = page.read_text(encoding="utf-8")

@@ -420,6 +420,25 @@ def _read_index(site_dir: Path) -> _Index | None:
     return None
 
 
+def merge_search_index(site_dir: Path, part_dir: Path, folders: Iterable[str]) -> None:
+    """Add to the site's search index the entries of the pages in ``folders`` from
+    the index of part_dir, a site built from other pages of the same site (plans in
+    another language, built with the theme in theirs): the site's search finds them
+    as it found every page when all were built at once. Both engines' indexes; the
+    offline copy too. Nothing happens when either site has no index."""
+    index, part = _read_index(site_dir), _read_index(part_dir)
+    if index is None or part is None or index.entries != part.entries:
+        return
+    prefixes = tuple(f"{folder}/" for folder in folders)
+    entries = index.data[index.entries]
+    entries[:] = [e for e in entries if not (isinstance(e, dict) and str(e.get("location", "")).startswith(prefixes))]
+    entries += [e for e in part.data[part.entries] if isinstance(e, dict) and str(e.get("location", "")).startswith(prefixes)]
+    data = json.dumps(index.data, separators=(",", ":"), default=str)
+    index.file.write_text(data, encoding="utf-8")
+    if index.offline.is_file():
+        index.offline.write_text(OFFLINE_PREFIX + data, encoding="utf-8")
+
+
 def localize_search_index(
     site_dir: Path,
     site_language: str,

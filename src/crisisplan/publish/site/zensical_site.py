@@ -13,6 +13,7 @@ builds, and a crash there must not take crisisplan down with it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ import yaml
 from crisisplan.publish.site.mkdocs_site import (
     ASSET_DIR,
     SiteBuildError,
+    add_part,
     publishing_warnings,
     site_config,
     user_config,
@@ -52,6 +54,44 @@ _EXCEPTION = re.compile(r"^(?:[A-Za-z_][\w.]*(?:Error|Exception)|Exception): (?P
 _PYTHON_ERROR = re.compile(r"^Python error: ")
 
 
+# Words Zensical's own translations lack (it falls back to English for them): its
+# search button says "Search" on a Malay page without them. Filled in through a
+# language partial of crisisplan's, unless mkdocs.yml names a custom_dir of its own.
+THEME_GAPS: dict[str, dict[str, str]] = {
+    "ms": {
+        "search": "Cari",
+        "search.share": "Kongsi",
+        "progress": "Sedang dimuatkan",
+        "clipboard.error": "Tidak dapat menyalin ke papan keratan",
+        "action.copy": "Salin sebagai Markdown",
+    },
+    "id": {
+        "progress": "Sedang memuat",
+        "clipboard.error": "Gagal menyalin ke papan klip",
+        "action.copy": "Salin sebagai Markdown",
+    },
+    "da": {
+        "progress": "Indlæser",
+        "clipboard.error": "Kunne ikke kopiere til udklipsholderen",
+        "action.copy": "Kopiér som Markdown",
+    },
+}
+THEME_DIR = "theme"
+
+
+def _language_partial(language: str) -> str:
+    """Zensical's partials/language.html, with THEME_GAPS between the language's own
+    words and the English ones."""
+    gaps = json.dumps(THEME_GAPS.get(language, {}), ensure_ascii=False)
+    return (
+        '{% set language = config.theme.language | d("en", true) %}\n'
+        '{% import "partials/languages/" ~ language ~ ".html" as lang %}\n'
+        '{% import "partials/languages/en.html" as fallback %}\n'
+        f"{{% set gaps = {gaps} %}}\n"
+        "{% macro t(key) %}{{ lang.t(key) or gaps[key] or fallback.t(key) or key }}{% endmacro %}\n"
+    )
+
+
 def zensical_installed() -> bool:
     try:
         import zensical  # noqa: F401
@@ -61,7 +101,7 @@ def zensical_installed() -> bool:
 
 
 def _config_for_zensical(
-    user: dict[str, Any], overrides: dict[str, Any], config_file: Path | None
+    user: dict[str, Any], overrides: dict[str, Any], config_file: Path | None, work_dir: Path
 ) -> dict[str, Any]:
     """The configuration MkDocs would build with, for a file in work_dir."""
     config = {**user, **overrides, "docs_dir": "docs", "site_dir": OUTPUT_NAME}
@@ -70,6 +110,11 @@ def _config_for_zensical(
     if isinstance(custom_dir, str) and custom_dir and config_file is not None:
         # Relative to the user's mkdocs.yml, as MkDocs reads it, not to work_dir.
         theme["custom_dir"] = os.path.join(config_file.parent.absolute(), custom_dir)
+    elif not custom_dir:
+        partial = work_dir / THEME_DIR / "partials" / "language.html"
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(_language_partial(str(theme.get("language") or "en")), encoding="utf-8")
+        theme["custom_dir"] = str((work_dir / THEME_DIR).absolute())
     # Zensical's look by default ("modern") shows no header colour: "classic" keeps
     # the runbook as the team set it up for Material (a red header says "crisis").
     theme.setdefault("variant", "classic")
@@ -142,13 +187,39 @@ def build_site_zensical(
     folders: bool = False,
 ) -> list[str]:
     """Write the pages and assets into work_dir/docs and build the site into site_dir
-    with Zensical, as mkdocs_site.build_site does with MkDocs.
+    with Zensical, as mkdocs_site.build_site does with MkDocs: the plans in another
+    language (pages.parts) each in a build of their own, then added to it.
 
     Returns crisisplan's publishing warnings, then Zensical's. Raises SiteBuildError
     when Zensical is missing or fails.
     """
     if not zensical_installed():
         raise SiteBuildError(INSTALL_HINT)
+    built, warnings = _build_one(pages.frame(), work_dir, config_file, language, site_name, folders)
+    _replace_contents(built, site_dir)
+    for part in pages.parts:
+        part_built, more = _build_one(
+            pages.part(part),
+            work_dir / f"part-{part.language}",
+            config_file,
+            part.language,
+            part.name,
+            True,
+        )
+        warnings += [w for w in more if w not in warnings]
+        add_part(part_built, site_dir, part.folders)
+    return warnings
+
+
+def _build_one(
+    pages: Pages,
+    work_dir: Path,
+    config_file: Path | None,
+    language: str,
+    site_name: str,
+    folders: bool,
+) -> tuple[Path, list[str]]:
+    """One Zensical build into work_dir/site: that folder, and the warnings."""
     user = user_config(config_file)
     docs = write_docs(pages, work_dir, config_file)
     publishing = publishing_warnings(pages, config_file)
@@ -160,7 +231,7 @@ def build_site_zensical(
         # The Dumper that writes Python names back as tags, which Zensical's loader
         # reads: markdown_extensions may name functions (!!python/name:...).
         text = yaml.dump(
-            _config_for_zensical(user, overrides, config_file),
+            _config_for_zensical(user, overrides, config_file, work_dir),
             Dumper=yaml.Dumper,
             allow_unicode=True,
             sort_keys=False,
@@ -185,5 +256,4 @@ def build_site_zensical(
         raise SiteBuildError(_failure(lines, finished.returncode))
     if not (built / "index.html").is_file():
         raise SiteBuildError("Zensical finished without writing index.html")
-    _replace_contents(built, site_dir)
-    return [*publishing, *_warnings(lines)]
+    return built, [*publishing, *_warnings(lines)]
