@@ -97,6 +97,19 @@ FORMAT_CHECKED = frozenset(
         "roles[].primary.timezone",
         "roles[].deputies[].timezone",
         "monitoring.escalate_when[].severity",
+        "media_inquiries.phone",
+        "media_inquiries.email",
+        "emergency[].number",
+        "rotas[].shifts[].who.phone",
+        "rotas[].shifts[].who.email",
+        "rotas[].shifts[].who.timezone",
+        "rotas[].shifts[].who.reach[].email",
+        "rotas[].shifts[].who.reach[].phone",
+        "rotas[].shifts[].who.reach[].when",
+        "rotas[].shifts[].who.reach[].when.days",
+        "rotas[].shifts[].who.reach[].when.days[]",
+        "rotas[].shifts[].who.reach[].when.from",
+        "rotas[].shifts[].who.reach[].when.to",
     }
 )
 

@@ -141,8 +141,8 @@ def dial_digits(number: str) -> str:
     letters become keypad digits and a bracketed repeat of the letters is dropped.
     "" when nothing in it can be dialled."""
     text = number.strip()
-    if not re.search(r"\d", text):
-        return ""  # a word, not a number
+    if not re.fullmatch(r"[+\d\sA-Za-z().*#-]+", text) or len(re.findall(r"\d", text)) < 2:
+        return ""  # words, or marks no phone number is written with
     repeat = re.search(r"\(([\d\s-]+)\)\s*$", text)
     if repeat and re.search(r"[A-Za-z]", text[: repeat.start()]):
         text = text[: repeat.start()]

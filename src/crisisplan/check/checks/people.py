@@ -39,6 +39,8 @@ def _windows(plan: Plan) -> Iterator[tuple[JsonPath, Any]]:
         methods += rota.reach
         for shift in rota.shifts:
             yield (*shift.path, "when"), shift.when
+            if shift.person is not None:
+                methods += shift.person.reach
     for method in methods:
         if method.when is not None:
             yield (*method.path, "when"), method.when
