@@ -257,8 +257,12 @@ def test_words_for_the_fixed_values_of_a_plan() -> None:
 
 def schema_enum(*path: str) -> list[str]:
     node: Any = plan_schema()["definitions"]
+    definitions = node
     for part in path:
         node = node[part] if part in node else node["properties"][part]
+    # A value list kept once under definitions (audienceKind) is reached by its $ref.
+    while "$ref" in node:
+        node = definitions[node["$ref"].rsplit("/", 1)[-1]]
     return list(node["enum"])
 
 

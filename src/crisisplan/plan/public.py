@@ -6,7 +6,11 @@ page, search index or PDF can show what is not there.
 
 Left out of the public edition:
 - every role holder: names, phones, e-mails, chat handles, organisations, time
-  zones and hours (roles and their duties stay);
+  zones and hours (roles and their duties stay, and so does the position or office
+  that holds a role: a job title, not a person);
+- every way to reach people and organisations outside the team (contacts:), and the
+  name of a person among them who has a position: the edition names them by it
+  ("Mayor"), so that "Notify: ceo" never shows a raw id; rotas;
 - contact points marked ``visibility: internal`` (public ones, like a press line, stay);
 - scenarios marked ``visibility: internal``;
 - monitoring (tools, watchers, keywords) and allies to brief;
@@ -28,6 +32,7 @@ from pathlib import Path
 from crisisplan.diagnostics import Diagnostic, Location, Severity
 from crisisplan.files import UnsafeFile, read_bounded
 from crisisplan.plan.model import (
+    Contact,
     Drill,
     Person,
     Placeholder,
@@ -51,15 +56,42 @@ def _scenario(scenario: Scenario) -> Scenario:
     )
 
 
+def _position(holder: Person | None) -> Person | None:
+    """What the public edition keeps of a role's holder: the position or office that
+    holds it, never a person's name or number."""
+    if holder is None or not (holder.position or holder.office):
+        return None
+    return Person(holder.path, "", position=holder.position, office=holder.office)
+
+
+def _contact(contact: Contact) -> Contact:
+    """A contact as the public edition names it: by position when it has one (a
+    person), else by name (an organisation, a body); no way to reach them."""
+    return replace(
+        contact,
+        name=contact.position or contact.name,
+        position="",
+        phone="",
+        email="",
+        chat="",
+        timezone="",
+        hours="",
+        reach=[],
+        notes="",
+        through="",
+    )
+
+
 def public_edition(plan: Plan) -> Plan:
     scenarios = [_scenario(s) for s in plan.scenarios if not s.internal]
     kept = {s.id for s in scenarios}
     return replace(
         plan,
-        roles=[replace(role, primary=None, deputies=[]) for role in plan.roles],
+        roles=[replace(role, primary=_position(role.primary), deputies=[]) for role in plan.roles],
         contact_points=[point for point in plan.contact_points if point.public],
-        # People outside the team and rotas are names and numbers, like role holders.
-        contacts=[],
+        # People outside the team are named (a page that tells the team to notify
+        # them must say whom), never reached; rotas are names and numbers.
+        contacts=[_contact(contact) for contact in plan.contacts],
         rotas=[],
         monitoring={},
         allies=[],

@@ -12,7 +12,21 @@ from markupsafe import Markup, escape
 
 from crisisplan.markup import markdown_html, md_escape
 from crisisplan.plan.values import PLACEHOLDER
-from crisisplan.render.views import language_name, owners_title, people_named, role_title, when_text
+from crisisplan.render.views import (
+    callcard_howto,
+    callcard_panels,
+    holder_text,
+    language_name,
+    media_desk,
+    numbered_audiences,
+    owners_title,
+    party_lines,
+    people_named,
+    phone_lines,
+    role_title,
+    statement_title,
+    when_text,
+)
 
 
 def _block(text: str) -> Markup:
@@ -67,7 +81,20 @@ def environment() -> jinja2.Environment:
         language_name=language_name,
         css_string=_css_string,
     )
-    env.globals.update(role_title=role_title, owners_title=owners_title, people_named=people_named, when_text=when_text)
+    env.globals.update(
+        role_title=role_title,
+        owners_title=owners_title,
+        people_named=people_named,
+        when_text=when_text,
+        holder_text=holder_text,
+        phone_lines=phone_lines,
+        party_lines=party_lines,
+        media_desk=media_desk,
+        numbered_audiences=numbered_audiences,
+        statement_title=statement_title,
+        callcard_panels=callcard_panels,
+        callcard_howto=callcard_howto,
+    )
     return env
 
 

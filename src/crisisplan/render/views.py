@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from crisisplan.plan.model import (
+    Audience,
     Channel,
     Contact,
     ContactPoint,
@@ -22,6 +23,7 @@ from crisisplan.plan.model import (
     Plan,
     Ref,
     Role,
+    Rota,
     Scenario,
     Statement,
     Step,
@@ -29,7 +31,14 @@ from crisisplan.plan.model import (
     in_sequence,
 )
 from crisisplan.plan.names import LANGUAGE_NAMES
-from crisisplan.plan.values import PLACEHOLDER, format_minutes, measure, parse_date, parse_duration
+from crisisplan.plan.values import (
+    PLACEHOLDER,
+    format_minutes,
+    measure,
+    parse_date,
+    parse_duration,
+    tel_number,
+)
 from crisisplan.render.labels import Labels
 
 if TYPE_CHECKING:
@@ -293,6 +302,14 @@ def role_title(plan: Plan, role_id: str) -> str:
     return plan.party_title(role_id)
 
 
+def statement_title(plan: Plan, statement_id: str) -> str:
+    """A statement's title for the id an option leads to; the id when it has none."""
+    for statement in plan.all_statements():
+        if statement.id == statement_id:
+            return statement.title or statement.id
+    return statement_id
+
+
 def owners_title(plan: Plan, step: Step) -> str:
     """Everyone who owns (or decides) a first action, as one line: "Crisis lead + CEO"."""
     return " + ".join(plan.party_title(o) for o in step.owners or [step.owner])
@@ -309,6 +326,9 @@ def people_named(plan: Plan, scenario: Scenario) -> list[Contact]:
         order.extend(escalation.notify)
     for _, level in plan.severity_phases(scenario):
         order.extend(n.role for n in level.notify)
+    order.extend(a.contact for a in scenario.audiences if a.contact)
+    activation = plan.activation_of(scenario)
+    order.extend(activation.by if activation is not None else [])
     return [c for cid in dict.fromkeys(order) if (c := plan.contact(cid)) is not None]
 
 
@@ -339,6 +359,115 @@ def when_text(plan: Plan, when: object, w: Mapping[str, str]) -> str:
         parts.append(" ".join(p for p in (days, hours) if p) or w.get("window_always", "always"))
     return "; ".join(parts)
 
+
+
+# --- who holds a role, and the number that reaches them ---------------------------------
+
+
+@dataclass(frozen=True)
+class PhoneLine:
+    """A number to call for someone: their own, one of their ways to reach them (with
+    when it applies), or a go-between's (a switchboard), named in ``via``."""
+
+    phone: str
+    tel: str
+    when: str = ""
+    via: str = ""
+
+
+Reachable = Person | Contact
+
+
+def phone_lines(plan: Plan, who: Reachable | Rota | None, w: Mapping[str, str], _seen: frozenset[str] = frozenset()) -> list[PhoneLine]:
+    """Every number that reaches ``who``, in the order to try: their own phone, then
+    the phones among their ways to reach them (each with when it applies); failing
+    both, the numbers of whoever they are reached through. A holder reached only
+    through ``reach:`` or ``through:`` then still shows a number where it matters."""
+    if who is None:
+        return []
+    lines: list[PhoneLine] = []
+    own = getattr(who, "phone", "")
+    if own:
+        lines.append(PhoneLine(own, tel_number(own)))
+    lines.extend(PhoneLine(m.phone, m.tel, when_text(plan, m.when, w)) for m in who.reach if m.phone)
+    through = getattr(who, "through", "")
+    if lines or not through or through in _seen:
+        return lines
+    rota = plan.rota(through)
+    via = rota.name if rota is not None else plan.party_title(through)
+    # A chain (the switchboard, then the director) is named in the order it is called.
+    return [
+        replace(line, via=f"{line.via} → {via}" if line.via else via)
+        for line in party_lines(plan, through, w, _seen | {through})
+    ]
+
+
+def party_lines(plan: Plan, party_id: str, w: Mapping[str, str], _seen: frozenset[str] = frozenset()) -> list[PhoneLine]:
+    """The numbers for a role (its holder's, else its rota's), a contact or a rota."""
+    role = plan.role(party_id)
+    if role is not None:
+        if role.primary is not None:
+            return phone_lines(plan, role.primary, w, _seen)
+        return phone_lines(plan, plan.rota(role.rota), w, _seen) if role.rota else []
+    contact = plan.contact(party_id)
+    if contact is not None:
+        return phone_lines(plan, contact, w, _seen)
+    return phone_lines(plan, plan.rota(party_id), w, _seen)
+
+
+def holder_text(person: Person | None, w: Mapping[str, str], title: str = "") -> str:
+    """A role holder as a reader looks them up: "Name, Position" for a named person
+    with a title; "Position, Office (or designee)" for a position with nobody named
+    (whoever holds it acts, or someone they name); "" for nobody. A position that is
+    the role's ``title`` is not said twice: "(or designee)" after the title will do."""
+    if person is None:
+        return ""
+    if person.named:
+        return ", ".join(p for p in (person.name, person.position) if p)
+    position = "" if person.position.casefold() == title.casefold() else person.position
+    held = ", ".join(p for p in (position, person.office) if p)
+    designee = w.get("or_designee", "(or designee)")
+    if not (person.position or person.office):
+        return ""
+    return f"{held} {designee}" if held else designee
+
+
+def reach_text(plan: Plan, person: Person, w: Mapping[str, str]) -> str:
+    """How to reach a holder in one line (the PDF's estimates measure it): the first
+    number (through whoever reaches them), else chat, else e-mail."""
+    lines = phone_lines(plan, person, w)
+    if lines:
+        first = lines[0]
+        return f"{first.phone} {first.via}".strip()
+    return person.chat or person.email
+
+
+def reach_line(plan: Plan, party_id: str, w: Mapping[str, str]) -> str:
+    """The first number for a role, contact or rota, as one line ("" for none)."""
+    lines = party_lines(plan, party_id, w)
+    return f"{lines[0].phone} {lines[0].via}".strip() if lines else ""
+
+
+def media_desk(plan: Plan, w: Mapping[str, str]) -> tuple[str, list[PhoneLine]]:
+    """Where media inquiries go: who (a role's title or a contact's name) and the
+    numbers to give, the plan's own number first."""
+    inquiries = plan.media_inquiries
+    if inquiries is None:
+        return "", []
+    who = plan.party_title(inquiries.to) if inquiries.to else ""
+    lines = [PhoneLine(inquiries.phone, inquiries.tel)] if inquiries.phone else []
+    if inquiries.to:
+        lines.extend(line for line in party_lines(plan, inquiries.to, w) if line.phone != inquiries.phone)
+    return who or inquiries.email, lines
+
+
+def numbered_audiences(audiences: list[Audience]) -> list[tuple[int, Audience]]:
+    """Audiences with their place in a sequence (1, 2, 3) when none has a time: the
+    order the plan lists them in is the order to tell them; 0 for each when any is
+    timed (its time says when)."""
+    if any(a.within for a in audiences):
+        return [(0, a) for a in audiences]
+    return list(enumerate(audiences, start=1)) if len(audiences) > 1 else [(0, a) for a in audiences]
 
 
 # --- the quick card and the call card (PDF) ---------------------------------------------
@@ -437,6 +566,11 @@ class QuickCard:
     show_statement: bool  # the main statement itself, not only where to find it
     show_triggers: bool
     estimate: float  # the page-1 height this layout is expected to take, in points
+    # People and bodies outside the team the scenario names (who decides first).
+    parties: list[Contact] = field(default_factory=list)
+    # Who activates, before the first actions; it gives way before the statement does
+    # (the scenario's own pages, after the card, show it too).
+    show_activation: bool = True
 
 
 def quick_card(
@@ -460,6 +594,7 @@ def quick_card(
         contacts += [p for p in plan.contact_points if p.public and p not in contacts]
     summary = escalation_summary(plan, scenario, words)
     level = plan.severity(scenario.severity)
+    parties = sorted(people_named(plan, scenario), key=lambda c: not c.commands)
 
     heading = 27.0  # h2.qc-h: 11pt on 1.35, 8pt above, 3pt below, a rule
     stamp = words["printed_stamp"] + plan.version + plan.last_reviewed + "          "
@@ -471,6 +606,13 @@ def quick_card(
     if summary:
         fixed += 10 + text_lines(words["tell_next"] + ": " + " → ".join(summary), width - 12, 9, 0.6) * 12.2
     fixed += heading + len(contacts) * 21.0 + (22.0 if public else 0)
+    # A row each: the name (28% of the width), then the number and through whom.
+    fixed += sum(
+        max(text_lines(c.title, width * 0.28 - 8, 9.5, 0.62), text_lines(reach_line(plan, c.id, words), width * 0.72 - 8, 9.5)) * 12.8 + 5
+        for c in parties
+    )
+    fixed += _preamble_height(plan, words, width)
+    activation = _activation_height(plan, scenario, words, width)
     summary_line = 15.0
     triggers = text_lines(" · ".join(scenario.triggers[:2]) + (level.name if level else "") + "    ", width, 8.5) * 11.5 + 6
     statement_height = 0.0
@@ -483,7 +625,7 @@ def quick_card(
         # A header row, then role | primary | deputy; a person is a name over a number.
         rows = 14.0
         for role in some:
-            names = max((text_lines(p.name, width * 0.36 - 8, 9.5) + 1 for p in role.people[:2]), default=1)
+            names = max((text_lines(f"{holder_text(p, words, role.title)} {reach_text(plan, p, words)}", width * 0.36 - 8, 9.5) + 1 for p in role.people[:2]), default=1)
             rows += max(text_lines(role.title, width * 0.28 - 8, 9.5, 0.62), names) * 12.8 + 5
         return rows
 
@@ -494,18 +636,21 @@ def quick_card(
         inner = width / columns - 14
         cards = []
         for role in some:
-            people = sum(text_lines(f"{p.name} {reachable(p)}", inner, size) for p in role.people[:2])
+            people = sum(text_lines(f"{holder_text(p, words, role.title)} {reach_text(plan, p, words)}", inner, size) for p in role.people[:2])
             cards.append((text_lines(role.title, inner, size, 0.62) + max(1, people)) * line + 5)
         return sum(max(cards[i : i + columns]) for i in range(0, len(cards), columns))
 
-    layouts = ((1, True, True), (1, True, False), (2, True, False), (2, False, False), (3, False, False))
-    for columns, show_statement, show_triggers in layouts:
-        used = fixed + (triggers if show_triggers else summary_line)
+    layouts = (
+        (1, True, True, True), (1, True, False, True), (2, True, False, True),
+        (2, True, False, False), (2, False, False, False), (3, False, False, False),
+    )
+    for columns, show_statement, show_triggers, show_activation in layouts:
+        used = fixed + (triggers if show_triggers else summary_line) + (activation if show_activation else 0.0)
         used += statement_height if show_statement else reference
         used += table(roles) if columns == 1 else grid(roles, columns)
         if used <= budget:
             shown = show_statement and statement is not None
-            return QuickCard(roles, [], contacts, summary, columns, shown, show_triggers, used)
+            return QuickCard(roles, [], contacts, summary, columns, shown, show_triggers, used, parties, show_activation)
     # Even the densest grid cannot hold them all: keep as many as fit, name the rest.
     kept: list[Role] = []
     used = fixed + summary_line + reference
@@ -516,7 +661,34 @@ def quick_card(
             break
         kept.append(role)
         used = fixed + summary_line + reference + grid(kept, 3) + note
-    return QuickCard(kept, roles[len(kept) :], contacts, summary, 3, False, False, used)
+    return QuickCard(kept, roles[len(kept) :], contacts, summary, 3, False, False, used, parties, False)
+
+
+def _preamble_height(plan: Plan, words: Mapping[str, str], width: float) -> float:
+    """What the quick card always shows before the first actions, in points: the
+    emergency lines and where media inquiries go (9.5pt text on 1.35)."""
+    height = 0.0
+    if plan.emergency:
+        text = " · ".join(f"{e.name} {e.number} {e.note}" for e in plan.emergency)
+        height += text_lines(f"{words['emergency_lines']}: {text}", width, 9.5) * 12.8 + 10
+    if plan.media_inquiries is not None:
+        who, lines = media_desk(plan, words)
+        phone = f"{lines[0].phone} {lines[0].via}" if lines else ""
+        text = f"{words['media_go_to'].format(who=who)} {phone} {words['everyone_else']}: {plan.media_inquiries.rule}"
+        height += text_lines(text, width, 9.5) * 12.8 + 10
+    return height
+
+
+def _activation_height(plan: Plan, scenario: Scenario, words: Mapping[str, str], width: float) -> float:
+    """The quick card's activation box, in points (0 when the plan names none)."""
+    activation = plan.activation_of(scenario)
+    if activation is None:
+        return 0.0
+    by = " + ".join(f"{plan.party_title(p)} {reach_line(plan, p, words)}" for p in activation.by)
+    height = 12.8 + text_lines(f"{words['activated_by']}: {by}", width - 12, 9.5) * 12.8
+    rest = f"{words['activation_after']}: {activation.after} · {words['activation_when']}: {'; '.join(activation.when)}"
+    return height + text_lines(rest, width - 12, 9.5) * 12.8 + 16
+
 
 
 @dataclass
@@ -577,3 +749,73 @@ def call_tree(plan: Plan) -> list[CallNode]:
 
     visit(lead.id, "1", 0, None)
     return nodes
+
+
+# --- the call card's panels ------------------------------------------------------------
+
+# An ID-1 card (ISO/IEC 7810: a bank card) is 85.60 x 53.98 mm. Inside a panel's
+# 2.5 mm x 3 mm padding that leaves 139 x 225 pt for text.
+CARD_PANEL_PT = (225.0, 139.0)
+
+
+def callcard_person_lines(plan: Plan, role: Role, w: Mapping[str, str], public: bool = False) -> list[str]:
+    """The lines the call card prints under a role, as text: each holder ("Name" or a
+    position "(or designee)") with the number that reaches them (and through whom);
+    for a role with no holder, who names one during the crisis, or its rota's line."""
+    if role.people:
+        return [f"{holder_text(p, w, role.title)}  {reach_text(plan, p, w)}".strip() for p in role.people[:3]]
+    if public:
+        return [w.get("internal_edition", "")]
+    if role.named_by:
+        return [w["named_during_crisis"].format(body=plan.party_title(role.named_by))]
+    rota = plan.rota(role.rota) if role.rota else None
+    return [f"{rota.name} {reach_line(plan, rota.id, w)}".strip()] if rota is not None else []
+
+
+def callcard_front_height(plan: Plan, w: Mapping[str, str]) -> float:
+    """The height of the call card's front panel (emergency lines, media inquiries),
+    in points, at the sizes pdf.css gives .cc-emergency and .cc-media; 0 for a plan
+    with neither, whose card has no front panel."""
+    if not plan.emergency and plan.media_inquiries is None:
+        return 0.0
+    width = CARD_PANEL_PT[0]
+    height = 11.0 + 14 + text_lines(w["printed_stamp"] + plan.version + plan.last_reviewed, width, 6) * 7.4 + 3
+    if plan.emergency:
+        height += 8.5 + 6 + sum(text_lines(f"{e.name} {e.number} {e.note}", width, 9, 0.6) * 11.7 for e in plan.emergency)
+    if plan.media_inquiries is not None:
+        who, lines = media_desk(plan, w)
+        text = f"{w['media_go_to'].format(who=who)} {lines[0].phone if lines else ''}. {w['everyone_else']}: {plan.media_inquiries.rule}"
+        height += text_lines(text, width, 7.5, 0.6) * 9.4
+    return height
+
+
+def callcard_howto(plan: Plan) -> str:
+    """The label that says how to read the card: "primary, then deputy" only where
+    some role has a deputy to call."""
+    return "call_card_howto" if any(role.deputies for role in plan.roles) else "call_card_howto_chain"
+
+
+def callcard_panels(plan: Plan, w: Mapping[str, str], public: bool = False) -> list[list[CallNode]]:
+    """The call tree cut into card-size panels, by an estimate of each entry's lines at
+    the call card's type sizes (pdf.css, .cc-*), measuring the text the card prints
+    (callcard_person_lines). The first panel also holds the card's title, how to use
+    it and its date, or, when a front panel holds those, how to use it alone.
+    tests/publish/test_callcard.py checks on the rendered PDF that no panel overflows."""
+    width, height = CARD_PANEL_PT
+    room = height - 4
+    used = text_lines(w[callcard_howto(plan)], width, 6.5) * 8.0 + 3
+    if not callcard_front_height(plan, w):
+        used += 11.0 + 14 + text_lines(w["printed_stamp"] + plan.version + plan.last_reviewed, width, 6) * 7.4 + 3
+    panels: list[list[CallNode]] = [[]]
+    for node in call_tree(plan):
+        indent = 8.0 * min(node.depth, 3)
+        lines = text_lines(f"{node.number} {node.role.title}", width - indent, 7.5, 0.62) * 9.2
+        for line in callcard_person_lines(plan, node.role, w, public):
+            lines += text_lines(line, width - indent - 8, 7, 0.58) * 8.6
+        entry = lines + 3
+        if used + entry > room and panels[-1]:
+            panels.append([])
+            used = 0.0
+        panels[-1].append(node)
+        used += entry
+    return panels
