@@ -239,7 +239,7 @@ def _edition_files(site_dir: Path, nested: bool) -> list[str]:
 # ("/assets/..."), since it is served at any depth. Rewritten to work from wherever
 # the site is (a sub-path, a folder): its links relative to a <base> that a first
 # script sets to the site's root, found in the address by the site's top-level names.
-_ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
+_ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)([^"]*)')
 _PORTABLE = re.compile(r"<script>/\* crisisplan: the site's root \*/.*?</script>\n?", re.DOTALL)
 _HEAD_START = re.compile(r"<head[^>]*>\n?", re.IGNORECASE)
 _ROOT_SCRIPT = """<script>/* crisisplan: the site's root */(function () {
@@ -272,11 +272,21 @@ def make_404_portable(site_dir: Path) -> None:
     if not page.is_file():
         return
     text = _PORTABLE.sub("", page.read_text(encoding="utf-8"))
-    text = _ROOT_LINK.sub(r"\1", text)
     # Folders and pages only: the worker and the manifest come and go around this.
     names = sorted(
         entry.name for entry in site_dir.iterdir() if not entry.name.startswith(".") and (entry.is_dir() or entry.suffix == ".html")
     )
+    # Only links from the domain's root into this site's own top-level names: with a
+    # site_url, the engine wrote its path (/crisis/assets/...), which is right as it is.
+    top = set(names) | {""}
+
+    def relative(match: re.Match[str]) -> str:
+        first = match.group(2).split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+        return match.group(1) + match.group(2) if first in top else match.group(0)
+
+    text = _ROOT_LINK.sub(relative, text)
+    if text == _PORTABLE.sub("", page.read_text(encoding="utf-8")):
+        return  # nothing from the root: the page already works where it is served
     head = _HEAD_START.search(text)
     if head is None:
         return
