@@ -387,6 +387,13 @@
     });
     followScroll();
     opaqueSearch();
+    // On a phone the activation's assessment and triggers start folded (a tap opens
+    // them), so the first action stays on the first screen; wider screens show them.
+    if (window.matchMedia && window.matchMedia("(max-width: 30em)").matches) {
+      document.querySelectorAll("details.cp-activation-why[open]").forEach(function (fold) {
+        fold.removeAttribute("open");
+      });
+    }
     // A control hidden from screen readers must not be reached by Tab either (axe:
     // aria-hidden-focus): Zensical's palette switch, with one palette, is a radio
     // button with aria-hidden="true".
