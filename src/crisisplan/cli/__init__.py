@@ -34,7 +34,7 @@ def cli() -> None:
 
 
 # Each command lives in its own module (as in mkdocs); this is where they are registered.
-from crisisplan.cli import build, check, incident, init, reference  # noqa: E402
+from crisisplan.cli import build, check, incident, init, reference, room  # noqa: E402
 
 for _command in (
     check.check,
@@ -44,6 +44,7 @@ for _command in (
     incident.statement,
     incident.drill,
     incident.review,
+    room.room,
     init.init,
     reference.schema,
     reference.list_checks,
