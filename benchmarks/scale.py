@@ -5,6 +5,7 @@ Run (check-jsonschema comes with the bench extra: pip install -e '.[bench]'):
 
     .venv/bin/python benchmarks/scale.py [--sizes 10,100,1000] [--pdf-up-to 100]
         [--repeat K] [--languages en,da] [--json results.json] [--profile]
+        [--baseline path/to/old/src]
 
 For each N, a plan made by replicating plans/brightbrew to N scenarios
 (benchmarks/generate.py) is measured, each figure the median wall time of whole
@@ -18,8 +19,11 @@ processes (--repeat; by default 3 below N=1,000 and 1 from it):
     of one scenario page;
 (c) a fresh build (new folder, no cache) next to a rebuild with nothing changed and
     one with one word changed in one scenario file, with PDFs rendered and reused;
-(d) peak memory of the fresh build: the largest single process (the build or one of
-    its PDF workers, from wait4) and all of its processes together (sampled).
+    with --baseline SRC, also next to fresh builds by the crisisplan in SRC (a copy of
+    an older src/ folder), interleaved with this one's, as ratios;
+(d) the fresh build's CPU time, of every process (the PDF workers' too: this process
+    adopts the orphaned fork server and reaps it), and its peak memory: the largest
+    single process (from wait4) and all of its processes together (PSS, sampled).
 
 PDFs are rendered at sizes up to --pdf-up-to (default 100: the 1,000-scenario
 builds run --no-pdf unless asked). Everything runs in a temporary folder.
@@ -115,8 +119,38 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def adopt_orphans() -> bool:
+    """Become the reaper of this process's orphaned descendants (Linux): the PDF
+    workers' fork server outlives the build by a moment and is reparented, so its CPU
+    time (and its workers') would escape the build's rusage. True if adopted."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(36, 1, 0, 0, 0) == 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def _reap_orphans(deadline: float = 30.0) -> float:
+    """CPU seconds of adopted descendants, once they have ended (each one's rusage holds
+    the children it reaped: the fork server's holds its workers')."""
+    cpu, until = 0.0, time.monotonic() + deadline
+    while time.monotonic() < until:
+        try:
+            pid, _, usage = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            time.sleep(0.02)
+            continue
+        cpu += usage.ru_utime + usage.ru_stime
+    return cpu
+
+
 def run(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run a command to its end; its output goes to files, so no pipe can fill up."""
+    """Run a command to its end; its output goes to files, so no pipe can fill up.
+    Its CPU time is the whole tree's (with adopt_orphans)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, env=env)  # noqa: S603
@@ -135,12 +169,13 @@ def run(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Ru
         seconds = time.perf_counter() - started
         done.set()
         sampler.join()
+        orphans = _reap_orphans()
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return Run(
             seconds=seconds,
-            cpu_seconds=usage.ru_utime + usage.ru_stime,
+            cpu_seconds=usage.ru_utime + usage.ru_stime + orphans,
             max_rss_mib=usage.ru_maxrss / 1024,
             tree_peak_mib=peak[0] / 1024 / 1024,
             code=process.returncode,
@@ -330,7 +365,9 @@ class Size:
     results: dict[str, Any] = field(default_factory=dict)
 
 
-def measure_size(size: Size, scratch: Path, languages: Sequence[str], env: dict[str, str]) -> None:
+def measure_size(
+    size: Size, scratch: Path, languages: Sequence[str], env: dict[str, str], baseline: Path | None = None
+) -> None:
     n, say = size.n, size.results
     base = scratch / f"n{n}" / "base"
     plan = base / "plans" / "brightbrew"
@@ -450,7 +487,22 @@ def measure_size(size: Size, scratch: Path, languages: Sequence[str], env: dict[
         folders.append(fresh())
         return run(build, folders[-1], env)
 
-    if size.pdf:
+    def baseline_build() -> Run:
+        """A fresh build by the baseline's crisisplan (--baseline), in a folder of its own."""
+        folder = fresh()
+        try:
+            return run(build, folder, {**env, "PYTHONPATH": str(baseline)})
+        finally:
+            shutil.rmtree(folder)
+
+    if size.pdf and baseline:
+        # Paired and interleaved (baseline, this, baseline, ...): a machine that gets
+        # busier during the run slows both alike, and the ratio holds.
+        progress("fresh build with PDFs, beside the baseline")
+        pairs = [(baseline_build(), fresh_build()) for _ in range(size.repeats)]
+        say["build (baseline)"] = _checked(Measure([old for old, _ in pairs]), "baseline build")
+        say["build"] = _checked(Measure([new for _, new in pairs]), "crisisplan build")
+    elif size.pdf:
         progress("fresh build with PDFs")
         say["build"] = _checked(repeat(size.repeats, fresh_build), "crisisplan build")
     else:
@@ -553,6 +605,16 @@ def rows(sizes: list[Size]) -> list[tuple[str, list[str]]]:
     row("    site size (no PDFs)", lambda s: f"{s.results['site_bytes'] / 2**20:.1f} MiB")
     row("    one scenario page", lambda s: f"{s.results['page_bytes'] / 1024:.0f} KiB")
     row("(c) fresh build", lambda s: _s(m(s, "build").seconds))
+    row("    baseline's fresh build (--baseline)", lambda s: _s(m(s, "build (baseline)").seconds))
+    row("      this / baseline", lambda s: _ratio(m(s, "build").seconds, m(s, "build (baseline)").seconds))
+    row(
+        "      CPU: this / baseline",
+        lambda s: _ratio(m(s, "build").cpu_seconds, m(s, "build (baseline)").cpu_seconds),
+    )
+    row(
+        "      all processes (PSS): this / baseline",
+        lambda s: _ratio(m(s, "build").tree_peak_mib, m(s, "build (baseline)").tree_peak_mib),
+    )
     row("    rebuild, nothing changed", lambda s: _s(m(s, "rebuild, nothing changed").seconds))
     row(
         "      / fresh",
@@ -573,9 +635,16 @@ def rows(sizes: list[Size]) -> list[tuple[str, list[str]]]:
         return f"{counts['pdfs']} ({counts['pages']} pages)" if counts else "?"
 
     row("    PDFs in a build", built)
-    row("(d) fresh build, CPU time", lambda s: _s(m(s, "build").cpu_seconds))
+    row("(d) fresh build, CPU time (all processes)", lambda s: _s(m(s, "build").cpu_seconds))
+    row(
+        "    CPU per scenario",
+        lambda s: f"{m(s, 'build').cpu_seconds / s.n * 1000:.0f} ms",
+    )
     row("    largest process (max RSS)", lambda s: _mib(m(s, "build").max_rss_mib))
-    row("    all processes at once (sampled)", lambda s: _mib(m(s, "build").tree_peak_mib))
+    row("    all processes at once (PSS, sampled)", lambda s: _mib(m(s, "build").tree_peak_mib))
+    row(
+        "    baseline: all processes (PSS)", lambda s: _mib(m(s, "build (baseline)").tree_peak_mib)
+    )
     row("    plain mkdocs, max RSS", lambda s: _mib(m(s, "mkdocs").max_rss_mib))
     row("repeats (median of)", lambda s: str(s.repeats))
     return table
@@ -693,6 +762,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
     parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="SRC",
+        help="also time fresh builds with PDFs by the crisisplan in SRC (a copy of an older "
+        "src/ folder), paired with this one's, and print the ratios",
+    )
+    parser.add_argument(
         "--profile",
         nargs="?",
         const=-1,
@@ -710,6 +786,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The date-dependent checks (overdue drills) give the same answer on any day; the
     # MkDocs 2 notice costs nothing but clutters the logs.
     env = {**os.environ, "CRISISPLAN_TODAY": "2026-11-22", "NO_MKDOCS_2_WARNING": "1"}
+    adopt_orphans()
     info = machine()
     header = [f"crisisplan scale benchmark, plan languages: {', '.join(languages)}"]
     header += [f"  {key}: {value}" for key, value in info.items()]
@@ -720,7 +797,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="crisisplan-scale-") as scratch_name:
         scratch = Path(scratch_name)
         for size in sizes:
-            measure_size(size, scratch, languages, env)
+            measure_size(size, scratch, languages, env, args.baseline.resolve() if args.baseline else None)
         table = rows(sizes)
         print()
         print(render(table, sizes))

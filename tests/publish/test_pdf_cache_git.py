@@ -18,8 +18,8 @@ from crisisplan.check.settings import Config
 from crisisplan.publish.build import build
 from crisisplan.publish.editions import edition_entries, site_editions, site_plans
 from crisisplan.publish.options import BuildOptions
-from crisisplan.publish.pdf.cache import PdfCache, cache_key, refusal, unusable
-from crisisplan.publish.pdfs import pdf_jobs
+from crisisplan.publish.pdf.cache import PdfCache, refusal, unusable
+from crisisplan.publish.pdfs import pdf_jobs, pdf_keys
 from tests.conftest import CASES, TODAY
 from tests.gitrepo import DUBIOUS, commit_all, git, init_repo, isolate_git, make_dubious
 
@@ -38,15 +38,12 @@ def forge(cache: Path, key: str) -> None:
 def forge_every_pdf(options: BuildOptions) -> int:
     """A forged entry for every PDF a build of ``options`` takes from the cache, keyed
     as publish/pdfs.py keys them (anyone with the plan can): each runbook and part by
-    its HTML, each full plan by its cover and its parts' keys."""
+    its HTML, each full plan by its cover and its parts' keys (pdf_keys)."""
     plans = site_plans(check_paths(options.paths, today=options.today, config=options.check_config))
-    keys = []
+    keys: list[str] = []
     for _language, entries in edition_entries(options, site_editions(plans), plans):
         runbooks, full_plans = pdf_jobs(entries, Path("out"), Path("parts"), options.paper, options.public)
-        keys += [cache_key(job.html, job.tagged) for job in runbooks]
-        for full in full_plans:
-            parts = [cache_key(job.html, job.tagged) for job in full.part_jobs]
-            keys.append(cache_key("\0".join([full.parts.front, full.parts.numbers, *parts])))
+        keys += pdf_keys(runbooks, full_plans).values()
     for key in keys:
         forge(options.site_dir.parent / ".crisisplan-cache" / "pdf", key)
     return len(keys)
@@ -115,7 +112,7 @@ def test_a_build_in_a_repository_git_refuses_never_publishes_forged_pdfs(
         public=True,
         check_config=Config(codes={"CP304": "off"}),
     )
-    assert forge_every_pdf(options) == 1
+    assert forge_every_pdf(options) == 2  # the full plan and its one part
     commit_all(repo, ".crisisplan-cache")
     make_dubious(repo, DUBIOUS[1], monkeypatch)
     why = refusal(options.site_dir)

@@ -28,15 +28,15 @@ class WhoRendered:
 
     target: Path
 
-    def make(self) -> tuple[Path, int]:
-        return self.target, os.getpid()
+    def make(self) -> list[tuple[Path, int]]:
+        return [(self.target, os.getpid())]
 
 
 @dataclass(frozen=True)
 class Fails:
     target: Path
 
-    def make(self) -> tuple[Path, int]:
+    def make(self) -> list[tuple[Path, int]]:
         raise ValueError(f"cannot render {self.target.name}")
 
 

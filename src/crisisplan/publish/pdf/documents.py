@@ -71,6 +71,9 @@ class PlanParts:
     front: str  # cover and contents, with page-number slots
     body: tuple[str, ...]  # each scenario, then the appendices
     numbers: str  # blank pages carrying only "page x of y"
+    # A blank page with a part's header and footer: a scenario's part is cut from its
+    # runbook's layout (pdf.weasy.PlanPart) and given these instead of the runbook's.
+    frame: str
 
 
 def plan_parts(plan: Plan, paper: str = "a4", public: bool = False) -> PlanParts:
@@ -85,7 +88,9 @@ def plan_parts(plan: Plan, paper: str = "a4", public: bool = False) -> PlanParts
     body = [template("pdf/plan_scenario.html.j2").render(**common, layer="part", **context) for context in scenarios]
     body.append(template("pdf/plan_appendix.html.j2").render(**common, layer="part"))
     numbers = template("pdf/plan_numbers.html.j2").render(**common, layer="numbers")
-    return PlanParts(front, tuple(body), numbers)
+    # The numbers document as a part: one blank page with the header and footer alone.
+    frame = template("pdf/plan_numbers.html.j2").render(**common, layer="part")
+    return PlanParts(front, tuple(body), numbers, frame)
 
 
 # --- the quick card's layout and the wallet-size call card ------------------------------

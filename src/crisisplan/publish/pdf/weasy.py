@@ -10,17 +10,38 @@ import multiprocessing
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections import deque
+from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from crisisplan.files import WriteRefused, write_new
 
 Progress = Callable[[int, int, str], None]
+# A file a job wrote, and its page count.
+Made = tuple[Path, int]
+
+
+@dataclass(frozen=True)
+class PlanPart:
+    """A scenario's pages in its plan's full PDF, cut from the layout of its runbook.
+
+    The runbook holds the scenario's section after its quick card, laid out by the
+    same template and stylesheet on the same paper: laying the section out again for
+    the full plan (as builds once did) doubled the PDF stage. Only the header and
+    footer differ: the full plan's come from ``frame``, a blank page of the plan.
+    """
+
+    target: Path
+    anchor: str  # the id that opens the scenario's section
+    frame: str  # HTML of a blank page with the full plan's header and footer
+    # The part on its own, laid out only if the runbook has no ``anchor`` (a
+    # template that no longer opens the section with it): the plan stays complete.
+    html: str
 
 
 @dataclass(frozen=True)
@@ -30,18 +51,25 @@ class PdfJob:
     # Tagged PDF (PDF/UA) for screen readers. Parts of a full plan are not: the
     # structure tree cannot survive joining them, and it is most of their memory.
     tagged: bool = True
+    # Also write this runbook's part of its full plan, from the same layout.
+    part: PlanPart | None = None
 
-    def make(self) -> tuple[Path, int]:
-        return render_pdf(self)
+    def make(self) -> list[Made]:
+        if self.part is None:
+            return [render_pdf(self)]
+        document = layout(self.html)
+        made = [_written(document, self.target, self.tagged)]
+        made.append(_written(part_document(document, self.part), self.part.target, tagged=False))
+        return made
 
 
 class Job(Protocol):
-    """Work for a PDF worker: one PDF to make, and where it goes."""
+    """Work for a PDF worker: the PDFs to make, the first of them at ``target``."""
 
     @property
     def target(self) -> Path: ...
 
-    def make(self) -> tuple[Path, int]: ...
+    def make(self) -> list[Made]: ...
 
 
 def _make_fetcher() -> Any:
@@ -101,12 +129,45 @@ def write_document(document: Any, target: Any, tagged: bool = True) -> None:
     document.write_pdf(target, pdf_variant="pdf/ua-1" if tagged else None)
 
 
-def render_pdf(job: PdfJob) -> tuple[Path, int]:
+def render_pdf(job: PdfJob) -> Made:
     """Render one PDF; runs in a worker process. Returns the file and its page count."""
-    document = layout(job.html)
-    job.target.parent.mkdir(parents=True, exist_ok=True)
-    write_document(document, job.target, job.tagged)
-    return job.target, len(document.pages)
+    return _written(layout(job.html), job.target, job.tagged)
+
+
+def _written(document: Any, target: Path, tagged: bool) -> Made:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_document(document, target, tagged)
+    return target, len(document.pages)
+
+
+def part_document(runbook: Any, part: PlanPart) -> Any:
+    """The pages of a laid-out runbook from the scenario's section on, under the full
+    plan's header and footer (no page number: the full plan numbers its pages once
+    they are joined)."""
+    from weasyprint.document import Page
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    start = next((n for n, page in enumerate(runbook.pages) if part.anchor in page.anchors), None)
+    if start is None:
+        return layout(part.html)
+    margins = _frame_margins(part.frame)
+    pages = []
+    for page in runbook.pages[start:]:
+        # Page boxes are laid out once; only their margin boxes (header and footer,
+        # placed on their own) are swapped for the frame's.
+        box = page._page_box
+        kept = [child for child in box.children if not isinstance(child, MarginBox)]
+        pages.append(Page(box.copy_with_children([*kept, *(margin.deepcopy() for margin in margins)])))
+    return runbook.copy(pages)
+
+
+@lru_cache(maxsize=4)
+def _frame_margins(frame: str) -> tuple[Any, ...]:
+    """The margin boxes of a laid-out blank page, once per plan in each worker."""
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    page = layout(frame).pages[0]
+    return tuple(child for child in page._page_box.children if isinstance(child, MarginBox))
 
 
 # A worker is replaced after this many documents: WeasyPrint's caches (fonts, images,
@@ -159,7 +220,7 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _render_in_worker(job: Job, environment: dict[str, str]) -> tuple[Path, int]:
+def _render_in_worker(job: Job, environment: dict[str, str]) -> list[Made]:
     # A worker forked from the fork server has the environment the server started
     # with; a PDF must see the build's (SOURCE_DATE_EPOCH sets its dates).
     if os.environ != environment:
@@ -178,43 +239,63 @@ def render_each(
     progress: Progress | None = None,
     workers: int | None = None,
     finished: Finished | None = None,
+    then: Sequence[tuple[Job, Collection[Path]]] = (),
 ) -> dict[Path, int]:
     """Render PDFs in parallel across cores; returns each PDF's page count.
 
+    ``then`` are jobs that need files the ``jobs`` make (a full plan needs its
+    parts): each starts as soon as its files are made, beside the jobs still running,
+    and always in a worker, so a full plan's memory never stays with the build.
     ``finished`` hears of each PDF the moment it is written, so a build that is
-    stopped half-way (a CI time-out) has cached what it rendered. If the build fails
-    or is interrupted, no more PDFs are started and the workers are stopped.
+    stopped half-way (a CI time-out) has cached what it rendered. ``progress``
+    counts jobs (a runbook and its part of the full plan are one). If the build
+    fails or is interrupted, no more PDFs are started and the workers are stopped.
     """
-    if not jobs:
+    total = len(jobs) + len(then)
+    if not total:
         return {}
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    workers = max(1, min(workers or os.cpu_count() or 1, total))
     pages: dict[Path, int] = {}
+    count = iter(range(1, total + 1))
 
-    def done(target: Path, count: int) -> None:
-        pages[target] = count
-        if finished:
-            finished(target, count)
+    def done(made: list[Made]) -> None:
+        for target, pages_made in made:
+            pages[target] = pages_made
+            if finished:
+                finished(target, pages_made)
         if progress:
-            progress(len(pages), len(jobs), str(target))
+            progress(next(count), total, str(made[0][0]))
 
-    if workers == 1:
+    if workers == 1 and not then:
         for job in jobs:
-            done(*job.make())
+            done(job.make())
         return pages
     environment = dict(os.environ)
-    waiting = iter(jobs)
+    waiting, later = deque(jobs), list(then)
+
+    def take(running: int) -> Job | None:
+        # A job whose files are made goes first: a full plan is composed while the
+        # other plans' runbooks are still being rendered.
+        for index, (job, needs) in enumerate(later):
+            if all(path in pages for path in needs) or not (waiting or running):
+                del later[index]
+                return job
+        return waiting.popleft() if waiting else None
+
     with _workers(workers) as executor:
         # One PDF per worker at a time, the next submitted as one finishes: with a
         # backlog queued, Python 3.11-3.13 may never replace a retired worker
         # (CPython gh-115634) and the build would hang. Nothing queued also means
         # nothing to cancel when the build stops.
-        running = {executor.submit(_render_in_worker, job, environment) for job in islice(waiting, workers)}
-        while running:
+        running: set[Future[list[Made]]] = set()
+        while True:
+            while len(running) < workers and (upcoming := take(len(running))) is not None:
+                running.add(executor.submit(_render_in_worker, upcoming, environment))
+            if not running:
+                break
             ready, running = wait(running, return_when=FIRST_COMPLETED)
             for future in ready:
-                done(*future.result())
-                for job in islice(waiting, 1):
-                    running.add(executor.submit(_render_in_worker, job, environment))
+                done(future.result())
     return pages
 
 
@@ -250,11 +331,11 @@ def _workers(count: int) -> Iterator[ProcessPoolExecutor]:
     concurrent.futures, unlike multiprocessing.Pool (whose terminate() can deadlock
     with a worker that died), notices dead workers and cancels cleanly. Workers come
     from a fork server that has WeasyPrint imported, so a fresh worker (one per
-    DOCUMENTS_PER_WORKER documents) starts in milliseconds.
+    DOCUMENTS_PER_WORKER documents) starts in milliseconds, and warm (see warm.py).
     """
     if sys.platform.startswith("linux"):
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["crisisplan.publish.pdf.weasy", "weasyprint"])
+        context.set_forkserver_preload(["crisisplan.publish.pdf.weasy", "weasyprint", "crisisplan.publish.pdf.warm"])
         _start_fork_server_quietly()
     else:
         context = multiprocessing.get_context("spawn")
