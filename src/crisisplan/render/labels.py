@@ -34,17 +34,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date as babel_format_date
-from babel.dates import get_timezone, get_timezone_location
-from babel.messages.catalog import Message
-from babel.messages.pofile import PoFileError, read_po
 from markupsafe import Markup
 
 from crisisplan.errors import CrisisplanError
 from crisisplan.files import UnsafeFile, boundary_for, describe_os_error, read_bounded
 from crisisplan.plan.values import format_minutes, parse_date, parse_duration
+
+if TYPE_CHECKING:
+    # Babel is imported where it is used: every command enters project_catalogs(), and
+    # `crisisplan --version` or `check` of a plan in English should not pay for it.
+    from babel import Locale
+    from babel.messages.catalog import Message
 
 DOMAIN = "crisisplan"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -127,7 +129,9 @@ class Labels(dict[str, str]):
         day = value if isinstance(value, dt.date) else parse_date(value)
         if day is None:
             return "" if value is None else str(value)
-        return babel_format_date(day, format=style, locale=self.locale)
+        from babel.dates import format_date
+
+        return format_date(day, format=style, locale=self.locale)
 
     def duration(self, value: str | int) -> str:
         """A duration as readers of this language write it: "1h30m" is "1h30m" (en),
@@ -152,6 +156,8 @@ class Labels(dict[str, str]):
         if not name or self.language.split("-")[0].split("_")[0].lower() == SOURCE_LANGUAGE:
             return name
         try:
+            from babel.dates import get_timezone, get_timezone_location
+
             return str(get_timezone_location(get_timezone(name), locale=self.locale, return_city=True))
         except (LookupError, ValueError, OSError):
             return name
@@ -264,6 +270,8 @@ def shipped_catalogs() -> dict[str, Path]:
 def parse_catalog(data: bytes, path: Path, template: Catalog | None) -> Catalog:
     """A .po file's bytes as a Catalog; with ``template`` None, the bytes are the
     English template itself. Raises CatalogError when they are not a catalog."""
+    from babel.messages.pofile import PoFileError, read_po
+
     try:
         po = read_po(io.BytesIO(data), abort_invalid=True)
         plural = gettext.c2py(po.plural_expr)
@@ -392,6 +400,8 @@ def _codes(language: str) -> list[str]:
 
 @lru_cache(maxsize=64)
 def _date_locale(language: str) -> Locale:
+    from babel import Locale, UnknownLocaleError
+
     for code in _codes(language):
         try:
             return Locale.parse(_DATE_LOCALES.get(code, code))
