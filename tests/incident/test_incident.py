@@ -31,7 +31,7 @@ def test_search_ranks_the_scenario_a_word_points_to_first() -> None:
 
 
 def test_no_words_lists_every_scenario_in_plan_order() -> None:
-    assert len(find_scenarios(plans(), "")) == 12
+    assert len(find_scenarios(plans(), "")) == 16
 
 
 def test_scenarios_command_output() -> None:
