@@ -40,6 +40,11 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "hoaks": ("segarkita/scenarios/hoaks-produk.html",),
     "data pelangan bocor": ("segarkita/scenarios/kebocoran-data.html",),  # Indonesian typo
     "keluhan viral": ("segarkita/scenarios/keluhan-viral.html",),
+    # Danish, from the Fjordby plan: a resident's words, one with a typo.
+    "drikkevand": ("fjordby/scenarios/forurenet-drikkevand.html",),
+    "forurenet drikevand": ("fjordby/scenarios/forurenet-drikkevand.html",),  # Danish typo
+    "cyberangreb": ("fjordby/scenarios/cyberangreb.html",),
+    "ulykke skole": ("fjordby/scenarios/doedsulykke.html",),
 }
 
 ENGINES = ["mkdocs", "zensical"]
