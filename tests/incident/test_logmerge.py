@@ -88,7 +88,7 @@ def test_merging_keeps_every_event_once_with_who_did_it_in_any_order(tmp_path: P
 def test_three_phones_make_one_review_with_the_disagreement_to_settle(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "plans", tmp_path / "plans")
     write(tmp_path)
-    code, out, err = invoke(
+    code, _, err = invoke(
         "review", "hacked-account", "--from-log", "lead.json", "social.json", "service-desk.json", cwd=tmp_path
     )
     assert (code, err) == (0, ""), err
