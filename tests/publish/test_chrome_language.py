@@ -46,7 +46,7 @@ def english_chrome(engine: str) -> tuple[str, ...]:
     import material
     import zensical
 
-    package = Path((material if engine == "mkdocs" else zensical).__file__).parent
+    package = Path(str((material if engine == "mkdocs" else zensical).__file__)).parent
     english = dict(_ENTRY.findall((package / "templates/partials/languages/en.html").read_text("utf-8")))
     found = [part.strip() for key in ENGINE_KEYS for part in english[key].split("#") if part.strip()]
     words = labels_for("en")

@@ -251,6 +251,15 @@ def _example(request: pytest.FixtureRequest, engine: str) -> Path:
     return site
 
 
+def _answers_into(seen: list[tuple[int, str]]) -> Any:
+    """A response listener keeping (status, address); a file:// answer has status 0."""
+    return lambda response: seen.append((response.status or 200, response.url))
+
+
+def _requests_into(seen: list[str]) -> Any:
+    return lambda request: seen.append(request.url)
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
 def test_the_404_page_works_from_a_sub_path_with_no_request_elsewhere(request: pytest.FixtureRequest, engine: str) -> None:
@@ -267,9 +276,9 @@ def test_the_404_page_works_from_a_sub_path_with_no_request_elsewhere(request: p
                 page = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
                 answers: list[tuple[int, str]] = []
                 # A file loaded from file:// answers with status 0.
-                page.on("response", lambda response, seen=answers: seen.append((response.status or 200, response.url)))
+                page.on("response", _answers_into(answers))
                 asked: list[str] = []
-                page.on("request", lambda sent, seen=asked: seen.append(sent.url))
+                page.on("request", _requests_into(asked))
                 page.goto(address)
                 page.wait_for_function("typeof window.document$ !== 'undefined'", timeout=10_000)
                 assert page.evaluate("document.baseURI") == inside
