@@ -454,3 +454,18 @@ def test_the_log_keeps_a_half_typed_note_and_prints_as_a_timeline(site: Path, en
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
         screenshot(page, shot_name(engine, "incident-printable-timeline-375.png"))
         assert errors == [] and blocked == []
+
+
+def test_a_scenario_the_plan_times_nothing_in_promises_no_clock(site: Path, engine: str) -> None:
+    """The Fjordby plan times nothing: its console offers a log of what was done and
+    when, never "every deadline becomes a time of day"; a timed scenario still does."""
+    with offline_browser() as (page, blocked):
+        for relative, intro in (
+            ("en/fjordby/scenarios/cyberangreb.html", "Start the log when the incident begins"),
+            ("fjordby/scenarios/cyberangreb.html", "Start loggen, når hændelsen begynder"),
+            (PAGE, "Start the clock when the incident begins: every deadline becomes a time of day"),
+        ):
+            page.goto((site / relative).as_uri())
+            shown = page.locator(".cp-inc-intro").inner_text()
+            assert shown.startswith(intro), (engine, relative, shown)
+        assert blocked == []

@@ -212,7 +212,11 @@
     if (location.protocol === "file:") box.appendChild(element("p", "cp-inc-storage", this.w("incident_file_storage")));
 
     this.idle = element("div", "cp-inc-idle");
-    this.idle.appendChild(element("p", "cp-inc-intro", this.w("incident_intro")));
+    // A scenario the plan times nothing in has no deadline to turn into a time of
+    // day: the panel must not promise one.
+    var timed = document.querySelector("[data-cp-offset-minutes]") ||
+      this.targets.acknowledge !== null || this.targets.first_statement !== null || this.targets.update !== null;
+    this.idle.appendChild(element("p", "cp-inc-intro", this.w(timed ? "incident_intro" : "incident_intro_untimed")));
     var form = element("div", "cp-inc-start");
     var label = element("label", "cp-inc-field");
     label.appendChild(element("span", "", this.w("incident_started_at")));
