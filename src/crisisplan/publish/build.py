@@ -255,7 +255,17 @@ def _publish_in(run: BuildRun, plans: list[SitePlan]) -> None:
             result.built = True
             uptodate.remember(work, site_dir, key, result)
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            _remove_scratch(scratch)
+
+
+def _remove_scratch(scratch: Path) -> None:
+    """Remove the scratch folder, again if a PDF worker stopped by a signal was still
+    finishing a file in it (it makes its folder anew): nothing of a stopped build stays."""
+    for _ in range(25):
+        shutil.rmtree(scratch, ignore_errors=True)
+        if not scratch.exists():
+            return
+        time.sleep(0.2)
 
 
 def _edition_folder(out: Path, edition: Edition) -> Path:
