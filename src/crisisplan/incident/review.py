@@ -75,7 +75,8 @@ MAX_TEXT = 10_000
 # What YAML may not hold, so the review would fail the check: control characters (C0
 # but tab and line breaks, DEL, C1), lone surrogates (JSON's "\ud800") and the two
 # noncharacters U+FFFE and U+FFFF.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_CONTROL = CONTROL_CHARACTERS
 # "escalation-3": the third step. Only a short number names one; any other is a step
 # the scenario does not have (and int() is never given thousands of digits).
 _ESCALATION = re.compile(r"escalation-([1-9][0-9]{0,3})", re.ASCII)

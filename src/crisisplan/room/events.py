@@ -10,13 +10,12 @@ naming the event and the part that is wrong, never in another exception.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from crisisplan.errors import CrisisplanError
-from crisisplan.incident.review import EVENT_KINDS, MAX_ID, MAX_TEXT, TICK_KINDS
+from crisisplan.incident.review import CONTROL_CHARACTERS, EVENT_KINDS, MAX_ID, MAX_TEXT, TICK_KINDS
 from crisisplan.plan.values import FIRST_YEAR, LAST_YEAR
 
 # One request carries at most this many events: a phone back from an hour offline
@@ -26,7 +25,8 @@ MAX_BATCH = 200
 MAX_LANGUAGE = 35
 # Characters a log may not hold (review.py strips the same before writing YAML):
 # C0 controls but tab and line breaks, DEL, C1, lone surrogates, U+FFFE and U+FFFF.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# What a log may not hold: one source, the log reader's.
+_CONTROL = CONTROL_CHARACTERS
 
 
 class EventError(CrisisplanError):
