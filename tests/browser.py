@@ -74,8 +74,14 @@ def close_browser() -> None:
 
 
 @contextmanager
-def offline_browser(width: int = 1280, height: int = 900) -> Iterator[tuple[Any, list[str]]]:
-    """A page whose every request outside file:// is blocked, and the list of them."""
+def offline_browser(
+    width: int = 1280, height: int = 900, watch: bool = True
+) -> Iterator[tuple[Any, list[str]]]:
+    """A page whose every request outside file:// is blocked, and the list of them.
+
+    With watch=False the network is simply off and nothing is listed: every request a
+    page makes then costs no round trip through Playwright, which for a test that loads
+    every page of the site is most of its time."""
     executable = chromium_path()
     blocked: list[str] = []
 
@@ -90,7 +96,10 @@ def offline_browser(width: int = 1280, height: int = 900) -> Iterator[tuple[Any,
     context = _browser(executable).new_context(viewport={"width": width, "height": height})
     try:
         context.grant_permissions(["clipboard-read", "clipboard-write"])
-        context.route("**/*", guard)
+        if watch:
+            context.route("**/*", guard)
+        else:
+            context.set_offline(True)
         yield context.new_page(), blocked
     finally:
         context.close()

@@ -153,7 +153,7 @@ def assert_json_agrees(folder: Path, files: Files, errors: int, warnings: int) -
 MINIMAL_BYTES = MINIMAL.read_bytes()
 
 
-@settings(FUZZ, max_examples=examples(60))
+@settings(FUZZ, max_examples=examples(40))
 @given(files=any_plan())
 # Found by this test once; kept so that they are tried on every run.
 @example(files={"plan.yaml": b"plan:\n  organisation: Ex\x01\n"})

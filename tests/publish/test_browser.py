@@ -235,7 +235,7 @@ def test_phone_numbers_are_thumb_sized_on_a_phone_only(site: Path) -> None:
 def test_no_page_scrolls_sideways_on_a_phone(site: Path) -> None:
     pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html")
     wide = []
-    with offline_browser(width=375, height=812) as (page, _):
+    with offline_browser(width=375, height=812, watch=False) as (page, _):
         for path in pages:
             # Stylesheets are in place by then; scripts that only add behaviour need not run.
             page.goto(path.as_uri(), wait_until="domcontentloaded")
