@@ -18,14 +18,18 @@ import html
 import re
 from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    # markdown-it is imported where text is parsed: `crisisplan check` of a plan
+    # whose text cannot nest deeply (nests_too_deep) never needs it.
+    from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType, OptionsDict
 
 # The relative branch allows '%' because markdown-it percent-encodes addresses
 # (über.html arrives as %C3%BC...); it still allows no ':' so it cannot name a scheme.
@@ -44,28 +48,6 @@ def safe_url(url: str) -> bool:
     return bool(_SAFE_URL.match(cleaned))
 
 
-class _SafeRenderer(RendererHTML):
-    """The HTML renderer, with links checked and images left as text.
-
-    Every link_open token passes here, whether it came from [text](address), a
-    reference or an <autolink>, so this is the one place addresses are judged. A
-    rejected one becomes "#": the reader still sees the link's text, not the raw
-    Markdown around an address they could not use anyway.
-    """
-
-    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        token = tokens[idx]
-        href = token.attrGet("href")
-        if not isinstance(href, str) or not safe_url(href):
-            token.attrSet("href", "#")
-        return self.renderToken(tokens, idx, options, env)
-
-    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        # A runbook loads nothing from other hosts (it must work offline, and must
-        # not tell a tracker who opened it), so an image is only its description.
-        return escapeHtml(self.renderInlineAsText(tokens[idx].children, options, env))
-
-
 def _flatten_deep_inline(state: StateCore) -> None:
     """Past the nesting limit, inline markers (emphasis) stay text, not elements.
 
@@ -73,6 +55,8 @@ def _flatten_deep_inline(state: StateCore) -> None:
     "*a " a thousand times (6 KB) gave a thousand nested <em>, which overflowed
     WeasyPrint's recursion and failed the PDF build.
     """
+    from markdown_it.token import Token
+
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
@@ -94,16 +78,49 @@ def _flatten_deep_inline(state: StateCore) -> None:
                 depth += token.nesting
 
 
-class _Parser(MarkdownIt):
-    def validateLink(self, url: str) -> bool:
-        # Every address is judged once, by safe_url in _SafeRenderer, which keeps a
-        # rejected link's text; markdown-it's own check would leave raw Markdown.
-        return True
+def _renderer_class() -> type[RendererHTML]:
+    from markdown_it.common.utils import escapeHtml
+    from markdown_it.renderer import RendererHTML
+
+    class _SafeRenderer(RendererHTML):
+        """The HTML renderer, with links checked and images left as text.
+
+        Every link_open token passes here, whether it came from [text](address), a
+        reference or an <autolink>, so this is the one place addresses are judged. A
+        rejected one becomes "#": the reader still sees the link's text, not the raw
+        Markdown around an address they could not use anyway.
+        """
+
+        def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+            token = tokens[idx]
+            href = token.attrGet("href")
+            if not isinstance(href, str) or not safe_url(href):
+                token.attrSet("href", "#")
+            return self.renderToken(tokens, idx, options, env)
+
+        def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+            # A runbook loads nothing from other hosts (it must work offline, and must
+            # not tell a tracker who opened it), so an image is only its description.
+            return escapeHtml(self.renderInlineAsText(tokens[idx].children, options, env))
+
+    return _SafeRenderer
+
+
+def _parser_class() -> type[MarkdownIt]:
+    from markdown_it import MarkdownIt
+
+    class _Parser(MarkdownIt):
+        def validateLink(self, url: str) -> bool:
+            # Every address is judged once, by safe_url in _SafeRenderer, which keeps a
+            # rejected link's text; markdown-it's own check would leave raw Markdown.
+            return True
+
+    return _Parser
 
 
 @cache
 def _parser() -> MarkdownIt:
-    parser = _Parser(
+    parser = _parser_class()(
         "commonmark",
         {
             "html": False,
@@ -114,7 +131,7 @@ def _parser() -> MarkdownIt:
             "linkify": False,
             "typographer": False,
         },
-        renderer_cls=_SafeRenderer,
+        renderer_cls=_renderer_class(),
     )
     # `html: False` already makes these rules decline; disabling them as well means
     # raw HTML cannot come back through an option flipped elsewhere.
@@ -128,6 +145,8 @@ MAX_MARKDOWN_NESTING = _MAX_NESTING
 
 @cache
 def _depth_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     # Allowed a little past the limit, so that going past it shows in the tokens
     # while the parse itself stays bounded.
     return MarkdownIt("commonmark", {"html": False, "maxNesting": _MAX_NESTING + 2})
@@ -144,6 +163,23 @@ def markdown_depth(text: str) -> int:
             depth += token.nesting
             deepest = max(deepest, block.level + depth)
     return deepest
+
+
+# Every level of nesting is opened by a character of its own: a list marker (-, +, *,
+# or a digit then . or ) for a numbered item) opens two, the list and its item; a
+# quote's >, emphasis' * or _ and a link's [ or < open one. The text itself is one
+# level (its paragraph). So a text with few of these cannot nest past the limit.
+_NESTING_MARK = re.compile(r"[-+*>_\[<]|\d[.)]")
+
+
+def nests_too_deep(text: str) -> bool:
+    """Whether Markdown in a text nests past what the site and PDFs show. Nearly
+    every text has too few marks to nest that deep, and is answered without the
+    parser: `crisisplan check` of such a plan never loads it."""
+    for marks, _ in enumerate(_NESTING_MARK.finditer(text), start=1):
+        if 1 + 2 * marks > _MAX_NESTING:
+            return markdown_depth(text) > _MAX_NESTING
+    return False
 
 
 def markdown_html(text: str) -> Markup:

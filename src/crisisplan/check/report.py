@@ -10,7 +10,6 @@ adds what it published (or why it could not) to it rather than printing more lin
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 import os
 import re
@@ -18,7 +17,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
@@ -305,6 +303,9 @@ def _rule(info: CodeInfo) -> dict[str, Any]:
 @cache
 def information_uri() -> str | None:
     """The project's home page, from the installed package's metadata, if it has one."""
+    # Here, not at the top: only SARIF asks, and the text report must start fast.
+    from importlib import metadata
+
     try:
         urls = metadata.metadata("crisisplan").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
@@ -405,6 +406,8 @@ def fingerprints(report: Report, stdin_name: str | None = None) -> dict[Diagnost
     the same node) are told apart by their order, counted in the accepted ones too,
     so that accepting one leaves the others' fingerprints alone.
     """
+    import hashlib  # here: only the machine formats fingerprint, and only problems
+
     problems = sorted([*report.diagnostics, *(a.diagnostic for a in report.accepted)])
     if not problems:
         return {}

@@ -4,7 +4,9 @@ The questions "can this number be dialled?" and "is this an e-mail address?" are
 answered by well-kept libraries rather than hand-written patterns: phonenumbers
 (Google's libphonenumber metadata, with every country's numbering plan) and
 email-validator (syntax only here: crisisplan never touches the network).
-Both are imported when a plan has a contact to check, so `check` stays quick.
+Both are imported when a plan has a contact to check, so `check` stays quick, and
+email-validator only for an address that is not of the plainest shape (one it
+always accepts, see _PLAIN_EMAIL).
 """
 
 from __future__ import annotations
@@ -29,6 +31,24 @@ _FICTION_PREFIXES = ("+447700900",)
 # "+44 (0)20 ...": the (0) is dialled only inside the country, and a reader abroad
 # who copies the number as written cannot get through.
 _TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
+# The plainest addresses, which email-validator accepts every time, are passed
+# without asking it: importing it compiles patterns over all of Unicode, a fifth of
+# a `crisisplan check` of a small plan. Plainest: at most 64 characters; letters and
+# digits, with single . _ + or - between them, before the @; after it, labels of
+# letters and digits with single hyphens between them, ending in a top-level domain
+# of two or three letters (a country's, com, org, net; the special-use names it
+# refuses, like test, local or onion, are longer). Everything else is asked of it;
+# tests/cli/test_startup.py holds this to what the installed email-validator says.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9]+(?:[._+-][A-Za-z0-9]+)*@(?:[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\.)+[A-Za-z]{2,3}",
+    re.ASCII,
+)
+_PLAIN_EMAIL_LENGTH = 64
+
+
+def plainly_an_email(address: str) -> bool:
+    """Whether an address is of the plainest shape, which email-validator always accepts."""
+    return len(address) <= _PLAIN_EMAIL_LENGTH and _PLAIN_EMAIL.fullmatch(address) is not None
 
 
 def _contact_places(plan: Plan) -> Iterator[tuple[JsonPath, str, str]]:
@@ -205,11 +225,11 @@ def malformed_email(plan: Plan, context: Context) -> Iterator[Finding]:
     Fails: ``email: ana.lima(at)brightbrew.example`` or ``email: ana..lima@acme.com``.
     Passes: ``email: ana.lima@brightbrew.example``.
     """
-    from email_validator import EmailNotValidError, validate_email
-
     for path, _, email in _contact_places(plan):
-        if not email:
+        if not email or plainly_an_email(email.strip()):
             continue
+        from email_validator import EmailNotValidError, validate_email
+
         try:
             validate_email(email.strip(), check_deliverability=False)
         except EmailNotValidError as exc:

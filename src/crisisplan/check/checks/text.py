@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crisisplan.check.registry import Context, Finding, check
-from crisisplan.markup import MAX_MARKDOWN_NESTING, markdown_depth
+from crisisplan.markup import MAX_MARKDOWN_NESTING, nests_too_deep
 from crisisplan.plan.model import Plan, Step
 from crisisplan.plan.yamlfile import JsonPath
 
@@ -36,7 +36,7 @@ def markdown_too_deep(plan: Plan, context: Context) -> Iterator[Finding]:
     Passes: a list with a few levels of sub-items.
     """
     for path, text in _markdown_fields(plan):
-        if text and markdown_depth(text) > MAX_MARKDOWN_NESTING:
+        if text and nests_too_deep(text):
             yield Finding(
                 plan.at(path),
                 f"'{path[-1]}' nests Markdown more than {MAX_MARKDOWN_NESTING} levels deep; the deepest part would not show",
