@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from crisisplan.check.pipeline import check_paths
@@ -45,16 +46,18 @@ from crisisplan.publish.site.mkdocs_site import (
 from crisisplan.publish.site.offline import write_offline_files
 from crisisplan.publish.site.pages import SitePlan
 from crisisplan.publish.site.search import localize_search_index
-from crisisplan.publish.site.zensical_site import build_site_zensical
+from crisisplan.publish.site.zensical_site import build_site_zensical, input_stamp
 from crisisplan.publish.sitefolder import (
     CACHE_DIR,
     BuildLocked,
     UnsafeDocsDir,
     UnsafeSiteDir,
+    finish_kept_input,
     guard_docs_dir,
     guard_site_dir,
     mark_site,
     new_scratch,
+    open_kept_input,
     recover,
     site_lock,
     swap_in,
@@ -291,17 +294,35 @@ def _all_pdf_jobs(run: BuildRun, generated: list[Edition], out: Path, scratch: P
     return runbooks, full_plans
 
 
+@contextmanager
+def _engine_input(run: BuildRun, name: str, scratch: Path) -> Iterator[Path]:
+    """Where the engine builds an edition: Zensical in a folder kept between builds
+    (with its cache, it renders again only the pages that changed), unless --no-cache
+    or the cache folder cannot be trusted; MkDocs, which renders every page anyway,
+    in scratch space."""
+    kept = None
+    if run.options.engine == "zensical" and run.options.cache and unusable(run.site_dir) is None:
+        stamp = input_stamp()
+        kept = open_kept_input(run.site_dir, name, stamp)
+    if kept is None:
+        yield scratch / name
+        return
+    # A failed build leaves the folder marked as in use: the next one starts it afresh.
+    yield kept
+    finish_kept_input(kept, stamp)
+
+
 def _build_edition(run: BuildRun, edition: Edition, folders: bool, out: Path, scratch: Path) -> None:
     """One edition's site, by the engine asked for, with its pages' languages and
     its search index made right for the plans it holds."""
     options, result = run.options, run.result
     language, entries, frame = edition.language, edition.entries, edition.frame
     edition_out = _edition_folder(out, edition)
-    with reproducible_dates(entries):
+    with reproducible_dates(entries), _engine_input(run, f"edition-{language or 'root'}", scratch) as work_dir:
         try:
             warnings = ENGINES[options.engine](
                 edition.pages,
-                scratch / f"edition-{language or 'root'}",
+                work_dir,
                 edition_out,
                 options.config_file,
                 frame,

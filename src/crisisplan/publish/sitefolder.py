@@ -16,7 +16,11 @@ files that come from many hands. So:
   a complete site; elsewhere two renames, and the next build repairs an interrupted
   swap before anything else;
 * scratch folders live in ``.crisisplan-build/`` beside the site (ignored by git
-  through its own ``.gitignore``), and the next build removes any a killed build left.
+  through its own ``.gitignore``), and the next build removes any a killed build left;
+* an engine's input kept between builds (``open_kept_input``, in ``.crisisplan-cache/``)
+  is used only when the build that last used it finished and was made by the same
+  software; any other is emptied first. The site is still built in scratch space and
+  swapped in: a failed build leaves the published site as it was.
 """
 
 from __future__ import annotations
@@ -24,13 +28,15 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import glob
+import hashlib
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from crisisplan.errors import CrisisplanError
@@ -47,6 +53,10 @@ CACHE_DIR = ".crisisplan-cache"
 SCRATCH_INFIX = ".scratch-"
 READY = "ready"
 LOCK_WAIT_SECONDS = 600.0
+# Engine input kept between builds: CACHE_DIR/INPUT_DIR/<site folder's name>/<name>/.
+INPUT_DIR = "site-input"
+INPUT_MARKER = ".crisisplan-input"
+_FINISHED = "finished"
 
 
 class UnsafeSiteDir(CrisisplanError):
@@ -326,6 +336,76 @@ def recover(work: Path, site_dir: Path) -> None:
                 break
     for scratch in scratches:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def open_kept_input(site_dir: Path, name: str, stamp: str) -> Path | None:
+    """The folder an engine builds ``name`` of site_dir in, kept between builds (call
+    with the site's lock held, once the cache folder is known to be usable, see
+    pdf.cache.unusable; then ``finish_kept_input`` once the engine is done), or None
+    when it cannot be made: the build then runs in scratch space as ever.
+
+    Its marker says what made it (``stamp``), that the build using it finished, and
+    the digest of every file it then held. Without all three holding (a killed or
+    failed build, another version, a file changed or added since, a folder crisisplan
+    did not make) it is emptied first and nothing in it is trusted: Zensical takes
+    what its cache holds as it is (noise there puts files of its own into the site).
+    """
+    folder = site_dir.parent / CACHE_DIR / INPUT_DIR / site_dir.name / name
+    marker = folder / INPUT_MARKER
+    try:
+        for part in (folder.parent.parent, folder.parent, folder):
+            if part.is_symlink() or (part.exists() and not part.is_dir()):
+                part.unlink()
+        try:
+            trusted = not marker.is_symlink() and marker.read_text(encoding="utf-8") == _finished(stamp, folder)
+        except (OSError, UnicodeDecodeError):
+            trusted = False
+        if not trusted:
+            shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder.parent.parent.parent / ".gitignore"
+        if not ignore.exists() and not ignore.is_symlink():
+            ignore.write_text("# Kept by crisisplan build; safe to delete.\n*\n", encoding="utf-8")
+        # Until the build finishes, a later one must not trust the folder.
+        marker.write_text(f"{stamp}\nbuilding\n", encoding="utf-8")
+    except OSError:
+        return None
+    return folder
+
+
+def finish_kept_input(folder: Path, stamp: str) -> None:
+    """Say that the build using the kept folder finished, and what it holds."""
+    # If it cannot be said, the next build does not trust the folder and starts afresh.
+    with suppress(OSError):
+        (folder / INPUT_MARKER).write_text(_finished(stamp, folder), encoding="utf-8")
+
+
+def _finished(stamp: str, folder: Path) -> str:
+    return f"{stamp}\n{_FINISHED}\n{_digest(folder)}\n"
+
+
+def _digest(folder: Path) -> str:
+    """One digest of every file and link under folder (but the marker), by path and
+    content; anything else (a pipe, a device) by its path and kind only."""
+    total = hashlib.blake2b(digest_size=32)
+    for here, dirs, files in os.walk(folder):
+        dirs.sort()
+        relative = Path(here).relative_to(folder).as_posix()
+        for name in sorted(files) + [f"{d}/" for d in dirs if os.path.islink(os.path.join(here, d))]:
+            if relative == "." and name == INPUT_MARKER:
+                continue
+            path = os.path.join(here, name.rstrip("/"))
+            total.update(f"{relative}/{name}\0".encode("utf-8", "surrogateescape"))
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                total.update(b"link\0" + os.fsencode(os.readlink(path)))
+            elif not stat.S_ISREG(mode):
+                # Never opened: reading a pipe would wait for ever.
+                total.update(b"special\0")
+            else:
+                with open(path, "rb") as handle:
+                    total.update(hashlib.file_digest(handle, "blake2b").digest())
+    return total.hexdigest()
 
 
 def mark_site(folder: Path) -> None:

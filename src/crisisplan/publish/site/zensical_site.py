@@ -6,6 +6,12 @@ inside the folder of that file: crisisplan writes the configuration it would giv
 MkDocs (the user's mkdocs.yml with its own settings over it) into work_dir, builds
 into work_dir/site, then moves the result to site_dir.
 
+Zensical keeps a cache of its own in work_dir/.cache and renders again only the pages
+whose input changed. So that it can, work_dir may be kept between builds (build.py
+keeps it under .crisisplan-cache/): each file of the input (the docs, the
+configuration, the theme partial) is rewritten only when its text changed, so every
+other file keeps its time and its bytes.
+
 Zensical runs in a child process: its Rust core prints to the process's own standard
 output (which `build --format json` keeps for JSON), keeps global state between
 builds, and a crash there must not take crisisplan down with it.
@@ -19,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +44,11 @@ from crisisplan.publish.site.pages import Pages
 
 CONFIG_NAME = "mkdocs.yml"
 OUTPUT_NAME = "site"
+# The docs are written here first, then moved into work_dir/docs file by file where
+# their text changed.
+INCOMING_NAME = "incoming"
+# What a kept work_dir was made by: another crisisplan or Zensical starts it afresh.
+INPUT_FORMAT = "crisisplan-zensical-input-1"
 INSTALL_HINT = "the zensical engine needs Zensical: pip install 'crisisplan[zensical]'"
 # Talks to Material's lunr worker and loads Material's stemmers; Zensical's own search
 # folds accents and matches word forms itself, and ships no lunr files to load.
@@ -100,6 +112,75 @@ def zensical_installed() -> bool:
     return True
 
 
+def input_stamp() -> str:
+    """What made a kept work_dir: its layout, crisisplan's and Zensical's versions."""
+    from crisisplan import __version__
+
+    try:
+        engine = metadata.version("zensical")
+    except metadata.PackageNotFoundError:
+        engine = "none"
+    return f"{INPUT_FORMAT} crisisplan {__version__} zensical {engine}"
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    """Write text to path unless it holds it already: an unchanged file keeps its time."""
+    data = text.encode("utf-8")
+    try:
+        if not path.is_symlink() and path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    _remove(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if b.is_symlink() or not b.is_file() or a.stat().st_size != b.stat().st_size:
+            return False
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def sync_tree(source: Path, target: Path) -> None:
+    """Make target hold exactly source's files, moving in only those whose bytes
+    differ and removing the rest: files that did not change keep their times."""
+    wanted: set[Path] = set()
+    for folder, dirs, files in os.walk(source):
+        here = Path(folder)
+        relative = here.relative_to(source)
+        wanted.add(relative)
+        for name in files:
+            wanted.add(relative / name)
+            destination = target / relative / name
+            if _same_file(here / name, destination):
+                continue
+            _remove(destination)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(here / name, destination)
+        for name in dirs:
+            existing = target / relative / name
+            if existing.is_symlink() or (existing.exists() and not existing.is_dir()):
+                _remove(existing)
+    # Deepest first: a folder is emptied before it is looked at.
+    for folder, dirs, files in os.walk(target, topdown=False):
+        here = Path(folder)
+        relative = here.relative_to(target)
+        for name in [*files, *dirs]:
+            if relative / name not in wanted:
+                _remove(here / name)
+
+
 def _config_for_zensical(
     user: dict[str, Any], overrides: dict[str, Any], config_file: Path | None, work_dir: Path
 ) -> dict[str, Any]:
@@ -112,8 +193,7 @@ def _config_for_zensical(
         theme["custom_dir"] = os.path.join(config_file.parent.absolute(), custom_dir)
     elif not custom_dir:
         partial = work_dir / THEME_DIR / "partials" / "language.html"
-        partial.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(_language_partial(str(theme.get("language") or "en")), encoding="utf-8")
+        write_if_changed(partial, _language_partial(str(theme.get("language") or "en")))
         theme["custom_dir"] = str((work_dir / THEME_DIR).absolute())
     # Zensical's look by default ("modern") shows no header colour: "classic" keeps
     # the runbook as the team set it up for Material (a red header says "crisis").
@@ -221,9 +301,15 @@ def _build_one(
 ) -> tuple[Path, list[str]]:
     """One Zensical build into work_dir/site: that folder, and the warnings."""
     user = user_config(config_file)
-    docs = write_docs(pages, work_dir, config_file)
+    incoming = work_dir / INCOMING_NAME
+    _remove(incoming)
+    docs = work_dir / "docs"
+    sync_tree(write_docs(pages, incoming, config_file), docs)
+    _remove(incoming)
     publishing = publishing_warnings(pages, config_file)
     built = work_dir / OUTPUT_NAME
+    # What an earlier build left there (it moves the site out when it succeeds).
+    _remove(built)
     overrides = site_config(user, pages, docs, built, config_file, language, site_name, folders)
     # Absolute: Zensical runs in work_dir, which may be given relative to here.
     config = (work_dir / CONFIG_NAME).absolute()
@@ -238,7 +324,7 @@ def _build_one(
         )
     except yaml.YAMLError as exc:
         raise SiteBuildError(f"cannot pass mkdocs.yml on to Zensical: {exc}") from None
-    config.write_text(text, encoding="utf-8")
+    write_if_changed(config, text)
     try:
         finished = subprocess.run(  # noqa: S603 (this interpreter, our arguments)
             [sys.executable, "-m", "zensical", "build", "--config-file", str(config)],
