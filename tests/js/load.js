@@ -14,7 +14,13 @@ const TEMPLATE = path.join(SRC, "locale", "crisisplan.pot");
 
 // The window.crisisplan namespace after running the named scripts of assets/, in order.
 function load(...names) {
-  const sandbox = {};
+  return loadWith({}, ...names);
+}
+
+// The same, in a window that also has the given globals of the browser (TextEncoder,
+// CompressionStream...: Node's own, which follow the same standards).
+function loadWith(globals, ...names) {
+  const sandbox = { ...globals };
   sandbox.window = sandbox;
   vm.createContext(sandbox);
   for (const name of names) {
@@ -53,4 +59,4 @@ function englishWords() {
   return words;
 }
 
-module.exports = { ASSETS, englishWords, load, plain };
+module.exports = { ASSETS, englishWords, load, loadWith, plain };

@@ -290,7 +290,7 @@ def test_the_scripts_share_one_namespace_on_a_page_opened_from_a_file(
             "({parts: Object.keys(window.crisisplan).sort(), placeholder: window.crisisplan.placeholder})"
         )
         assert shared == {
-            "parts": ["clock", "log", "placeholder", "searchScenarios", "words"],
+            "parts": ["clock", "log", "placeholder", "room", "searchScenarios", "share", "words"],
             "placeholder": PLACEHOLDER.pattern,
         }
         page.locator(".cp-inc-start-button").click()

@@ -40,7 +40,12 @@
   var MAX_EVENTS = 20000;
   var MAX_TEXT = 100000;
   var KINDS = ["start", "action", "escalation", "target", "statement", "update", "note"];
-  var EVENT_KEYS = ["at", "kind", "id", "done", "language", "text"];
+  // "by": who did it (the console asks once per device); "event_id": a UUID made
+  // when it happened, so that the same event from two phones or a room counts once.
+  var EVENT_KEYS = ["at", "kind", "id", "done", "language", "text", "by", "event_id"];
+  // Who did it, as incident/review.py's MAX_ID allows: a role's title or a name.
+  var MAX_BY = 200;
+  var TICK_KINDS = ["action", "escalation", "target"];
   var STATE_KEYS = ["version", "startedMs", "done", "fields", "events", "lastUpdateMs", "note"];
   // The moments crisisplan writes: 1970 to 2199, as `crisisplan check` accepts.
   var LAST_MS = Date.UTC(2200, 0, 1);
@@ -75,7 +80,9 @@
     if (!isRecord(event) || typeof event.at !== "string" || !ISO_LOCAL.test(event.at)) return false;
     if (KINDS.indexOf(event.kind) < 0) return false;
     return hasOnly(event, EVENT_KEYS, function (key, value) {
-      return key === "done" ? typeof value === "boolean" : isText(value);
+      if (key === "done") return typeof value === "boolean";
+      if (key === "by" || key === "event_id") return typeof value === "string" && value.length <= MAX_BY;
+      return isText(value);
     });
   }
 
@@ -372,6 +379,8 @@
       fields: fields
     };
     if (unsent) file.unsent_note = unsent;
+    // Who used this device: the review labels an event without its own "by" with it.
+    if (page.by) file.by = String(page.by).slice(0, MAX_BY);
     return file;
   }
 
@@ -380,6 +389,123 @@
   function fileName(log, extension) {
     var stamp = log.started.slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
     return "incident-" + log.scenario + "-" + stamp + "." + (extension || "json");
+  }
+
+  /* Several phones, one incident: events from another phone's log (a file, a QR
+     code) or from the room are added to this phone's as a union. */
+
+  // What makes two events the same: the UUID made when it happened; an event of a log
+  // written before UUIDs, by what it says, who did it and when.
+  function identity(event) {
+    if (event.event_id) return "id:" + event.event_id;
+    return "at:" + JSON.stringify([event.at, event.kind, event.id || "", event.done !== false, event.language || "", event.text || "", event.by || ""]);
+  }
+
+  // Events (already checked) added to the state's, each once, and everything the
+  // events decide worked out again: in the order they happened, the last tick of an
+  // item says whether it is done (two phones that disagree both stay in the log: the
+  // review shows the conflict), a copied statement is an update posted. Returns how
+  // many were new. startedMs: the other record's start, when it began earlier.
+  // rank: the room's order of an event (its seq), when the phones share a room; it
+  // breaks ties between events of the same second, which otherwise keep the order they
+  // came in, and that order differs from phone to phone.
+  function union(state, events, startedMs, rank) {
+    var seen = {};
+    state.events.forEach(function (event) { seen[identity(event)] = true; });
+    var added = 0;
+    events.forEach(function (event) {
+      var key = identity(event);
+      if (seen[key] || state.events.length >= MAX_EVENTS) return;
+      seen[key] = true;
+      state.events.push(event);
+      added++;
+    });
+    if (isMoment(startedMs) && startedMs < state.startedMs) state.startedMs = startedMs;
+    if (added) replay(state, rank);
+    return added;
+  }
+
+  // state.done and lastUpdateMs from the events alone, in the order they happened
+  // (a stable sort: events of the same second keep the order they came in).
+  function replay(state, rank) {
+    var ordered = state.events.map(function (event, index) {
+      var place = rank ? rank(event) : undefined;
+      // Events the room has not placed yet come after those it has.
+      return { event: event, ms: Date.parse(event.at), rank: typeof place === "number" ? place : Infinity, index: index };
+    });
+    ordered.sort(function (a, b) { return a.ms - b.ms || (a.rank - b.rank || 0) || a.index - b.index; });
+    state.events = ordered.map(function (item) { return item.event; });
+    var done = {};
+    var lastUpdate = null;
+    ordered.forEach(function (item) {
+      var event = item.event;
+      if (TICK_KINDS.indexOf(event.kind) >= 0) {
+        if (event.done !== false) done[doneKey(event.kind, event.id)] = item.ms;
+        else delete done[doneKey(event.kind, event.id)];
+      } else if (event.kind === "statement" || event.kind === "update") {
+        lastUpdate = item.ms;
+        if (event.kind === "statement" && !done[doneKey("target", "first_statement")]) done[doneKey("target", "first_statement")] = item.ms;
+      }
+    });
+    state.done = done;
+    state.lastUpdateMs = lastUpdate;
+    // The incident began when the first phone started it.
+    ordered.forEach(function (item) {
+      if (item.event.kind === "start" && isMoment(item.ms) && item.ms < state.startedMs) state.startedMs = item.ms;
+    });
+  }
+
+  // Who did the events from index "from" on, and a UUID for each that has none:
+  // what this phone records, before it is saved, shared or sent.
+  function stamp(state, from, by, newId) {
+    for (var i = from; i < state.events.length; i++) {
+      var event = state.events[i];
+      if (by && !event.by) event.by = by.slice(0, MAX_BY);
+      if (!event.event_id && newId) event.event_id = newId();
+    }
+  }
+
+  // The events no one was named for yet (made before the reader said who they are),
+  // given to "by": they were made on this phone.
+  function sign(state, by) {
+    state.events.forEach(function (event) {
+      if (!event.by && by) event.by = by.slice(0, MAX_BY);
+    });
+  }
+
+  // A log file (downloadLog's JSON, or the room's) read for adding to the incident of
+  // the page's scenario ("plan/scenario"): {events, startedMs} or {problem}, where the
+  // problem is "wrong" (not a log this page can read) or "other" (another scenario's).
+  // Never throws; nothing in it is trusted: each event passes checkEvent.
+  function readLog(text, scenario) {
+    var file = typeof text === "string" && text.length <= MAX_TEXT * 50 ? parse(text) : text;
+    if (!isRecord(file) || file.format !== FORMAT || file.version !== VERSION || !Array.isArray(file.events)) return { problem: "wrong" };
+    var started = typeof file.started === "string" ? wholeSeconds(file.started) : "";
+    if (file.events.length > MAX_EVENTS || !ISO_LOCAL.test(started)) return { problem: "wrong" };
+    var parts = String(scenario).split("/");
+    var plan = parts.slice(0, -1).join("/");
+    if (file.scenario !== parts[parts.length - 1] || (file.plan && plan && file.plan !== plan)) return { problem: "other" };
+    var by = typeof file.by === "string" ? file.by.slice(0, MAX_BY) : "";
+    var events = [];
+    for (var i = 0; i < file.events.length; i++) {
+      var given = file.events[i];
+      if (!isRecord(given)) return { problem: "wrong" };
+      var event = {};
+      // The room's log adds its "seq", and times with fractions of a second.
+      Object.keys(given).forEach(function (key) { if (key !== "seq") event[key] = given[key]; });
+      if (typeof event.at === "string") event.at = wholeSeconds(event.at);
+      ["id", "language", "text"].forEach(function (key) { if (event[key] === "") delete event[key]; });
+      if (!event.by && by) event.by = by;
+      if (event.by === "") delete event.by;
+      if (!checkEvent(event)) return { problem: "wrong" };
+      events.push(event);
+    }
+    return { events: events, startedMs: Date.parse(started) };
+  }
+
+  // A moment as the room writes it (fractions of a second) as the log writes it.
+  function wholeSeconds(iso) {
+    return iso.replace(/\.\d+(?=[+-]\d{2}:\d{2}$)/, "");
   }
 
   /* The printable timeline: the log as a page to read, print or keep, in the page's
@@ -477,6 +603,13 @@
     note: note,
     update: update,
     describe: describe,
+    empty: newState,
+    identity: identity,
+    union: union,
+    replay: replay,
+    stamp: stamp,
+    sign: sign,
+    readLog: readLog,
     logDocument: logDocument,
     fileName: fileName,
     fileText: fileText,

@@ -18,8 +18,20 @@
    ES modules: module scripts are blocked from file://):
    - incident-words.js  crisisplan.words: the page's labels, filled in;
    - incident-clock.js  crisisplan.clock: durations, elapsed time, due and overdue;
-   - incident-log.js    crisisplan.log: the stored state, the log's events and file.
-   publish/site/scripts.py lists them in the order every page loads them.
+   - incident-log.js    crisisplan.log: the stored state, the log's events and file;
+   - incident-share.js  crisisplan.share: a log as QR codes and links, join codes,
+                        the room's queue and clock;
+   - incident-room.js   crisisplan.room: the team's room, only on a page whose panel
+                        has data-cp-room (the internal edition, with room: set);
+   publish/site/scripts.py lists them in the order every page loads them (the
+   share and room scripts first: they read the others only when used). The QR
+   encoder, vendor/qrcode-generator/qrcode.js (window.qrcode), is loaded the first
+   time a page draws a QR code.
+
+   Who uses the phone is asked once per device (not per scenario), when the reader
+   starts or ticks, never on the way to reading: every event then carries "by", and
+   the log says who used the device. A log from another phone (a file, or the links
+   of its QR codes) is added as a union: the same event twice counts once.
 
    What it reads from the page (written by fragments.html.j2 and site/scenario.md.j2):
    - div.cp-incident[data-cp-scenario="plan/scenario"], with data-cp-plan-key (a hex
@@ -28,7 +40,8 @@
      data-cp-acknowledge-minutes,
      data-cp-first-statement-minutes and data-cp-update-minutes (the severity's
      targets), and data-cp-words (the labels, JSON, from the gettext catalog: this
-     script carries no words of its own);
+     script carries no words of its own), data-cp-roles (the plan's roles' titles,
+     JSON, in the page's language), and data-cp-room (the team's room) when set;
    - li.cp-action[data-cp-action][data-cp-offset-minutes] > input.cp-check;
    - li[data-cp-escalation] and li[data-cp-target] in ol.cp-timeline, and
      li[data-cp-next-escalation] under the first actions, with data-cp-offset-minutes;
@@ -47,7 +60,15 @@
   var clock = cp.clock;
   var log = cp.log;
   var words = cp.words;
+  var share = cp.share;
   var REFRESH_MS = 15000;
+  // Who uses this device, for every scenario page: a role's title or a name.
+  var WHO_KEY = log.STORE_PREFIX + "who";
+  // The parts of a log read so far from QR links, while the tab is open.
+  var PARTS_KEY = log.STORE_PREFIX + "qr-parts";
+  // The QR encoder (publish/site/scripts.py QR_SCRIPT), beside this script.
+  var QR_SCRIPT = document.currentScript && document.currentScript.src ?
+    new URL("vendor/qrcode-generator/qrcode.js", document.currentScript.src).href : "";
   // The incident of the page on screen: the listeners, registered once, act on it.
   var current = null;
 
@@ -104,12 +125,123 @@
       first_statement: this.minutes(box, "data-cp-first-statement-minutes"),
       update: this.minutes(box, "data-cp-update-minutes")
     };
+    this.roles = this.list(box.getAttribute("data-cp-roles"));
+    this.who = this.readWho();
+    // Milliseconds this phone's clock is behind the incident's (the room's), or 0.
+    this.offset = 0;
     this.state = null;
     this.timer = null;
     if (!box.id) box.id = "cp-incident";
+    // Only a page the team gave a room (internal edition, room: in crisisplan.yaml).
+    this.room = box.getAttribute("data-cp-room") && cp.room ? new cp.room.Room(this, box.getAttribute("data-cp-room")) : null;
     this.build();
     this.load();
+    this.handed();
+    if (this.room) this.room.resume();
   }
+
+  Incident.prototype.list = function (text) {
+    try {
+      var given = JSON.parse(text || "[]");
+      return Array.isArray(given) ? given.filter(function (item) { return typeof item === "string" && item; }) : [];
+    } catch (error) {
+      return [];
+    }
+  };
+
+  // The moment, on the incident's clock: the room's when the phone is in one.
+  Incident.prototype.now = function () {
+    return Date.now() + this.offset;
+  };
+
+  /* Who uses this phone */
+
+  function oneLine(text) {
+    return String(text || "").replace(/\s+/g, " ").trim().slice(0, 200);
+  }
+
+  Incident.prototype.readWho = function () {
+    try {
+      return oneLine(window.localStorage.getItem(WHO_KEY));
+    } catch (error) {
+      return "";
+    }
+  };
+
+  Incident.prototype.setWho = function (who) {
+    who = oneLine(who);
+    if (!who) return;
+    this.who = who;
+    try {
+      window.localStorage.setItem(WHO_KEY, who);
+    } catch (error) {
+      // Not kept: asked again on the next page.
+    }
+    if (this.state) {
+      log.sign(this.state, who); // what was done before the answer was done here
+      this.save();
+    }
+    this.dropWho();
+    this.show();
+    var next = this.afterWho;
+    this.afterWho = null;
+    if (next) next();
+  };
+
+  // The question, once: a role of the plan, or a name. Beside "item" when given (the
+  // tick that started the clock), else at the top of the panel. "then": what to do
+  // once answered (join the room).
+  Incident.prototype.askWho = function (item, then) {
+    if (then) this.afterWho = then;
+    if (!this.whoAsk) this.whoAsk = this.whoForm();
+    var where = item || this.whoSpot;
+    if (this.whoAsk.parentNode !== where) where.appendChild(this.whoAsk);
+  };
+
+  Incident.prototype.whoForm = function () {
+    var self = this;
+    var ask = element("div", "cp-inc-who");
+    ask.setAttribute("role", "group");
+    ask.appendChild(element("p", "cp-inc-who-text", this.w("incident_who_ask")));
+    var row = element("div", "cp-inc-start");
+    var select = null;
+    if (this.roles.length) {
+      var roleLabel = element("label", "cp-inc-field");
+      roleLabel.appendChild(element("span", "", this.w("incident_who_role")));
+      select = element("select", "cp-inc-who-role");
+      select.appendChild(element("option", "", ""));
+      this.roles.forEach(function (title) { select.appendChild(element("option", "", title)); });
+      roleLabel.appendChild(select);
+      row.appendChild(roleLabel);
+    }
+    var nameLabel = element("label", "cp-inc-field");
+    nameLabel.appendChild(element("span", "", this.w("incident_who_name")));
+    var name = element("input", "cp-inc-who-name");
+    name.type = "text";
+    name.maxLength = 200;
+    name.autocomplete = "name";
+    nameLabel.appendChild(name);
+    row.appendChild(nameLabel);
+    var set = element("button", "md-button md-button--primary cp-inc-who-set", this.w("incident_who_set"));
+    set.type = "button";
+    var answer = function () { self.setWho(name.value.trim() || (select ? select.value : "")); };
+    set.addEventListener("click", answer);
+    name.addEventListener("keydown", function (event) { if (event.key === "Enter") answer(); });
+    if (select) select.addEventListener("change", function () { if (select.value) self.setWho(select.value); });
+    row.appendChild(set);
+    ask.appendChild(row);
+    return ask;
+  };
+
+  Incident.prototype.dropWho = function () {
+    if (this.whoAsk && this.whoAsk.parentNode) this.whoAsk.parentNode.removeChild(this.whoAsk);
+  };
+
+  // "You are: Crisis lead · change", once answered.
+  Incident.prototype.showWho = function () {
+    this.whoLine.hidden = !this.who;
+    this.whoName.textContent = this.who ? this.w("incident_who_is", { name: this.who }) : "";
+  };
 
   Incident.prototype.minutes = function (node, name) {
     var value = parseInt(node.getAttribute(name), 10);
@@ -123,7 +255,7 @@
 
   // A clock time; a deadline on another day than today carries its weekday.
   Incident.prototype.time = function (ms) {
-    return clock.timeOfDay(ms, Date.now(), this.language);
+    return clock.timeOfDay(ms, this.now(), this.language);
   };
 
   // The page's words as say(key, values), for the clock's durations ("25 min").
@@ -140,7 +272,11 @@
   /* Saving and loading */
 
   Incident.prototype.save = function () {
-    if (!this.store || !this.state) return;
+    if (!this.state) return;
+    // Who did what was just done, and its UUID: before it is kept, shown or sent.
+    log.stamp(this.state, 0, this.who, function () { return share.uuid(window.crypto); });
+    if (this.room) this.room.push();
+    if (!this.store) return;
     try {
       this.store.setItem(this.key, log.seal(this.state, this.key, this.secret));
     } catch (error) {
@@ -230,6 +366,20 @@
     form.appendChild(this.startButton);
     this.idle.appendChild(form);
     box.appendChild(this.idle);
+    this.idle.appendChild(this.handover(false));
+
+    this.whoLine = element("p", "cp-inc-who-line");
+    this.whoName = element("span", "cp-inc-who-name-shown");
+    var change = element("button", "cp-inc-link cp-inc-who-change", this.w("incident_who_change"));
+    change.type = "button";
+    change.addEventListener("click", function () { self.askWho(null); });
+    this.whoLine.appendChild(this.whoName);
+    this.whoLine.appendChild(document.createTextNode(" · "));
+    this.whoLine.appendChild(change);
+    this.whoSpot = element("div", "cp-inc-who-spot");
+    // Above both the start form and the running panel: a room may ask before a start.
+    box.insertBefore(this.whoSpot, this.idle);
+    box.insertBefore(this.whoLine, this.whoSpot);
 
     this.running = element("div", "cp-inc-running");
     this.status = element("p", "cp-inc-status");
@@ -268,6 +418,7 @@
     buttons.appendChild(print);
     buttons.appendChild(end);
     this.running.appendChild(buttons);
+    this.running.appendChild(this.handover(true));
 
     this.logBox = element("details", "cp-inc-log");
     this.logTitle = element("summary", "", this.w("incident_log"));
@@ -276,6 +427,8 @@
     this.logBox.appendChild(this.logList);
     this.running.appendChild(this.logBox);
     box.appendChild(this.running);
+    // The team's room under who uses the phone: whether what is done here is shared.
+    if (this.room) box.insertBefore(this.room.build(), this.idle);
 
     // Always in sight on a phone while an incident runs: what is due next.
     this.bar = element("a", "cp-inc-bar");
@@ -288,7 +441,7 @@
     this.notice.hidden = true;
     this.dropAsk();
     // An earlier time typed in the field, or now; a later one was yesterday's.
-    var started = clock.startedAt(this.startInput.value, Date.now());
+    var started = clock.startedAt(this.startInput.value, this.now());
     this.state = log.start(started, this.w("incident_log_started"));
     // Ticks and values typed before the start belong to the incident too.
     var self = this;
@@ -300,13 +453,16 @@
     });
     this.save();
     this.show();
+    if (!this.who) this.askWho(null);
   };
 
   Incident.prototype.end = function () {
     if (!window.confirm(this.w("incident_end_confirm"))) return;
     if (this.store) this.store.removeItem(this.key);
     this.state = null;
+    if (this.room) this.room.leave();
     this.dropAsk();
+    this.dropWho();
     document.querySelectorAll("li.cp-action .cp-check").forEach(function (box) { box.checked = false; });
     document.querySelectorAll(".cp-statement .cp-input").forEach(function (input) {
       if (!input.value) return;
@@ -323,6 +479,7 @@
   Incident.prototype.startOnTick = function (item) {
     this.start();
     this.askStart(item);
+    if (!this.who) this.askWho(item);
   };
 
   Incident.prototype.askStart = function (item) {
@@ -356,7 +513,7 @@
   Incident.prototype.answerStart = function (typed) {
     this.dropAsk();
     if (!this.state || !typed) return;
-    var at = clock.startedAt(typed, Date.now());
+    var at = clock.startedAt(typed, this.now());
     if (clock.minutesBetween(at, this.state.startedMs) === 0) return;
     log.retime(this.state, at);
     this.save();
@@ -370,7 +527,7 @@
 
   // An action, escalation or target ticked (done) or unticked, into the log.
   Incident.prototype.tick = function (kind, id, done) {
-    log.tick(this.state, Date.now(), kind, id, done, this.describe(kind, id));
+    log.tick(this.state, this.now(), kind, id, done, this.describe(kind, id));
   };
 
   Incident.prototype.describe = function (kind, id) {
@@ -385,7 +542,7 @@
   Incident.prototype.addNote = function () {
     var text = this.noteInput.value.trim();
     if (!this.state || !text) return;
-    log.note(this.state, Date.now(), text);
+    log.note(this.state, this.now(), text);
     this.noteInput.value = "";
     this.save();
     this.show();
@@ -400,6 +557,9 @@
   // Another page took this one's place (instant navigation): no clock, no bar left.
   Incident.prototype.stop = function () {
     this.dropAsk();
+    this.dropWho();
+    this.stopScan();
+    if (this.room) this.room.stop();
     clearInterval(this.timer);
     this.timer = null;
     if (this.bar.parentNode) this.bar.parentNode.removeChild(this.bar);
@@ -445,13 +605,17 @@
       var self = current;
       var detail = event.detail || {};
       if (!self || !self.state) return;
-      log.copy(self.state, Date.now(), detail);
+      log.copy(self.state, self.now(), detail);
       self.save();
       self.show();
     });
     // Another tab changed or ended this incident; Back restored this page from memory.
     window.addEventListener("storage", function (event) {
       if (current && event.key === current.key) current.load();
+    });
+    // A log's QR link opened in a tab already on this page changes only its fragment.
+    window.addEventListener("hashchange", function () {
+      if (current) current.handed();
     });
     window.addEventListener("pageshow", function (event) {
       if (event.persisted && current) current.load();
@@ -466,6 +630,8 @@
   Incident.prototype.show = function () {
     var self = this;
     var running = !!this.state;
+    this.showWho();
+    if (this.room) this.room.show();
     this.idle.hidden = running;
     this.running.hidden = !running;
     this.box.classList.toggle("cp-inc-on", running);
@@ -600,7 +766,7 @@
   Incident.prototype.refresh = function () {
     if (!this.state) return;
     var self = this;
-    var now = Date.now();
+    var now = this.now();
     var start = this.state.startedMs;
     this.status.textContent = this.w("incident_running", {
       time: this.time(start),
@@ -691,7 +857,7 @@
   };
 
   Incident.prototype.updatePosted = function () {
-    log.update(this.state, Date.now(), this.w("incident_update_posted"));
+    log.update(this.state, this.now(), this.w("incident_update_posted"));
     this.save();
     this.show();
   };
@@ -705,6 +871,8 @@
     this.state.events.slice().reverse().forEach(function (event) {
       var row = element("li", "cp-inc-log-" + event.kind);
       row.appendChild(element("span", "cp-clock", self.time(Date.parse(event.at))));
+      // Who did it, when it was not this phone's reader (or when several phones share).
+      if (event.by) row.appendChild(element("span", "cp-inc-log-by", event.by));
       row.appendChild(document.createTextNode(" " + log.describe(event, say)));
       self.logList.appendChild(row);
     });
@@ -717,9 +885,10 @@
       scenario: this.box.getAttribute("data-cp-scenario"),
       title: heading ? heading.textContent : "",
       language: this.language,
-      notice: this.w("incident_log_unverified")
+      notice: this.w("incident_log_unverified"),
+      by: this.who
     };
-    return log.logDocument(page, this.state, Date.now());
+    return log.logDocument(page, this.state, this.now());
   };
 
   // The log as a file, for `crisisplan review SCENARIO --from-log FILE`.
@@ -749,6 +918,226 @@
       URL.revokeObjectURL(link.href);
       link.parentNode.removeChild(link);
     }, 60000);
+  };
+
+  /* Handing a log over: a file, or QR codes (links to this page with the log in
+     the fragment, which never reaches a server). */
+
+  // The import (and, while an incident runs, the QR code) controls.
+  Incident.prototype.handover = function (running) {
+    var self = this;
+    var part = element("div", "cp-inc-handover");
+    var row = element("div", "cp-inc-buttons");
+    var pick = element("label", "md-button cp-inc-import");
+    pick.appendChild(element("span", "", this.w("incident_import")));
+    var input = element("input", "cp-inc-import-file");
+    input.type = "file";
+    input.accept = "application/json,.json";
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      input.value = "";
+      if (file) self.importFile(file);
+    });
+    pick.appendChild(input);
+    row.appendChild(pick);
+    if (running) {
+      var qr = element("button", "md-button cp-inc-qr-show", this.w("incident_qr_show"));
+      qr.type = "button";
+      qr.addEventListener("click", function () { self.showCodes(); });
+      row.appendChild(qr);
+    }
+    if ("BarcodeDetector" in window && navigator.mediaDevices) {
+      var scan = element("button", "md-button cp-inc-qr-scan", this.w("incident_qr_scan"));
+      scan.type = "button";
+      scan.addEventListener("click", function () { self.scan(part); });
+      row.appendChild(scan);
+    }
+    part.appendChild(row);
+    var said = element("p", "cp-inc-handover-said");
+    said.setAttribute("role", "status");
+    part.appendChild(said);
+    if (running) {
+      this.codes = element("div", "cp-inc-qr");
+      this.codes.hidden = true;
+      part.appendChild(this.codes);
+    }
+    (this.handoverSaid = this.handoverSaid || []).push(said);
+    return part;
+  };
+
+  Incident.prototype.tell = function (text) {
+    this.handoverSaid.forEach(function (said) { said.textContent = text; });
+  };
+
+  Incident.prototype.importFile = function (file) {
+    var self = this;
+    var reader = new FileReader();
+    reader.onload = function () { self.addLog(log.readLog(String(reader.result), self.box.getAttribute("data-cp-scenario"))); };
+    reader.onerror = function () { self.tell(self.w("incident_import_wrong")); };
+    reader.readAsText(file);
+  };
+
+  // A log read (log.readLog): added to this phone's incident, or started as it when
+  // none runs here; the reader told what came of it.
+  Incident.prototype.addLog = function (read) {
+    if (read.problem) {
+      this.tell(this.w(read.problem === "other" ? "incident_import_other" : "incident_import_wrong"));
+      return 0;
+    }
+    if (!this.state) this.state = log.empty(read.startedMs);
+    var added = log.union(this.state, read.events, read.startedMs);
+    this.save();
+    this.show();
+    this.tell(this.w("incident_import_added", { count: added }));
+    return added;
+  };
+
+  // This phone's log as QR codes, one at a time: "1 of 3", then the next.
+  Incident.prototype.showCodes = function () {
+    var self = this;
+    share.pack(this.logFile()).then(function (packed) {
+      var parts = share.parts(packed, Math.random().toString(36).slice(2, 8));
+      if (!parts) return;
+      self.codeLinks = parts.map(function (part) { return share.logLink(location.href, part); });
+      self.codeShown = 0;
+      self.drawCode();
+    });
+  };
+
+  Incident.prototype.drawCode = function () {
+    var self = this;
+    var links = this.codeLinks;
+    var index = this.codeShown;
+    this.codes.textContent = "";
+    this.codes.hidden = false;
+    var shown = element("div", "cp-inc-qr-frame");
+    this.codes.appendChild(shown);
+    this.qrImage(links[index], function (image) { if (self.codeShown === index) shown.appendChild(image); });
+    var caption = element("p", "cp-inc-qr-caption", this.w("incident_qr_hint") + (links.length > 1 ? " " + this.w("incident_qr_part", { index: index + 1, total: links.length }) : ""));
+    this.codes.appendChild(caption);
+    if (links.length > 1) {
+      var next = element("button", "md-button cp-inc-qr-next", this.w("incident_qr_next"));
+      next.type = "button";
+      next.addEventListener("click", function () {
+        self.codeShown = (self.codeShown + 1) % links.length;
+        self.drawCode();
+      });
+      this.codes.appendChild(next);
+    }
+  };
+
+  // A QR code of text as an image (a GIF made on the phone: no request), given to
+  // "then" once the encoder is loaded. It is loaded from beside this script the first
+  // time a page needs it (a file of the site: from file:// too, and in the offline copy).
+  Incident.prototype.qrImage = function (text, then) {
+    withEncoder(function (encode) {
+      var code = encode(0, "L");
+      code.addData(text, "Byte");
+      code.make();
+      var image = element("img", "cp-inc-qr-image");
+      var cell = Math.max(2, Math.floor(300 / (code.getModuleCount() + 8)));
+      image.src = code.createDataURL(cell, cell * 4);
+      image.alt = "";
+      image.setAttribute("data-cp-qr", text);
+      then(image);
+    });
+  };
+
+  var encoderWaiting = [];
+  function withEncoder(then) {
+    if (typeof window.qrcode === "function") return then(window.qrcode);
+    encoderWaiting.push(then);
+    if (encoderWaiting.length > 1 || !QR_SCRIPT) return;
+    var script = document.createElement("script");
+    script.src = QR_SCRIPT;
+    script.onload = function () {
+      var waiting = encoderWaiting;
+      encoderWaiting = [];
+      if (typeof window.qrcode === "function") waiting.forEach(function (next) { next(window.qrcode); });
+    };
+    script.onerror = function () { encoderWaiting = []; };
+    document.head.appendChild(script);
+  }
+
+  // A part of a log read (from this page's fragment or the console's scanner): kept
+  // until every part is in, then added after asking.
+  Incident.prototype.takePart = function (part) {
+    var self = this;
+    var held = null;
+    try {
+      held = JSON.parse(window.sessionStorage.getItem(PARTS_KEY) || "null");
+    } catch (error) {
+      held = null;
+    }
+    var got = share.gather(held && typeof held === "object" && held.texts ? held : null, part);
+    try {
+      window.sessionStorage.setItem(PARTS_KEY, JSON.stringify(got.held));
+    } catch (error) {
+      // Kept in memory only: a log of one code still works.
+    }
+    if (!got.packed) {
+      this.tell(this.w("incident_link_part", { index: got.count, total: part.total }));
+      return Promise.resolve(false);
+    }
+    try {
+      window.sessionStorage.removeItem(PARTS_KEY);
+    } catch (error) {
+      // Nothing to clear.
+    }
+    return share.unpack(got.packed).then(function (text) {
+      var read = text === null ? { problem: "wrong" } : log.readLog(text, self.box.getAttribute("data-cp-scenario"));
+      if (!read.problem && !window.confirm(self.w("incident_link_ask", { count: read.events.length }))) return false;
+      self.addLog(read);
+      return true;
+    });
+  };
+
+  // What the page was opened with: a part of a log (#cp-log=...), or the lead's
+  // room link (#cp-room=...). The fragment is then taken off the address, so a reload
+  // does not ask again.
+  Incident.prototype.handed = function () {
+    var found = share.readFragment(location.hash);
+    if (!found) return;
+    if (history.replaceState) history.replaceState(null, "", location.pathname + location.search);
+    if (found.log) this.takePart(found.log);
+    else if (found.room && this.room) this.room.invited(found.room);
+  };
+
+  // The console's own scanner, where the browser reads QR codes (BarcodeDetector).
+  Incident.prototype.scan = function (part) {
+    var self = this;
+    if (this.scanning) return;
+    var video = element("video", "cp-inc-qr-video");
+    video.setAttribute("playsinline", "");
+    video.muted = true;
+    part.appendChild(video);
+    var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+    var seen = {};
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
+      self.scanning = stream;
+      video.srcObject = stream;
+      video.play();
+      var look = function () {
+        if (self.scanning !== stream) return;
+        detector.detect(video).then(function (codes) {
+          codes.forEach(function (code) {
+            if (seen[code.rawValue]) return;
+            seen[code.rawValue] = true;
+            var found = share.readFragment(code.rawValue.slice(code.rawValue.indexOf("#")));
+            if (found && found.log) self.takePart(found.log).then(function (done) { if (done) self.stopScan(video); });
+          });
+        }).catch(function () {}).then(function () { setTimeout(look, 300); });
+      };
+      look();
+    }).catch(function () {
+      if (video.parentNode) video.parentNode.removeChild(video);
+    });
+  };
+
+  Incident.prototype.stopScan = function (video) {
+    if (this.scanning) this.scanning.getTracks().forEach(function (track) { track.stop(); });
+    this.scanning = null;
+    if (video && video.parentNode) video.parentNode.removeChild(video);
   };
 
   function cssEscape(text) {

@@ -7,6 +7,7 @@
     codes:                                            # each code's severity, as ruff and yamllint allow
       CP606: error                                    # a missing translation fails the check
       CP724: off                                      # never reported
+    room: https://room.example.org                    # the team's incident room (crisisplan room)
 
 It is YAML, like the plans, so that a problem in it is reported as a plan problem is:
 file:line:column, with "did you mean" (a TOML table would lose its line numbers).
@@ -16,10 +17,11 @@ crisisplan runs in, as ``plans/`` and ``mkdocs.yml`` are.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from crisisplan.check.formats import FORMATS
 from crisisplan.diagnostics import Diagnostic, Severity
@@ -34,7 +36,12 @@ _KEYS = {
     "format": "the report's format: " + ", ".join(FORMATS),
     "strict": "true to fail on warnings too",
     "codes": "each code's severity: error, warning or off",
+    "room": "the address of the team's incident room (crisisplan room), like https://room.example.org",
 }
+# A room is reached over TLS; plain http only on this machine (a room tried out
+# beside the runbook, or the tests'): a phone's events never cross a network in clear.
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+_ROOM_HINT = "write the room's address as the phones reach it, like room: https://room.example.org (http:// only for 127.0.0.1 or localhost)"
 
 
 @dataclass
@@ -47,6 +54,9 @@ class Config:
     strict: bool | None = None
     # Code -> "error", "warning" or "off".
     codes: dict[str, str] = field(default_factory=dict)
+    # The incident room's address (https://host[:port], no path), written into the
+    # internal edition's scenario pages; None: no room, and the pages make no request.
+    room: str | None = None
     # plans: was written (the plans it names may all be unusable: then none is checked).
     plans_set: bool = False
     problems: list[Diagnostic] = field(default_factory=list)
@@ -139,8 +149,39 @@ def _read(config: Config, data: Mapping[str, Any], locator: Locator, base: Path,
                 )
             else:
                 config.strict = value
+        elif key == "room":
+            config.room = _read_room(value, lambda code, message: wrong(("room",), code, message, _ROOM_HINT))
         else:
             _read_codes(config, value, locator, wrong)
+
+
+def room_address(value: object) -> str | None:
+    """The room's address as pages use it (scheme, host and port, no slash at the
+    end), or None when it is not one a phone may be sent to."""
+    if not isinstance(value, str) or len(value) > 300 or any(ch.isspace() or ord(ch) < 32 for ch in value):
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - a port that is not a number, or out of range, raises
+    except ValueError:
+        return None
+    host = parts.hostname or ""
+    if parts.scheme not in ("https", "http") or not host or "@" in parts.netloc:
+        return None
+    if parts.path not in ("", "/") or parts.query or parts.fragment or value.endswith(("?", "#")):
+        return None
+    if parts.scheme == "http" and host not in _LOCAL_HOSTS:
+        return None
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def _read_room(value: Any, wrong: Callable[[str, str], None]) -> str | None:
+    address = room_address(value)
+    if address is None and not isinstance(value, str):
+        wrong("CP103", "room: must be the room's address, a text like https://room.example.org")
+    elif address is None:
+        wrong("CP105", f"room: '{_short(value)}' is not an address the phones may use: https://host, or http:// on this machine")
+    return address
 
 
 def _read_plans(config: Config, value: Any, base: Path, boundary: Path, wrong: Any) -> None:

@@ -159,7 +159,8 @@ def generate_editions(options: BuildOptions, plans: list[SitePlan]) -> tuple[Edi
     generated = []
     for language, entries in edition_entries(options, editions, plans):
         here = replace(editions, current=language)
-        pages = generate(entries, today, public=options.public, pdf=options.pdf, editions=here)
+        room = options.check_config.room if options.check_config else None
+        pages = generate(entries, today, public=options.public, pdf=options.pdf, editions=here, room=room)
         frame = language or editions.root_language
         words = labels_for(frame)
         # Material prints site_name as raw HTML: escape what comes from a plan.

@@ -278,6 +278,7 @@ def _scenario_page(
     pdf: bool,
     editions: Editions | None,
     composer: dict[str, Any] | None = None,
+    room: str | None = None,
 ) -> str:
     plan = entry.plan
     words = labels_for(plan.default_language)
@@ -301,6 +302,9 @@ def _scenario_page(
         incident_key=key,
         incident_seal=plan_seal(plan, key),
         incident_words=incident_words(words),
+        incident_roles=[role.title for role in plan.roles if role.title],
+        # The public edition never talks to the team's room, whatever the settings say.
+        incident_room=None if public else room,
         search_terms=_search_terms(plan, scenario, words),
         callers=who_to_call(plan, scenario),
         statements=statement_views(plan, scenario),
@@ -326,10 +330,12 @@ def generate(
     public: bool = False,
     pdf: bool = True,
     editions: Editions | None = None,
+    room: str | None = None,
 ) -> Pages:
     """Every page of the site, keyed by its path under docs/. Plans in another
     language than the site's frame (the first plan's, or the edition's) become parts
-    built with the theme in their language."""
+    built with the theme in their language. ``room``: the team's incident room
+    (crisisplan.yaml's room:), which the internal edition's consoles join."""
     files: dict[str, str] = {}
     frame = _frame_language(entries, editions)
     files["index.md"] = _render(
@@ -344,7 +350,7 @@ def generate(
     sections: dict[str, list[NavItem]] = {}
     for entry in entries:
         language = entry.plan.default_language
-        files.update({path: _with_search_words(text, language) for path, text in _plan_pages(entry, today, public, pdf, editions).items()})
+        files.update({path: _with_search_words(text, language) for path, text in _plan_pages(entry, today, public, pdf, editions, room).items()})
         sections.setdefault(language, []).append(_plan_nav(entry, public))
 
     def home(language: str) -> NavItem:
@@ -391,7 +397,9 @@ def _home_entries(entries: list[SitePlan], today: dt.date, editions: Editions | 
     ]
 
 
-def _plan_pages(entry: SitePlan, today: dt.date, public: bool, pdf: bool, editions: Editions | None) -> dict[str, str]:
+def _plan_pages(
+    entry: SitePlan, today: dt.date, public: bool, pdf: bool, editions: Editions | None, room: str | None = None
+) -> dict[str, str]:
     plan, slug = entry.plan, entry.slug
     common = {
         "plan": plan,
@@ -405,7 +413,7 @@ def _plan_pages(entry: SitePlan, today: dt.date, public: bool, pdf: bool, editio
     # Once per plan: each of its languages is the plan read again.
     composer = composer_words(plan, plan.all_statements()) if len(plan.languages) > 1 else None
     for scenario in plan.scenarios:
-        files[f"{slug}/scenarios/{scenario.id}.md"] = _scenario_page(entry, scenario, today, public, pdf, editions, composer)
+        files[f"{slug}/scenarios/{scenario.id}.md"] = _scenario_page(entry, scenario, today, public, pdf, editions, composer, room)
     sections = [
         ("team", "site/team.md.j2"),
         ("statements", "site/statements.md.j2"),

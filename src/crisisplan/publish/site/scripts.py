@@ -25,11 +25,14 @@ SCRIPTS = (
     "crisisplan.js",  # the statement composer and copy buttons (reads constants.js)
     "search.js",  # stems what the reader types: Material's search only (zensical_site)
     "search-scenarios.js",  # Enter opens the best scenario; labels other plans' results
+    "incident-share.js",  # incident mode: a log as QR codes and links; the room's codes, queue, clock
+    "incident-room.js",  # the team's room, on a page whose panel has data-cp-room only
     "incident-words.js",  # incident mode: the page's labels (data-cp-words)
     "incident-clock.js",  # durations, elapsed time, due and overdue
     "incident-log.js",  # the stored state and the downloadable log
     "incident.js",  # the panel on a scenario page, and the offline copy's worker
-)
+)# Not listed: assets/vendor/qrcode-generator/qrcode.js (MIT, unmodified), which
+# incident.js loads from beside itself the first time a page draws a QR code.
 
 
 def generated_script() -> str:
