@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+import crisisplan.publish.pdf.compose as compose_module
 from crisisplan.publish.pdf.compose import ComposeJob, compose
 from crisisplan.publish.pdf.weasy import PdfJob, render_each
 from crisisplan.publish.pdfs import FullPlan, pdf_jobs
@@ -126,3 +127,26 @@ def test_a_runbook_without_the_scenario_anchor_still_gives_the_part(
     (_, _), (lost_part, pages) = fallback
     assert lost_part.name == "lost-part.pdf" and pages >= 1
     assert _shape(lost_part)["text"] == _shape(part.target)["text"]
+
+
+def test_the_page_numbers_laid_out_in_slices_give_the_same_plan(
+    built: tuple[Path, list[PdfJob], FullPlan], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: one document of blank numbered pages for the whole plan grew with it
+    (about 0.2 MB a page). Laid out a few pages at a time, each slice numbering from
+    its first page and given the plan's total, the plan is the same."""
+    folder, _, full = built
+    # Parts repeated: a plan of several slices of 2 pages, the last one short.
+    parts = [*full.part_files[:-1] * 4, full.part_files[-1]]
+    monkeypatch.setattr(compose_module, "SLICE_PAGES", 10_000)
+    whole = _composed(full, parts, folder / "whole.pdf")
+    monkeypatch.setattr(compose_module, "SLICE_PAGES", 2)
+    sliced = _composed(full, parts, folder / "sliced.pdf")
+    before, after = _shape(whole), _shape(sliced)
+    assert after == before
+    total = after["pages"]
+    assert total >= 5 and total % 2 == 1
+    assert all(f"Page {n} of {total}" in text for n, text in enumerate(after["text"], start=1))
+    assert PdfReader(sliced).metadata == PdfReader(whole).metadata
+    roots: list[Any] = [PdfReader(path).trailer["/Root"] for path in (sliced, whole)]
+    assert roots[0]["/Lang"] == roots[1]["/Lang"]

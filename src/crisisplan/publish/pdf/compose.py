@@ -10,8 +10,10 @@ and each cached on its own (see build.py). Composing them here:
 2. renders the cover and contents with those numbers (again if the contents grew a
    page, which moves everything after it);
 3. joins front and parts with pypdf, keeping each part's bookmarks and links;
-4. lays "page x of y" over every page from one document of blank numbered pages,
-   since no part knows where it will start (each page draws its number as a form);
+4. lays "page x of y" over every page from documents of blank numbered pages,
+   since no part knows where it will start (each page draws its number as a form),
+   SLICE_PAGES pages at a time: one document of all the blank pages grew with the
+   plan (about 0.2 MB a page, a few gigabytes at a thousand scenarios);
 5. links each contents entry to the page where its part starts.
 """
 
@@ -31,6 +33,12 @@ _SLOT = re.compile(r"@@cp-page:([^@]*)@@")
 # Blank pages for the page-number layer; each after the first starts a new page.
 _BLANK = '<div class="cp-blank"></div>'
 _BLANK_STYLE = "<style>.cp-blank + .cp-blank { break-before: page; }</style>"
+# The page-number layer is laid out this many pages at a time, each slice numbering
+# from its first page and told the total: its memory stays the same whatever the plan's size.
+SLICE_PAGES = 200
+# How the numbers template asks WeasyPrint for the total (render.labels css_content):
+# in a slice it is the slice's own total, so the plan's total is written in instead.
+_PAGES_COUNTER = "counter(pages)"
 # WeasyPrint measures in CSS pixels, PDF in points.
 _POINTS_PER_PX = 0.75
 
@@ -85,8 +93,29 @@ def _content(page: Any) -> bytes:
     return b"\n".join(stream.get_object().get_data() for stream in streams)
 
 
-def _lay_over(writer: PdfWriter, numbers: PdfReader) -> None:
-    """Draw each page of ``numbers`` over the same page of ``writer``, as a form XObject.
+def _numbers(html: str, first: int, count: int, total: int) -> PdfReader:
+    """Pages ``first`` + 1 to ``first`` + ``count`` of the page-number layer of a plan of
+    ``total`` pages: the page counter starts at the slice's first page, and the total
+    is written in (a slice's own counter would count only its pages)."""
+    from pypdf import PdfReader
+
+    from crisisplan.publish.pdf.weasy import layout
+
+    start = f"<style>@page :first {{ counter-set: page {first + 1}; }}</style>"
+    sliced = html.replace(_PAGES_COUNTER, f'"{total}"').replace(PAGES_MARK, _BLANK_STYLE + start + _BLANK * count)
+    return PdfReader(_pdf_bytes(layout(sliced)))
+
+
+def _slices(html: str, total: int) -> list[tuple[int, int]]:
+    """Where each slice of the page-number layer starts, and its page count."""
+    # A template that names the total otherwise is laid out whole: right, if not bounded.
+    size = SLICE_PAGES if _PAGES_COUNTER in html else total
+    return [(first, min(size, total - first)) for first in range(0, total, max(size, 1))]
+
+
+def _lay_over(writer: PdfWriter, numbers: PdfReader, first: int = 0) -> None:
+    """Draw each page of ``numbers`` over the same page of ``writer`` from page
+    ``first`` (counted from 0) on, as a form XObject.
 
     pypdf's merge_page parses and rewrites both pages' content, about 50 ms a page
     (minutes for a plan of a thousand scenarios); a form is drawn by reference: each
@@ -103,7 +132,8 @@ def _lay_over(writer: PdfWriter, numbers: PdfReader) -> None:
     # The two pieces of content every page shares: "save the state", and "restore it,
     # then draw the form named /CPnumber" (each page names its own form so).
     save, draw = stream(b"q\n"), stream(b"\nQ\nq /CPnumber Do Q\n")
-    for page, number in zip(writer.pages, numbers.pages, strict=True):
+    pages = writer.pages[first : first + len(numbers.pages)]
+    for page, number in zip(pages, numbers.pages, strict=True):
         form = DecodedStreamObject()
         form.set_data(_content(number))
         form.update(
@@ -164,11 +194,16 @@ def compose(job: ComposeJob) -> tuple[Path, int]:
     cover = PdfReader(_pdf_bytes(front))
     writer.append(cover)
     for path in job.parts:
-        writer.append(PdfReader(path))
+        part = PdfReader(path)
+        writer.append(part)
+        # The writer holds its own copy of every object it took, but pypdf keeps each
+        # reader (to resolve links when writing) with every object it parsed: about
+        # 0.1 MB a part, nearly half the memory of a big plan. A reader parses again
+        # whatever it is asked for later.
+        part.resolved_objects.clear()
     total = len(writer.pages)
-
-    numbers = PdfReader(_pdf_bytes(layout(job.numbers.replace(PAGES_MARK, _BLANK_STYLE + _BLANK * total))))
-    _lay_over(writer, numbers)
+    for first, count in _slices(job.numbers, total):
+        _lay_over(writer, _numbers(job.numbers, first, count, total), first)
 
     for index, page in enumerate(front.pages):
         # WeasyPrint gives a box for the link, its text and its leader: one link each.
