@@ -249,14 +249,23 @@ def test_three_phones_one_offline_end_with_one_timeline_and_one_review(served: S
         assert f"{who}:" in text
 
 
-def test_a_wrong_code_shows_the_rooms_sentence(served: Served) -> None:
+@pytest.mark.parametrize(
+    ("page_path", "said"),
+    [
+        (ENGLISH, "That code is not right. Check it with the crisis lead and type it again."),
+        # The room speaks English; the phone says it in the page's language.
+        (INDONESIAN, "Kode itu salah. Periksa lagi dengan ketua tim krisis, lalu ketik ulang."),
+    ],
+    ids=["en", "id"],
+)
+def test_a_wrong_code_is_said_in_the_pages_language(served: Served, page_path: str, said: str) -> None:
     with _phones(1) as (page,):
-        page.goto(f"{served.origin}/{ENGLISH}")
+        page.goto(f"{served.origin}/{page_path}")
         page.evaluate("localStorage.setItem('crisisplan-incident:who', 'Spokesperson')")
-        _join(page, f"{served.origin}/{ENGLISH}", "ABCD-EFGH-22222-22222")
+        _join(page, f"{served.origin}/{page_path}", "ABCD-EFGH-22222-22222")
         error = page.locator(".cp-inc-room-error")
         error.wait_for(state="visible", timeout=5000)
-        assert error.inner_text() == "That code is not right. Check it with the crisis lead and type it again."
+        assert error.inner_text() == said
         assert page.locator(".cp-inc-room-status").is_hidden()
         assert page.evaluate(ROOM_SESSION) is None
 
