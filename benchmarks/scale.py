@@ -21,9 +21,14 @@ processes (--repeat; by default 3 below N=1,000 and 1 from it):
     one with one word changed in one scenario file, with PDFs rendered and reused;
     with --baseline SRC, also next to fresh builds by the crisisplan in SRC (a copy of
     an older src/ folder), interleaved with this one's, as ratios;
+(c') with Zensical installed, `--no-pdf` rebuilds with one word changed beside fresh
+    builds on that engine (benchmarks/incremental.py), whose cache is kept between builds;
 (d) the fresh build's CPU time, of every process (the PDF workers' too: this process
     adopts the orphaned fork server and reaps it), and its peak memory: the largest
     single process (from wait4) and all of its processes together (PSS, sampled).
+
+(e) after the table, start-up (benchmarks/startup.py): `check` of a minimal plan
+beside check-jsonschema and `--version` beside yamllint, as ratios within rounds.
 
 PDFs are rendered at sizes up to --pdf-up-to (default 100: the 1,000-scenario
 builds run --no-pdf unless asked). Everything runs in a temporary folder.
@@ -52,7 +57,11 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+import incremental  # noqa: E402
+import startup  # noqa: E402
 from generate import generate  # noqa: E402
+
+from crisisplan.publish.site.zensical_site import zensical_installed  # noqa: E402
 
 CRISISPLAN = [sys.executable, "-m", "crisisplan"]
 SCHEMAS = ROOT / "src" / "crisisplan" / "schemas"
@@ -528,6 +537,11 @@ def measure_size(
     progress("rebuild, one word changed")
     say["rebuild, one word changed"] = _checked(repeat(size.repeats, one_change), "rebuild")
     shutil.rmtree(scratch / f"n{n}")
+    if zensical_installed():
+        # MkDocs renders every page again; Zensical keeps its cache between builds.
+        progress("Zensical, --no-pdf: rebuild with one word changed beside a fresh build")
+        say["zensical rebuild"] = incremental.measure(n, "zensical", size.repeats, scratch, env)
+        shutil.rmtree(scratch / f"zensical-{n}", ignore_errors=True)
 
 
 # -- the table ------------------------------------------------------------------------
@@ -627,6 +641,14 @@ def rows(sizes: list[Size]) -> list[tuple[str, list[str]]]:
         lambda s: _ratio(m(s, "rebuild, one word changed").seconds, m(s, "build").seconds),
     )
     row("      PDFs rendered / reused", lambda s: pdfs(s, "rebuild, one word changed"))
+    row(
+        "    Zensical --no-pdf: one word changed / fresh (wall)",
+        lambda s: f"{s.results['zensical rebuild']['wall_ratio']:.2f}x",
+    )
+    row(
+        "      the same, CPU of all processes",
+        lambda s: f"{s.results['zensical rebuild']['cpu_ratio']:.2f}x",
+    )
 
     def built(size: Size) -> str:
         if not size.pdf:
@@ -742,6 +764,17 @@ def profile(n: int, scratch: Path, languages: Sequence[str], env: dict[str, str]
     return "\n".join(lines)
 
 
+def start_up_rows(repeat: int, baseline: Path | None) -> dict[str, Any]:
+    """(e) The shortest commands beside the tools people run next to crisisplan, in
+    interleaved rounds (benchmarks/startup.py): check of a minimal plan beside
+    check-jsonschema, --version beside yamllint."""
+    argv = ["--runs", str(max(repeat * 7, 7))]
+    if baseline is not None:
+        argv += ["--baseline", str(baseline)]
+    print("(e) start-up, ratios within rounds:", flush=True)
+    return startup.measure(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -810,6 +843,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"total benchmark time: {time.perf_counter() - started:.0f}s, "
             f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
+        print()
+        start_up = start_up_rows(args.repeat or 3, args.baseline)
         profiled = ""
         if args.profile is not None:
             n = counts[-1] if args.profile < 0 else args.profile
@@ -838,6 +873,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for s in sizes
             },
             "profile": profiled,
+            "start-up": start_up,
         }
         args.json.write_text(json.dumps(data, indent=2), "utf-8")
         print(f"\nresults written to {args.json}")

@@ -132,6 +132,12 @@ def _show(label: str, figures: dict[str, Any]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    measure(argv)
+    return 0
+
+
+def measure(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    """The rows, printed and returned (benchmarks/scale.py prints them under its table)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="rounds per row (default 21)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
@@ -181,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _show(label, figures)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2), "utf-8")
-    return 0
+    return rows
 
 
 if __name__ == "__main__":
