@@ -132,13 +132,21 @@
   // A refusal's sentence, shown as the room wrote it.
   // The room's refusals that a phone meets, in the page's language; any other is shown
   // as the room's own sentence (English).
-  var REFUSALS = ["wrong_code", "code_expired", "wrong_key", "not_joined", "incident_ended", "lead_only", "too_many_tries"];
+  var REFUSALS = {
+    wrong_code: "incident_room_error_wrong_code",
+    code_expired: "incident_room_error_code_expired",
+    wrong_key: "incident_room_error_wrong_key",
+    not_joined: "incident_room_error_not_joined",
+    incident_ended: "incident_room_error_incident_ended",
+    lead_only: "incident_room_error_lead_only",
+    too_many_tries: "incident_room_error_too_many_tries"
+  };
 
   Room.prototype.refused = function (answer) {
     var body = answer.body || {};
     var minutes = Math.max(1, Math.ceil((Number(body.retry_after) || 60) / 60));
-    this.problem = REFUSALS.indexOf(body.error) >= 0
-      ? this.w("incident_room_error_" + body.error, { minutes: minutes })
+    this.problem = Object.prototype.hasOwnProperty.call(REFUSALS, body.error)
+      ? this.w(REFUSALS[body.error], { minutes: minutes })
       : typeof body.message === "string" ? body.message : "";
     if (body.error === "not_joined") this.forget();
     this.show();
