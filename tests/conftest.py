@@ -214,3 +214,13 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         from tests.browser import close_browser
 
         close_browser()
+
+
+def require_zensical() -> None:
+    """Skip a test without Zensical, except in CI (CI=true), where it must run."""
+    from crisisplan.publish.site.zensical_site import zensical_installed
+
+    if not zensical_installed():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Zensical is required for these tests in CI: pip install -e '.[test]'")
+        pytest.skip("Zensical is not installed (pip install 'crisisplan[zensical]')")

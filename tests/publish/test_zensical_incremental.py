@@ -21,9 +21,9 @@ import pytest
 
 from crisisplan.publish.build import build
 from crisisplan.publish.options import BuildOptions, BuildResult
-from crisisplan.publish.site.zensical_site import input_stamp, zensical_installed
+from crisisplan.publish.site.zensical_site import input_stamp
 from crisisplan.publish.sitefolder import CACHE_DIR, INPUT_DIR, INPUT_MARKER
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, TODAY, require_zensical
 
 # The scale benchmark's plans of N scenarios (benchmarks/generate.py).
 generate = runpy.run_path(str(ROOT / "benchmarks" / "generate.py"))["generate"]
@@ -35,10 +35,7 @@ WORD, NEW_WORD = " press ", " zebrafinch "
 
 @pytest.fixture(autouse=True, scope="module")
 def _zensical() -> None:
-    if not zensical_installed():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Zensical is required for these tests in CI: pip install -e '.[test]'")
-        pytest.skip("Zensical is not installed (pip install 'crisisplan[zensical]')")
+    require_zensical()
 
 
 @pytest.fixture(scope="module")

@@ -25,9 +25,8 @@ from typing import Any
 import pytest
 
 from crisisplan.publish.site.pages import SitePlan, generate
-from crisisplan.publish.site.zensical_site import zensical_installed
 from tests.browser import ARTIFACTS, _browser, chromium_path, offline_browser
-from tests.conftest import ROOT, TODAY, checked_plan, invoke
+from tests.conftest import ROOT, TODAY, checked_plan, invoke, require_zensical
 from tests.room.roomkit import KEY, Phone, RoomServer, call
 
 PLAN = ROOT / "plans" / "segarkita.yaml"
@@ -271,10 +270,7 @@ def test_a_wrong_code_is_said_in_the_pages_language(served: Served, page_path: s
 
 
 def test_a_zensical_page_joins_and_sees_what_another_phone_did(served: Served) -> None:
-    if not zensical_installed():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Zensical is required for these tests in CI: pip install -e '.[test]'")
-        pytest.skip("Zensical is not installed (pip install 'crisisplan[zensical]')")
+    require_zensical()
     # Built beside the MkDocs site, so that it is served from the origin the room takes.
     code, out, err = invoke("build", "--no-pdf", "--engine", "zensical", "--site-dir", "site/zensical", cwd=served.folder)
     assert code == 0, out + err
